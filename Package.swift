@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "luagate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "luagate", targets: ["luagate"]),
+        .executable(name: "fake-ngrok-ai", targets: ["fake-ngrok-ai"]),
+        .library(name: "LuaKit", targets: ["LuaKit"]),
+        .library(name: "NgrokAI", targets: ["NgrokAI"]),
+        .library(name: "FakeNgrokAI", targets: ["FakeNgrokAI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The system Lua 5.4 (Debian's liblua5.4-dev), linked dynamically so that
+        // C modules installed from Debian load with `require` as under lua5.4.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The only code that raises Lua errors or yields: Swift never longjmps.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
+        .target(
+            name: "NgrokAI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FakeNgrokAI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "LuaGate", dependencies: ["LuaKit", "NgrokAI"], resources: []),
+        .executableTarget(
+            name: "luagate",
+            dependencies: [
+                "LuaGate", "FakeNgrokAI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "fake-ngrok-ai",
+            dependencies: [
+                "FakeNgrokAI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "FakeNgrokAI", "NgrokAI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
+        .testTarget(name: "NgrokAITests", dependencies: ["NgrokAI", "FakeNgrokAI", "TestSupport"]),
+        .testTarget(name: "FakeNgrokAITests", dependencies: ["FakeNgrokAI", "TestSupport"]),
+        .testTarget(
+            name: "LuaGateTests",
+            dependencies: ["LuaGate", "FakeNgrokAI", "TestSupport"],
+            exclude: ["Scripts"]
+        ),
+    ]
+)

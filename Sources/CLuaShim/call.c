@@ -1,0 +1,92 @@
+/* Calls from Swift into Lua: always protected, with a traceback handler. */
+#include <signal.h>
+#include <string.h>
+#include "runtime.h"
+
+int lg_protected_call(lua_State *L, int narg, int nres, int msgh) {
+  lg_runtime *rt = lg_runtime_of(L);
+  int depth = rt->swift_depth;
+  rt->swift_depth = 0;
+  int status = lua_pcall(L, narg, nres, msgh);
+  rt->swift_depth = depth;
+  return status;
+}
+
+int lg_msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    int ours = 0;
+    if (lua_getmetatable(L, 1)) {
+      ours = lua_getfield(L, -1, "__luagate") != LUA_TNIL;
+      lua_pop(L, 2);
+    }
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+      if (!ours) return 1; /* as lua.c: that is the message */
+      msg = lua_tostring(L, -1);
+    } else {
+      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* SIGINT handling as in lua.c: the handler only sets a hook; the hook raises
+   the error at the next instruction, on the Lua thread. */
+static lua_State *volatile interrupted_state = NULL;
+
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+void lg_interrupt(lua_State *L) {
+  int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  lua_sethook(L, stop_hook, flag, 1);
+}
+
+static void on_sigint(int sig) {
+  signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+  if (interrupted_state != NULL) lg_interrupt(interrupted_state);
+}
+
+int lg_docall(lua_State *L, int narg, int nres, int catch_sigint) {
+  int base = lua_gettop(L) - narg;
+  lua_pushcfunction(L, lg_msghandler);
+  lua_insert(L, base);
+  if (catch_sigint) {
+    interrupted_state = L;
+    signal(SIGINT, on_sigint);
+  }
+  int status = lg_protected_call(L, narg, nres, base);
+  if (catch_sigint) {
+    signal(SIGINT, SIG_DFL);
+    interrupted_state = NULL;
+  }
+  lua_remove(L, base);
+  return status;
+}
+
+static int tolstring_k(lua_State *L) {
+  luaL_tolstring(L, 1, NULL);
+  return 1;
+}
+
+int lg_tolstring(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  lua_pushcfunction(L, tolstring_k);
+  lua_pushvalue(L, idx);
+  return lg_protected_call(L, 1, 1, 0);
+}
+
+/* As lua.c's dolibrary: require is called directly (so tracebacks match),
+   fetched raw from the globals so that no metamethod runs unprotected. */
+int lg_require(lua_State *L, const char *name) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+  lua_pushliteral(L, "require");
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  lua_pushstring(L, name);
+  return lg_docall(L, 1, 1, 1);
+}

@@ -1,0 +1,97 @@
+/*
+ * CLuaShim: the only code in luagate that raises Lua errors or yields.
+ *
+ * Lua raises errors and yields with longjmp. A longjmp across Swift frames
+ * skips Swift cleanup and corrupts memory, so Swift functions exposed to Lua
+ * never raise: they return a status code to the C trampoline below, which
+ * raises or yields after the Swift frame has returned.
+ */
+#ifndef CLUASHIM_H
+#define CLUASHIM_H
+
+#include <lua5.4/lua.h>
+#include <lua5.4/lualib.h>
+#include <lua5.4/lauxlib.h>
+#include <stddef.h>
+
+/* Function-like and computed macros Swift cannot import. */
+static const int LG_REGISTRYINDEX = LUA_REGISTRYINDEX;
+
+/* --- Status codes returned by Swift functions to the trampoline ---------- */
+
+/* >= 0: that many results are on top of the stack. */
+/* Raise the value on top of the stack as the error. */
+#define LG_RAISE (-1)
+/* Argument error: the stack top holds [errobj-or-nil, argindex, extramsg,
+   fallback function name]. The trampoline formats the message the way
+   luaL_argerror does, then raises either the message (string) or, when
+   errobj is a table, that table with `message` set. */
+#define LG_ARGERR (-2)
+/* Yield the `yield_count` values on top of the stack (see lg_set_yield_count);
+   on resume, the continuation expects (true, results...) or (false, err). */
+#define LG_YIELD (-3)
+
+/* Swift side: calls Swift function number `index` registered for this state. */
+typedef int (*lg_dispatch_fn)(lua_State *L, lua_Integer index);
+
+/* Installs the process-wide dispatcher (called once by LuaKit). */
+void lg_set_dispatch(lg_dispatch_fn fn);
+
+/* Pushes a C closure that calls Swift function `index` through the trampoline. */
+void lg_push_swift_function(lua_State *L, lua_Integer index);
+
+/* Number of values to yield with the next LG_YIELD from this thread. */
+void lg_set_yield_count(lua_State *L, int n);
+
+/* --- State lifetime ------------------------------------------------------- */
+
+/*
+ * Creates a state like luaL_newstate (same warning function, panic handler),
+ * with an allocator that aborts the process instead of raising a memory error
+ * while Swift code is on the stack, so that even out-of-memory never longjmps
+ * through Swift. Lua code behaves as usual: outside Swift frames a failed
+ * allocation is Lua's ordinary "not enough memory" error.
+ * `owner` is an opaque pointer the Swift side can read back with lg_owner.
+ */
+lua_State *lg_newstate(void *owner);
+void lg_close(lua_State *L);
+void *lg_owner(lua_State *L);
+void lg_set_owner(lua_State *L, void *owner);
+
+/* --- Protected calls ------------------------------------------------------ */
+
+/* Message handler (as lua.c's msghandler): adds a traceback to string errors;
+   a non-string error with __tostring becomes that string. Error objects whose
+   metatable has the field `__luagate` also get a traceback. */
+int lg_msghandler(lua_State *L);
+
+/* lua_pcall of the function below `narg` arguments, with lg_msghandler as the
+   message handler. With `catch_sigint`, SIGINT during the call interrupts it
+   with the error "interrupted!" (as lua.c's docall does). */
+int lg_docall(lua_State *L, int narg, int nres, int catch_sigint);
+
+/* Protected luaL_tolstring of the value at idx: pushes the string (or an error
+   message) and returns the status. Used to print values that may have
+   __tostring / __name metamethods. */
+int lg_tolstring(lua_State *L, int idx);
+
+/* Protected `require(name)`, leaving the module on top (lua.c's dolibrary). */
+int lg_require(lua_State *L, const char *name);
+
+/* Requests an interrupt of the running Lua code at the next instruction (safe
+   to call from a signal handler: it only sets a hook, as lua.c's laction). */
+void lg_interrupt(lua_State *L);
+
+/* Garbage collector in generational mode, as lua.c sets it (lua_gc is
+   variadic, which Swift cannot call). */
+void lg_gc_generational(lua_State *L);
+
+/* Writes to the C stdout (buffered, shared with Lua's print) or to stderr
+   (then flushed). */
+void lg_write(int to_stderr, const char *text, size_t len);
+void lg_flush_stdout(void);
+
+/* Lua version string from the linked library (LUA_COPYRIGHT). */
+const char *lg_copyright(void);
+
+#endif

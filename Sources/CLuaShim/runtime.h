@@ -1,0 +1,22 @@
+/* Per-state data shared by the shim's files (not part of the public API). */
+#ifndef LG_RUNTIME_H
+#define LG_RUNTIME_H
+
+#include "CLuaShim.h"
+
+typedef struct lg_runtime {
+  void *owner;      /* the Swift owner (LuaKit's LuaState) */
+  int swift_depth;  /* > 0 while a Swift frame is on top of the C stack */
+  int yield_count;  /* values to yield for the next LG_YIELD */
+} lg_runtime;
+
+/* Every thread of a state shares the main thread's extra space contents. */
+static inline lg_runtime *lg_runtime_of(lua_State *L) {
+  return *(lg_runtime **)lua_getextraspace(L);
+}
+
+/* lua_pcall with Swift-depth bookkeeping: inside the call, allocation
+   failures are ordinary Lua memory errors again. */
+int lg_protected_call(lua_State *L, int narg, int nres, int msgh);
+
+#endif

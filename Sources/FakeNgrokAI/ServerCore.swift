@@ -1,0 +1,54 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// What every connection of one server shares: state, faults, log and the accepted token.
+final class ServerCore: Sendable {
+    let store: ProviderKeyStore
+    let faults: FaultPlan
+    let requestLog: RequestLog
+    let expectedAuthorization: String
+    private let operationCounter = NIOLockedValueBox<UInt64>(0)
+
+    init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String) {
+        self.store = store
+        self.faults = faults
+        self.requestLog = requestLog
+        self.expectedAuthorization = "Bearer " + token
+    }
+
+    /// Why a request is not authorized, or nil when it carries the configured bearer token.
+    func authorizationFailure(_ headers: HTTPHeaders) -> String? {
+        guard let value = headers.first(name: "authorization") else {
+            return "missing Authorization header; expected \"Authorization: Bearer <token>\""
+        }
+        let prefix = value.prefix(7)
+        guard prefix.lowercased() == "bearer " else {
+            return "the Authorization header must use the Bearer scheme"
+        }
+        guard value.dropFirst(7) == expectedAuthorization.dropFirst(7) else {
+            return "the authentication token is not valid"
+        }
+        return nil
+    }
+
+    /// A unique id for an error's `details.operation_id`.
+    func nextOperationID() -> String {
+        let number = operationCounter.withLockedValue { counter -> UInt64 in
+            counter += 1
+            return counter
+        }
+        return "op_fake" + String(number, radix: 36).uppercased()
+    }
+
+    /// `http://IP:PORT` for a bound address.
+    static func baseURL(for address: SocketAddress?) -> String {
+        guard let address, let port = address.port else { return "http://127.0.0.1" }
+        switch address {
+        case .v6:
+            return "http://[\(address.ipAddress ?? "::1")]:\(port)"
+        default:
+            return "http://\(address.ipAddress ?? "127.0.0.1"):\(port)"
+        }
+    }
+}

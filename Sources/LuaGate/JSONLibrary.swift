@@ -1,0 +1,192 @@
+import CLua
+import CLuaShim
+import Foundation
+import LuaKit
+import NgrokAI
+
+/// The `json` library (global, and `require "json"`), named as lua-cjson where they overlap:
+/// `json.encode(v [, {sort_keys=, indent=}])`, `json.decode(s)`, `json.null`, `json.array(t)`.
+/// Parsing and printing are Foundation's; this file only maps values.
+enum JSONLibrary {
+    /// Metatable marking a table as a JSON array, so that an empty one encodes as `[]`.
+    static let arrayMetatable = "luagate.json.array"
+
+    /// `s = json.encode(value [, opts])`: keys sorted unless `sort_keys = false`;
+    /// `indent = true` pretty-prints. Cycles, functions, NaN and invalid UTF-8 are errors.
+    static func encode(_ call: LuaCall) throws -> LuaReturn {
+        var sortKeys = true
+        var indent = false
+        if call.type(2) != .none && call.type(2) != .nil {
+            try call.checkTable(2)
+            if call.stack.rawGet(table: 2, key: "sort_keys") == .boolean { sortKeys = lua_toboolean(call.L, -1) != 0 }
+            call.stack.pop()
+            let t = call.stack.rawGet(table: 2, key: "indent")
+            indent = t == .number ? lua_tointegerx(call.L, -1, nil) > 0 : (t == .boolean && lua_toboolean(call.L, -1) != 0)
+            call.stack.pop()
+        }
+        var visiting = Set<UnsafeRawPointer>()
+        let value: JSONValue
+        do {
+            value = try JSONEncoding(stack: call.stack).value(at: 1, path: "", visiting: &visiting)
+        } catch let error as JSONEncodingError {
+            throw LuaArgumentError(argument: 1, error.description)
+        }
+        let encoder = JSONEncoder()
+        var format: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes]
+        if sortKeys { format.insert(.sortedKeys) }
+        if indent { format.insert(.prettyPrinted) }
+        encoder.outputFormatting = format
+        let data = try encoder.encode(value)
+        call.stack.push(bytes: Array(data))
+        return .one
+    }
+
+    /// `value = json.decode(s)`: objects become tables, arrays become tables marked as
+    /// arrays, null becomes `json.null`. Malformed text raises an error with its position.
+    static func decode(_ call: LuaCall) throws -> LuaReturn {
+        guard let bytes = call.stack.bytes(at: 1) else { throw call.typeError(1, expected: "string") }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: Data(bytes))
+        } catch {
+            throw LuaRuntimeError("json.decode: \(describe(error))")
+        }
+        push(value, onto: call.stack)
+        return .one
+    }
+
+    /// `t = json.array([t])`: marks `t` (or a new table) as a JSON array and returns it.
+    static func array(_ call: LuaCall) throws -> LuaReturn {
+        if call.type(1) == .none || call.type(1) == .nil {
+            call.stack.newTable()
+        } else {
+            try call.checkTable(1)
+            call.stack.pushValue(at: 1)
+        }
+        luaL_setmetatable(call.L, arrayMetatable)
+        return .one
+    }
+
+    /// Pushes a decoded value: nulls as `json.null`, arrays marked as arrays.
+    static func push(_ value: JSONValue, onto stack: LuaStack) {
+        stack.ensure(3)
+        switch value {
+        case .null: stack.pushNull()
+        case .bool(let b): stack.push(b)
+        case .int(let i): stack.push(i)
+        case .double(let d): stack.push(d)
+        case .string(let s): stack.push(s)
+        case .array(let items):
+            stack.newTable(arrayCount: Int32(clamping: items.count))
+            for (i, item) in items.enumerated() {
+                push(item, onto: stack)
+                lua_rawseti(stack.L, -2, lua_Integer(i + 1))
+            }
+            luaL_setmetatable(stack.L, arrayMetatable)
+        case .object(let members):
+            stack.newTable(hashCount: Int32(clamping: members.count))
+            for (key, item) in members {
+                push(item, onto: stack)
+                stack.rawSet(table: -2, key: key)
+            }
+        }
+    }
+
+    /// Foundation's parse errors carry the position in their debug description.
+    private static func describe(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return "\(error)"
+    }
+}
+
+struct JSONEncodingError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Reads a Lua value as JSON, honouring `json.null` and `json.array`.
+private struct JSONEncoding {
+    let stack: LuaStack
+
+    func value(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
+        let index = stack.absolute(index)
+        let at = path.isEmpty ? "" : " at \(path)"
+        switch stack.type(at: index) {
+        case .none, .nil: return .null
+        case .boolean: return .bool(lua_toboolean(stack.L, index) != 0)
+        case .number:
+            if lua_isinteger(stack.L, index) != 0 { return .int(Int64(lua_tointegerx(stack.L, index, nil))) }
+            let d = lua_tonumberx(stack.L, index, nil)
+            guard d.isFinite else { throw JSONEncodingError(description: "cannot encode \(d)\(at) in JSON") }
+            return .double(d)
+        case .string:
+            guard let s = stack.string(at: index) else {
+                throw JSONEncodingError(description: "invalid UTF-8 in string\(at)")
+            }
+            return .string(s)
+        case .lightUserdata where stack.isNull(at: index): return .null
+        case .table: return try table(at: index, path: path, visiting: &visiting)
+        case let other: throw JSONEncodingError(description: "cannot encode a \(other.name)\(at) in JSON")
+        }
+    }
+
+    private func table(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
+        let identity = lua_topointer(stack.L, index)!
+        guard visiting.insert(identity).inserted else {
+            throw JSONEncodingError(description: "cannot encode a table with a cycle\(path.isEmpty ? "" : " at \(path)")")
+        }
+        defer { visiting.remove(identity) }
+        guard stack.ensure(4), visiting.count < 200 else {
+            throw JSONEncodingError(description: "table nested too deeply")
+        }
+        let markedArray = isMarkedArray(index)
+        let count = Int(lua_rawlen(stack.L, index))
+        var members: [String: JSONValue] = [:]
+        var items: [JSONValue] = []
+        var integerKeys = 0
+        var otherKeys = false
+        lua_pushnil(stack.L)
+        while lua_next(stack.L, index) != 0 {
+            if lua_type(stack.L, -2) == LUA_TNUMBER, lua_isinteger(stack.L, -2) != 0 {
+                let k = lua_tointegerx(stack.L, -2, nil)
+                if k >= 1 && k <= count { integerKeys += 1 } else { otherKeys = true }
+            } else if lua_type(stack.L, -2) == LUA_TSTRING, let key = stack.string(at: -2) {
+                otherKeys = true
+                do {
+                    members[key] = try value(at: -1, path: path.isEmpty ? key : "\(path).\(key)", visiting: &visiting)
+                } catch {
+                    lua_settop(stack.L, -3)
+                    throw error
+                }
+            } else {
+                lua_settop(stack.L, -3)
+                throw JSONEncodingError(description: "cannot encode a table key of type \(stack.type(at: -2).name) in JSON")
+            }
+            lua_settop(stack.L, -2)
+        }
+        if integerKeys > 0 && otherKeys || (markedArray && otherKeys) {
+            throw JSONEncodingError(description: "cannot encode a table mixing array items and other keys\(path.isEmpty ? "" : " at \(path)")")
+        }
+        if integerKeys == 0 && !markedArray { return .object(members) }
+        items.reserveCapacity(count)
+        for i in 1...max(count, 1) where count > 0 {
+            lua_rawgeti(stack.L, index, lua_Integer(i))
+            defer { lua_settop(stack.L, -2) }
+            items.append(try value(at: -1, path: "\(path)[\(i)]", visiting: &visiting))
+        }
+        return .array(items)
+    }
+
+    private func isMarkedArray(_ index: Int32) -> Bool {
+        guard lua_getmetatable(stack.L, index) != 0 else { return false }
+        luaL_getmetatable_shim(stack.L)
+        let same = lua_rawequal(stack.L, -1, -2) != 0
+        lua_settop(stack.L, -3)
+        return same
+    }
+}
+
+/// Pushes the json.array metatable (luaL_getmetatable is a macro).
+private func luaL_getmetatable_shim(_ L: OpaquePointer) {
+    lua_getfield(L, LG_REGISTRYINDEX, JSONLibrary.arrayMetatable)
+}

@@ -1,0 +1,31 @@
+import CLua
+import LuaKit
+import NgrokAI
+
+/// Provider key records as Lua sees them: plain tables with the API's field
+/// names (JSON null fields absent), whose metatable gives a one-line
+/// `tostring` without secrets.
+enum Record {
+    static let metatable = "luagate.providerKey"
+
+    static func push(_ key: ProviderKey, onto stack: LuaStack) {
+        stack.push(LuaValue(json: .object(key.fields)))
+        luaL_setmetatable(stack.L, metatable)
+    }
+
+    /// `providerKey aigpk_123 openai "openai-prod" (sk-proj-ab***wxyz)`
+    static func tostring(_ call: LuaCall) throws -> LuaReturn {
+        try call.checkTable(1)
+        let s = call.stack
+        func field(_ key: String) -> String? {
+            defer { s.pop() }
+            return s.rawGet(table: 1, key: key) == .string ? s.string(at: -1) : nil
+        }
+        var text = "providerKey \(field("id") ?? "?")"
+        if let provider = field("providerId") { text += " \(provider)" }
+        if let name = field("name") { text += " \"\(name)\"" }
+        if let redacted = field("keyRedacted") { text += " (\(redacted))" }
+        s.push(text)
+        return .one
+    }
+}

@@ -1,0 +1,75 @@
+/// The API's limits on request fields, checked before anything is sent.
+///
+/// Lengths are counted in Unicode code points (`unicodeScalars.count`), as the API counts them.
+public enum FieldLimits {
+    /// Maximum code points of `name`.
+    public static let name = 255
+    /// Maximum code points of `description`.
+    public static let description = 255
+    /// Maximum code points of `metadata`.
+    public static let metadata = 4096
+    /// Allowed page sizes of a list call.
+    public static let listLimit = 1...100
+}
+
+/// Collects the first rule broken by a call's arguments.
+struct Validator {
+    let operation: String
+    let id: String?
+
+    /// Fails unless `value` is non-empty.
+    func nonEmpty(_ value: String, field: String) throws(NgrokAIError) {
+        if value.isEmpty { throw failure(field, "must not be empty") }
+    }
+
+    /// Fails if `value` has more than `limit` code points.
+    func atMost(_ value: String?, _ limit: Int, field: String) throws(NgrokAIError) {
+        guard let value else { return }
+        // Cheap exit: a string can't have more scalars than UTF-8 bytes.
+        if value.utf8.count <= limit { return }
+        let count = value.unicodeScalars.count
+        if count > limit { throw failure(field, "at most \(limit) characters (got \(count))") }
+    }
+
+    /// Fails unless `value` lies in `range`.
+    func within(_ value: Int?, _ range: ClosedRange<Int>, field: String) throws(NgrokAIError) {
+        guard let value else { return }
+        if !range.contains(value) {
+            throw failure(field, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+        }
+    }
+
+    func failure(_ field: String, _ rule: String) -> NgrokAIError {
+        NgrokAIError.validation(operation: operation, id: id, field: field, rule: rule)
+    }
+}
+
+extension ProviderKeyCreate {
+    /// Checks the API's rules: `providerId`, `name` and `value` non-empty; lengths within ``FieldLimits``.
+    func validate(_ check: Validator) throws(NgrokAIError) {
+        try check.nonEmpty(providerId, field: "providerId")
+        try check.nonEmpty(name, field: "name")
+        try check.atMost(name, FieldLimits.name, field: "name")
+        try check.nonEmpty(value, field: "value")
+        try check.atMost(description, FieldLimits.description, field: "description")
+        try check.atMost(metadata, FieldLimits.metadata, field: "metadata")
+    }
+}
+
+extension ProviderKeyUpdate {
+    /// Checks the lengths of the values being set.
+    func validate(_ check: Validator) throws(NgrokAIError) {
+        try check.atMost(name.value, FieldLimits.name, field: "name")
+        try check.atMost(description.value, FieldLimits.description, field: "description")
+        try check.atMost(metadata.value, FieldLimits.metadata, field: "metadata")
+    }
+}
+
+extension ProviderKeyRotate {
+    /// Checks that `value` and `name` are given and `name` is within ``FieldLimits/name``.
+    func validate(_ check: Validator) throws(NgrokAIError) {
+        try check.nonEmpty(value, field: "value")
+        try check.nonEmpty(name, field: "name")
+        try check.atMost(name, FieldLimits.name, field: "name")
+    }
+}

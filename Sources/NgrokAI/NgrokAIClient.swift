@@ -1,0 +1,140 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// A client of the ngrok AI Gateway management API.
+///
+/// Creating a client is cheap: the underlying `HTTPClient` (connection pool) is made at the
+/// first API call. Call ``shutdown()`` (or ``syncShutdown()``) when done; both are no-ops for a
+/// client that never made a call. All calls validate their arguments before sending anything,
+/// retry according to ``NgrokAIConfiguration/retry``, and throw only ``NgrokAIError``.
+public final class NgrokAIClient: Sendable {
+    /// The configuration the client was made with.
+    public let configuration: NgrokAIConfiguration
+
+    /// What every request needs, worked out once at init.
+    struct Prepared: Sendable {
+        var base: BaseURL
+        /// Authorization, Accept and User-Agent; `nil` when there is no token.
+        var headers: HTTPHeaders?
+        /// The same plus `Content-Type: application/json`.
+        var bodyHeaders: HTTPHeaders?
+    }
+
+    enum State: Sendable {
+        case idle
+        case running(HTTPClient)
+        case shutDown
+    }
+
+    let prepared: Result<Prepared, NgrokAIError>
+    let state = NIOLockedValueBox(State.idle)
+    let statsBox = NIOLockedValueBox(ClientStats())
+    let encoder: JSONEncoder
+
+    /// Makes a client. Nothing is checked or connected yet: an invalid configuration makes
+    /// every call fail with code ``NgrokAIError/Code/config``.
+    public init(configuration: NgrokAIConfiguration) {
+        self.configuration = configuration
+        self.prepared = Result { () throws(NgrokAIError) -> Prepared in
+            let checked = try configuration.validated()
+            let base = try BaseURL(checked.baseURL)
+            guard let token = checked.token, !token.isEmpty else {
+                return Prepared(base: base, headers: nil, bodyHeaders: nil)
+            }
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(4)
+            headers.add(name: "Authorization", value: "Bearer \(token)")
+            headers.add(name: "Accept", value: "application/json")
+            headers.add(name: "User-Agent", value: checked.userAgent)
+            var bodyHeaders = headers
+            bodyHeaders.add(name: "Content-Type", value: "application/json")
+            return Prepared(base: base, headers: headers, bodyHeaders: bodyHeaders)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        self.encoder = encoder
+    }
+
+    deinit {
+        // A client dropped without shutdown still releases its connections.
+        if case .running(let client) = state.withLockedValue({ $0 }) {
+            client.shutdown { _ in }
+        }
+    }
+
+    /// Counters of requests and retries so far.
+    public var stats: ClientStats {
+        statsBox.withLockedValue { $0 }
+    }
+
+    /// Closes the connections. Calls made afterwards fail with code ``NgrokAIError/Code/config``.
+    public func shutdown() async throws {
+        if let client = takeClientForShutdown() {
+            try await client.shutdown()
+        }
+    }
+
+    /// Closes the connections, blocking; not for use on an event loop or in async code.
+    public func syncShutdown() throws {
+        if let client = takeClientForShutdown() {
+            try client.syncShutdown()
+        }
+    }
+
+    private func takeClientForShutdown() -> HTTPClient? {
+        state.withLockedValue { state in
+            defer { state = .shutDown }
+            if case .running(let client) = state { return client }
+            return nil
+        }
+    }
+
+    /// The shared `HTTPClient`, made on first use.
+    func httpClient(operation: String, id: String?) throws(NgrokAIError) -> HTTPClient {
+        let client: HTTPClient? = state.withLockedValue { state in
+            switch state {
+            case .running(let client):
+                return client
+            case .idle:
+                let client = Self.makeHTTPClient(configuration)
+                state = .running(client)
+                return client
+            case .shutDown:
+                return nil
+            }
+        }
+        guard let client else {
+            throw NgrokAIError(
+                code: NgrokAIError.Code.config, message: "the client has been shut down", operation: operation, id: id
+            )
+        }
+        return client
+    }
+
+    private static func makeHTTPClient(_ configuration: NgrokAIConfiguration) -> HTTPClient {
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .disallow
+        config.httpVersion = .automatic
+        config.decompression = .disabled
+        config.timeout = .init(
+            connect: TimeAmount(configuration.connectTimeout),
+            read: TimeAmount(configuration.requestTimeout)
+        )
+        config.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost
+        )
+        // Fail a refused connection at once and let the retry policy decide, instead of the pool
+        // quietly reconnecting until the request's deadline.
+        config.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: config,
+            backgroundActivityLogger: Logger(label: "ngrok-ai.http", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+    }
+}

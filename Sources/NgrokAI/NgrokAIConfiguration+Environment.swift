@@ -1,0 +1,60 @@
+import Foundation
+
+extension NgrokAIConfiguration {
+    /// The variable holding the API token.
+    public static let tokenVariable = "AI_GATEWAY_API_KEY"
+    /// The variable holding the base URL.
+    public static let baseURLVariable = "AI_GATEWAY_API_URL"
+
+    /// A configuration from the environment: the token from `AI_GATEWAY_API_KEY`, the base URL
+    /// from `AI_GATEWAY_API_URL` (empty values count as unset).
+    ///
+    /// - Parameters:
+    ///   - environment: The variables to read; the process's environment by default.
+    ///   - apiKeyFile: A file holding the token; it wins over `AI_GATEWAY_API_KEY`. Surrounding
+    ///     whitespace and newlines are trimmed.
+    ///   - base: The configuration to start from (user agent, timeouts, retries, logger).
+    /// - Throws: ``NgrokAIError`` with code ``NgrokAIError/Code/config`` when the file can't be
+    ///   read or is empty.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        apiKeyFile: String? = nil,
+        base: NgrokAIConfiguration = NgrokAIConfiguration()
+    ) throws(NgrokAIError) -> NgrokAIConfiguration {
+        var configuration = base
+        if let url = environment[baseURLVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !url.isEmpty {
+            configuration.baseURL = url
+        }
+        if let token = environment[tokenVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+            configuration.token = token
+        }
+        if let apiKeyFile {
+            configuration.token = try readTokenFile(apiKeyFile)
+        }
+        return configuration
+    }
+
+    /// The trimmed contents of a token file.
+    static func readTokenFile(_ path: String) throws(NgrokAIError) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "cannot read it"
+            throw configError("API key file \(path): \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw configError("API key file \(path) is not UTF-8 text")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if token.isEmpty { throw configError("API key file \(path) is empty") }
+        if token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw configError("API key file \(path) holds more than one line")
+        }
+        return token
+    }
+
+    static func configError(_ message: String) -> NgrokAIError {
+        NgrokAIError(code: NgrokAIError.Code.config, message: message, operation: "configuration")
+    }
+}

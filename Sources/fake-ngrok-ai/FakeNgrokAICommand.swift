@@ -1,0 +1,153 @@
+import ArgumentParser
+import Dispatch
+import FakeNgrokAI
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `fake-ngrok-ai`: serves the in-memory fake of the ngrok AI Gateway provider-key API.
+@main
+struct FakeNgrokAICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fake-ngrok-ai",
+        abstract: "Serve an in-memory fake of the ngrok AI Gateway provider-key API on loopback.",
+        discussion: """
+            Serves GET/POST /provider-keys, GET/PATCH/DELETE /provider-keys/{id} and POST /provider-keys/{id}/rotate \
+            over HTTP/1.1, requiring "Authorization: Bearer <token>". State lives in memory and is lost on exit.
+
+            On start it prints exactly one line, "listening on http://127.0.0.1:PORT", to standard output, then \
+            serves until SIGINT or SIGTERM and exits 0.
+
+            The account starts with a deterministic sample of --keys provider keys (seeded by --seed), or with the \
+            records of --data, a file in the list-response shape {"aiGatewayProviderKeys": [...]}.
+
+            Fault rates are fractions (0 to 1) of authenticated requests and must not add up to more than 1. \
+            Requests answered 429, 503, reset or malformed are not applied.
+
+            Examples:
+              fake-ngrok-ai --port 8787 --token secret
+              fake-ngrok-ai --keys 0 --latency-ms 50 --rate-429 0.1 --retry-after 2
+
+            """
+    )
+
+    @Option(help: "Loopback address to listen on (127.0.0.0/8, ::1 or localhost).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Bearer token that requests must carry.")
+    var token = "fake-token"
+
+    @Option(help: "Seed for the sample account, generated ids and probabilistic faults.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Size of the generated sample account; 0 starts empty. (default: \(SampleAccount.defaultCount))")
+    var keys: Int?
+
+    @Option(help: ArgumentHelp("Start with the provider keys of this snapshot file instead of a sample account.", valueName: "file.json"))
+    var data: String?
+
+    @Option(name: .customLong("latency-ms"), help: "Delay in milliseconds added before every response.")
+    var latencyMilliseconds = 0
+
+    @Option(name: .customLong("rate-429"), help: "Fraction of requests answered 429 Too Many Requests.")
+    var rate429 = 0.0
+
+    @Option(name: .customLong("retry-after"), help: "Retry-After seconds sent with injected 429s.")
+    var retryAfter = 1
+
+    @Option(name: .customLong("rate-503"), help: "Fraction of requests answered 503 Service Unavailable.")
+    var rate503 = 0.0
+
+    @Option(name: .customLong("rate-reset"), help: "Fraction of requests whose connection is closed mid-response.")
+    var rateReset = 0.0
+
+    @Option(name: .customLong("rate-malformed"), help: "Fraction of requests answered 200 with malformed JSON.")
+    var rateMalformed = 0.0
+
+    func validate() throws {
+        if port < 0 || port > 65535 {
+            throw ValidationError("--port must be between 0 and 65535")
+        }
+        if let keys, keys < 0 {
+            throw ValidationError("--keys must not be negative")
+        }
+        if keys != nil && data != nil {
+            throw ValidationError("use either --keys or --data, not both")
+        }
+        if latencyMilliseconds < 0 {
+            throw ValidationError("--latency-ms must not be negative")
+        }
+        if retryAfter < 0 {
+            throw ValidationError("--retry-after must not be negative")
+        }
+        let rates = [("--rate-429", rate429), ("--rate-503", rate503), ("--rate-reset", rateReset), ("--rate-malformed", rateMalformed)]
+        for (flag, rate) in rates where !(0...1).contains(rate) {
+            throw ValidationError("\(flag) must be between 0 and 1")
+        }
+        if rates.map(\.1).reduce(0, +) > 1 {
+            throw ValidationError("the fault rates add up to more than 1")
+        }
+    }
+
+    func run() throws {
+        guard FakeNgrokAIServer.isLoopback(host: host) else {
+            FileHandle.standardError.write(Data("fake-ngrok-ai: \(FakeNgrokAIServerError.nonLoopbackHost(host))\n".utf8))
+            throw ExitCode(2)
+        }
+        var configuration = FakeNgrokAIConfiguration(host: host, port: port, token: token, seed: seed)
+        if let data {
+            configuration.initialKeys = try loadKeys(from: data)
+        } else {
+            configuration.initialKeys = SampleAccount.make(seed: seed, count: keys ?? SampleAccount.defaultCount)
+        }
+
+        // Take the signals before the server exists, so none is lost in between.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+
+        let server = try FakeNgrokAIServer.start(configuration: configuration)
+        server.faults.latencyMilliseconds = latencyMilliseconds
+        server.faults.rateLimitedFraction = rate429
+        server.faults.retryAfterSeconds = retryAfter
+        server.faults.serviceUnavailableFraction = rate503
+        server.faults.resetMidResponseFraction = rateReset
+        server.faults.malformedBodyFraction = rateMalformed
+
+        // Written unbuffered, so scripts reading the pipe see it at once.
+        FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
+
+        stop.wait()
+        sources.forEach { $0.cancel() }
+        try server.shutdown()
+    }
+
+    private func loadKeys(from path: String) throws -> [FakeProviderKey] {
+        let contents: Data
+        do {
+            contents = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot read --data file \(path): \(error.localizedDescription)")
+        }
+        let store = ProviderKeyStore()
+        do {
+            try store.load(snapshotJSON: contents)
+        } catch {
+            throw ValidationError("invalid --data file \(path): \(error)")
+        }
+        return store.all()
+    }
+}

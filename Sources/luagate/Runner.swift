@@ -1,0 +1,155 @@
+import CLua
+import CLuaShim
+import LuaGate
+import LuaKit
+import NgrokAI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `lua5.4` command line (lua.c's `pmain`), running on a luagate runtime.
+struct Runner {
+    let progname: String
+    /// argv as bytes, exactly as given (for the `arg` table).
+    let rawArguments: [[UInt8]]
+    let options: LuagateCommand
+    let steps: CommandLineSteps
+    let api: NgrokAIConfiguration
+
+    /// Runs everything the command line asks for; returns the exit status.
+    /// As in lua.c, the work happens inside a function called in protected
+    /// mode (so tracebacks end in `[C]: in ?` as they do under lua5.4).
+    func run() -> Int32 {
+        let runtime = Runtime(api: api, ignoreEnvironment: options.ignoreEnvironment)
+        defer { runtime.shutdown() }
+        let lua = runtime.lua
+        var status: Int32 = 1
+        lua.pushFunction("pmain") { _ in
+            status = main(lua)
+            return .none
+        }
+        do {
+            try lua.call(arguments: 0, results: 0)
+        } catch {
+            Output.message(progname, error.bytes)
+            return 1
+        }
+        return status
+    }
+
+    private func main(_ lua: LuaState) -> Int32 {
+        if options.luaVersion { printVersion() }
+        createArgumentTable(lua)
+        lg_gc_generational(lua.L)
+        if !options.ignoreEnvironment, !report(lua, runInitialization(lua)) { return 1 }
+        for step in steps.steps {
+            switch step {
+            case .warningsOn: lua_warning(lua.L, "@on", 0)
+            case .execute(let code):
+                if !report(lua, runChunk(lua) { () throws(LuaError) in try lua.load(code, name: "=(command line)") }) { return 1 }
+            case .library(let spec):
+                if !report(lua, runLibrary(lua, spec)) { return 1 }
+            }
+        }
+        if let script = steps.script {
+            if !report(lua, runScript(lua, script)) { return 1 }
+        }
+        if options.interactive {
+            REPL(lua: lua).run()
+        } else if steps.script == nil, options.execute.isEmpty, !options.luaVersion {
+            if Output.stdinIsTerminal {
+                printVersion()
+                REPL(lua: lua).run()
+            } else if !report(lua, runChunk(lua) { () throws(LuaError) in try lua.loadFile(nil) }) {
+                return 1
+            }
+        }
+        return 0
+    }
+
+    private func printVersion() {
+        Output.out(String(cString: lg_copyright()) + "\n")
+    }
+
+    /// `arg`: the script at 0, its arguments at 1…, the interpreter and
+    /// options at negative indices (without a script, argv[0] is at 0).
+    private func createArgumentTable(_ lua: LuaState) {
+        let script = steps.scriptIndex ?? 0
+        let stack = lua.stack
+        stack.newTable(arrayCount: Int32(max(0, rawArguments.count - script - 1)), hashCount: Int32(script + 1))
+        for (i, bytes) in rawArguments.enumerated() {
+            stack.push(bytes: bytes)
+            lua_rawseti(lua.L, -2, lua_Integer(i - script))
+        }
+        lua.setGlobal("arg")
+    }
+
+    /// LUA_INIT_5_4, else LUA_INIT: `@file` runs a file, anything else is code.
+    private func runInitialization(_ lua: LuaState) -> LuaError? {
+        for name in ["LUA_INIT_5_4", "LUA_INIT"] {
+            guard let value = getenv(name) else { continue }
+            let code = String(cString: value)
+            if code.hasPrefix("@") {
+                return runChunk(lua) { () throws(LuaError) in try lua.loadFile(String(code.dropFirst())) }
+            }
+            return runChunk(lua) { () throws(LuaError) in try lua.load(Array(code.utf8), name: "=\(name)") }
+        }
+        return nil
+    }
+
+    /// `-l mod` (global `mod`, or the part before a `-`), or `-l g=mod`.
+    private func runLibrary(_ lua: LuaState, _ spec: String) -> LuaError? {
+        var global = spec
+        var module = spec
+        if let eq = spec.firstIndex(of: "=") {
+            global = String(spec[..<eq])
+            module = String(spec[spec.index(after: eq)...])
+        } else if let dash = spec.firstIndex(of: "-") {
+            global = String(spec[..<dash])
+        }
+        do {
+            try lua.require(module)
+        } catch {
+            return error
+        }
+        lua.setGlobal(global)
+        return nil
+    }
+
+    /// Loads the script (nil: stdin) and calls it with the script arguments.
+    private func runScript(_ lua: LuaState, _ script: String?) -> LuaError? {
+        do {
+            try lua.loadFile(script)
+        } catch {
+            return error
+        }
+        // The script's arguments are arg[1], arg[2], …
+        let count = rawArguments.count - (steps.scriptIndex ?? rawArguments.count) - 1
+        lua.stack.ensure(Int32(count) + 3)
+        for bytes in rawArguments.suffix(max(0, count)) { lua.stack.push(bytes: bytes) }
+        do {
+            try lua.call(arguments: Int32(count), results: LUA_MULTRET, catchInterrupt: true)
+        } catch {
+            return error
+        }
+        return nil
+    }
+
+    private func runChunk(_ lua: LuaState, load: () throws(LuaError) -> Void) -> LuaError? {
+        do {
+            try load()
+            try lua.call(arguments: 0, results: 0, catchInterrupt: true)
+        } catch {
+            return error
+        }
+        return nil
+    }
+
+    /// Prints a failure as lua.c's `report`; true when there was none.
+    private func report(_ lua: LuaState, _ error: LuaError?) -> Bool {
+        guard let error else { return true }
+        Output.message(progname, error.bytes)
+        return false
+    }
+}

@@ -1,0 +1,44 @@
+import FakeNgrokAI
+import Foundation
+
+/// A fake API server for one test, and how to point the luagate binary at it.
+final class APIHarness {
+    let server: FakeNgrokAIServer
+
+    init(_ configuration: FakeNgrokAIConfiguration = .init(token: "tok-\(UUID().uuidString)")) throws {
+        server = try FakeNgrokAIServer.start(configuration: configuration)
+    }
+
+    deinit { try? server.shutdown() }
+
+    var token: String { server.token }
+
+    /// Runs `luagate --base-url <fake> ARGS` with the token in the environment
+    /// and checks that the token appears in none of its output.
+    func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                 token: String? = nil) throws -> ProcessResult {
+        var env = ["AI_GATEWAY_API_KEY": token ?? server.token]
+        env.merge(environment) { _, new in new }
+        let result = try ProcessRunner.run(
+            ProcessRunner.luagate, ["--base-url", server.baseURL] + arguments, stdin: stdin, environment: env)
+        precondition(!result.stdout.contains(server.token) && !result.stderr.contains(server.token),
+                     "the API token was printed")
+        return result
+    }
+
+    /// Requests of one method the server received.
+    func requests(_ method: String) -> [RecordedRequest] {
+        server.requestLog.entries().filter { $0.method == method }
+    }
+
+    @discardableResult
+    func seed(name: String, providerId: String = "openai", value: String? = nil, description: String? = nil,
+              metadata: String? = nil, id: String? = nil) -> FakeProviderKey {
+        server.store.insert(id: id, providerId: providerId, name: name, value: value,
+                            description: description, metadata: metadata)
+    }
+
+    static func json(_ bytes: [UInt8]) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+}

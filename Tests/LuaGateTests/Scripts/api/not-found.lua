@@ -1,0 +1,5 @@
+local ok, err = pcall(providerKeys.update, "nope", { name = "x" })
+print(ok, err.status, err.operation, err.id)
+print(err.code)
+print(tostring(err))
+print("body is a string", type(err.body) == "string")

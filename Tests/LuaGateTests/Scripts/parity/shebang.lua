@@ -1,0 +1,2 @@
+#!/usr/bin/env luagate
+print("after shebang", coroutine.isyieldable())

@@ -1,0 +1,22 @@
+-- Standard behaviour that must not change under luagate.
+local co, main = coroutine.running()
+print("main thread", main, coroutine.isyieldable())
+print(string.format("%5.2f|%d|%q", 3.14159, 42, "a\0b"))
+print(math.type(1), math.type(1.0), 1 // 0 == math.huge or "int-div", 7 // 2, 7 / 2)
+print(#"\xff\xfe", ("x"):rep(3, ","))
+print(select("#", table.unpack({1, nil, 3}, 1, 3)))
+local t = setmetatable({}, {__index = function(_, k) return k .. "!" end})
+print(t.hello)
+print((pcall(error, {code = 7})))
+print(select(2, pcall(error, "msg", 0)))
+print(type(io.write), type(os.time()), type(package.path), type(require))
+local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
+print(gen(), gen(), gen())
+print(string.pack and #string.pack("i4", 7), utf8.char(228, 8364))
+print(tostring(nil), tostring(true), 2^53, 1e100, -0.0, 0/0 ~= 0/0)
+print(next({}), rawlen({1, 2}), rawequal("a", "a"))
+print(_VERSION)
+goto done
+print("skipped")
+::done::
+print(load("return 1 +")) 

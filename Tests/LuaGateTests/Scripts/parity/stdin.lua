@@ -1,0 +1,1 @@
+for line in io.lines() do io.write("[", line, "]\n") end

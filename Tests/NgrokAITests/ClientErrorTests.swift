@@ -1,0 +1,169 @@
+import FakeNgrokAI
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import NgrokAI
+
+/// How error responses and transport failures become `NgrokAIError`s.
+@Suite("Client errors")
+struct ClientErrorTests {
+    @Test func notFound() async throws {
+        try await FakeFixture.run { fake in
+            let error = try #require(await captureError { try await fake.client.getProviderKey(id: "pk_missing") })
+            #expect(error.status == 404)
+            #expect(error.code == "ERR_NGROK_404")
+            #expect(error.message == #"provider key "pk_missing" was not found"#)
+            #expect(error.operation == "providerKeys.get")
+            #expect(error.id == "pk_missing")
+            #expect(error.attempts == 1)
+            #expect(error.body?.contains("\"error_code\":\"ERR_NGROK_404\"") == true)
+            #expect(error.description == #"providerKeys.get pk_missing: 404 ERR_NGROK_404: provider key "pk_missing" was not found"#)
+            #expect(fake.server.requestLog.count == 1, "404 is not retried")
+            #expect(fake.client.stats.failedCalls == 1)
+        }
+    }
+
+    @Test func unauthorized() async throws {
+        try await FakeFixture.run(token: "wrong-token") { fake in
+            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            #expect(error.status == 401)
+            #expect(error.code == "ERR_NGROK_201")
+            #expect(error.operation == "providerKeys.list" && error.id == nil)
+            #expect(!error.description.contains("wrong-token"))
+            #expect(fake.server.requestLog.count == 1, "401 is not retried")
+        }
+    }
+
+    @Test func badRequest() async throws {
+        try await FakeFixture.run { fake in
+            let seeded = fake.seed()
+            // The API refuses a null name; the client lets the server decide.
+            let error = try #require(
+                await captureError { try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .clear)) }
+            )
+            #expect(error.status == 400)
+            #expect(error.code == "ERR_NGROK_400")
+            #expect(error.message.contains("name must not be null"))
+            #expect(error.operation == "providerKeys.update" && error.id == seeded.id)
+            #expect(fake.server.requestLog.count == 1)
+        }
+    }
+
+    @Test func rateLimitedUntilRetriesRunOut() async throws {
+        let retry = RetryPolicy(maxRetries: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2), jitter: .none)
+        try await FakeFixture.run(retry: retry) { fake in
+            fake.server.faults.enqueue(.rateLimited(retryAfter: "0"), count: 10)
+            let error = try #require(await captureError { try await fake.client.getProviderKey(id: "pk_1") })
+            #expect(error.status == 429)
+            #expect(error.code == "ERR_NGROK_429")
+            #expect(error.retryAfter == "0")
+            #expect(error.attempts == 3)
+            #expect(fake.server.requestLog.count == 3)
+            #expect(fake.client.stats.retries == 2)
+        }
+    }
+
+    @Test func serverErrorUntilRetriesRunOut() async throws {
+        let retry = RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), jitter: .none)
+        try await FakeFixture.run(retry: retry) { fake in
+            fake.server.faults.enqueue(.status(500), count: 10)
+            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            #expect(error.status == 500)
+            #expect(error.code == "ERR_NGROK_500")
+            #expect(error.message == "injected failure with status 500")
+            #expect(error.attempts == 2)
+            #expect(fake.server.requestLog.count == 2)
+        }
+    }
+
+    @Test func retryAfterBeyondTheDeadlineFailsAtOnce() async throws {
+        let retry = RetryPolicy(maxRetries: 4, baseDelay: .milliseconds(1), totalDeadline: .seconds(5))
+        try await FakeFixture.run(retry: retry) { fake in
+            fake.server.faults.enqueue(.rateLimited(retryAfter: "3600"), count: 1)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            #expect(error.status == 429 && error.retryAfter == "3600" && error.attempts == 1)
+            #expect(clock.now - started < .seconds(5), "did not wait for a retry it could not make")
+        }
+    }
+
+    @Test func malformedSuccessBodyIsDecodeError() async throws {
+        try await FakeFixture.run { fake in
+            fake.server.faults.enqueue(.malformedBody, count: 1)
+            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            #expect(error.code == NgrokAIError.Code.decode)
+            #expect(error.status == 200)
+            #expect(error.operation == "providerKeys.list")
+            #expect(error.message.contains("not valid JSON"))
+            #expect(fake.server.requestLog.count == 1, "a decode failure is not retried")
+        }
+    }
+
+    @Test func connectionRefused() async throws {
+        // A fake that has shut down leaves a port nothing listens on.
+        let server = try await FakeNgrokAIServer.start(configuration: .init(eventLoopThreads: 1))
+        let baseURL = server.baseURL
+        try await server.shutdown()
+
+        let retry = RetryPolicy(maxRetries: 2, baseDelay: .milliseconds(1), jitter: .none)
+        let client = NgrokAIClient(configuration: NgrokAIConfiguration(baseURL: baseURL, token: "t", retry: retry))
+        defer { try? client.syncShutdown() }
+
+        let get = try #require(await captureError { try await client.getProviderKey(id: "pk_1") })
+        #expect(get.code == NgrokAIError.Code.network)
+        #expect(get.status == nil)
+        #expect(get.message.contains("refused"))
+        #expect(get.operation == "providerKeys.get" && get.id == "pk_1")
+        #expect(get.attempts == 3)
+        #expect(get.description.hasPrefix("providerKeys.get pk_1: network: "))
+
+        // Nothing was sent, so even a POST is retried.
+        let create = try #require(
+            await captureError {
+                try await client.createProviderKey(ProviderKeyCreate(providerId: "p", name: "n", value: "sk-SECRET"))
+            }
+        )
+        #expect(create.code == NgrokAIError.Code.network)
+        #expect(create.attempts == 3)
+        #expect(!create.message.contains("outcome is unknown"))
+        #expect(!"\(create)".contains("sk-SECRET"))
+        #expect(client.stats.retries == 4)
+    }
+
+    @Test func nonJSONErrorBody() {
+        let client = NgrokAIClient(configuration: NgrokAIConfiguration(token: "t"))
+        let endpoint = Endpoint.get(id: "pk_1")
+        var headers = HTTPHeaders()
+        headers.add(name: "Retry-After", value: "7")
+
+        let html = client.statusError(
+            endpoint, status: .badGateway, headers: headers,
+            body: ByteBuffer(string: "<html><body>upstream\nfailed</body></html>"), attempts: 2
+        )
+        #expect(html.status == 502)
+        #expect(html.code == NgrokAIError.Code.http)
+        #expect(html.message == "HTTP 502 Bad Gateway: <html><body>upstream failed</body></html>")
+        #expect(html.body == "<html><body>upstream\nfailed</body></html>")
+        #expect(html.retryAfter == "7")
+        #expect(html.attempts == 2)
+
+        let empty = client.statusError(endpoint, status: .serviceUnavailable, headers: [:], body: ByteBuffer(), attempts: 1)
+        #expect(empty.code == NgrokAIError.Code.http)
+        #expect(empty.message == "HTTP 503 Service Unavailable")
+        #expect(empty.body == nil)
+        #expect(empty.description == "providerKeys.get pk_1: 503 http: HTTP 503 Service Unavailable")
+
+        let jsonWithoutCode = client.statusError(
+            endpoint, status: .conflict, headers: [:], body: ByteBuffer(string: #"{"message":"busy"}"#), attempts: 1)
+        #expect(jsonWithoutCode.code == NgrokAIError.Code.http && jsonWithoutCode.message == "busy")
+
+        let huge = client.statusError(
+            endpoint, status: .internalServerError, headers: [:],
+            body: ByteBuffer(repeating: UInt8(ascii: "x"), count: 200_000), attempts: 1)
+        #expect(huge.body?.utf8.count == NgrokAIError.maxBodyBytes)
+        #expect(huge.message.count < 300)
+    }
+}
