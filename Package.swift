@@ -49,12 +49,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .target(name: "LuaGate", dependencies: ["LuaKit", "NgrokAI"], resources: []),
+        // The Lua half of the runtime (stdlib/, linked here) is compiled into the binary.
+        .target(
+            name: "LuaGate",
+            dependencies: ["LuaKit", "NgrokAI"],
+            resources: [.embedInCode("stdlib")]
+        ),
         .executableTarget(
             name: "luagate",
             dependencies: [
                 "LuaGate", "FakeNgrokAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

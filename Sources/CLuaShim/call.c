@@ -12,6 +12,15 @@ int lg_protected_call(lua_State *L, int narg, int nres, int msgh) {
   return status;
 }
 
+int lg_resume(lua_State *co, lua_State *from, int narg, int *nres) {
+  lg_runtime *rt = lg_runtime_of(co);
+  int depth = rt->swift_depth;
+  rt->swift_depth = 0;
+  int status = lua_resume(co, from, narg, nres);
+  rt->swift_depth = depth;
+  return status;
+}
+
 int lg_msghandler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {

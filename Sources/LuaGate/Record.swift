@@ -8,9 +8,24 @@ import NgrokAI
 enum Record {
     static let metatable = "luagate.providerKey"
 
-    static func push(_ key: ProviderKey, onto stack: LuaStack) {
+    /// Pushes one record; returns 1 (the number of values pushed).
+    @discardableResult
+    static func push(_ key: ProviderKey, onto stack: LuaStack) -> Int32 {
         stack.push(LuaValue(json: .object(key.fields)))
         luaL_setmetatable(stack.L, metatable)
+        return 1
+    }
+
+    /// Pushes one record as a call's result (the shape `Runtime.request` takes).
+    static func result(_ stack: LuaStack, _ key: ProviderKey) -> Int32 { push(key, onto: stack) }
+
+    /// Pushes an array of records.
+    static func push(_ keys: [ProviderKey], onto stack: LuaStack) {
+        stack.newTable(arrayCount: Int32(clamping: keys.count))
+        for (i, key) in keys.enumerated() {
+            push(key, onto: stack)
+            lua_rawseti(stack.L, -2, lua_Integer(i + 1))
+        }
     }
 
     /// `providerKey aigpk_123 openai "openai-prod" (sk-proj-ab***wxyz)`

@@ -8,6 +8,53 @@ extension Runtime {
         installMetatables()
         installJSON()
         installProviderKeys()
+        installTask()
+    }
+
+    /// `task` (global and `require "task"`): `spawn`, `sleep` and handles'
+    /// `await` are native; `map` and `all` are Lua (stdlib/task.lua).
+    private func installTask() {
+        let L = lua.L
+        luaL_newmetatable(L, Scheduler.handleMetatable)
+        lua.pushLibrary(["await": { [unowned self] in try scheduler.await($0) }])
+        lua.stack.rawSet(table: -2, key: "__index")
+        lua.stack.push("task")
+        lua.stack.rawSet(table: -2, key: "__name")
+        lua.stack.pop()
+
+        lua.pushLibrary([
+            "sleep": { [unowned self] in try sleep($0) },
+            "spawn": { [unowned self] in try scheduler.spawn($0) },
+        ])
+        lua.stack.push(concurrency)
+        lua.stack.rawSet(table: -2, key: "concurrency")
+        loadStdlib(PackageResources.task_lua, name: "task", arguments: 1)
+        lua.registerModule("task")
+        lua.setGlobal("task")
+    }
+
+    /// `task.sleep(seconds)`: yields the task (or blocks, running other tasks) that long.
+    private func sleep(_ call: LuaCall) throws -> LuaReturn {
+        var isNumber: Int32 = 0
+        let seconds = lua_tonumberx(call.L, 1, &isNumber)
+        guard isNumber != 0 else { throw call.typeError(1, expected: "number") }
+        guard seconds >= 0, seconds.isFinite else { throw LuaArgumentError(argument: 1, "seconds must be >= 0") }
+        let operation = Operation.make(
+            isRequest: false, { try await _Concurrency.Task.sleep(for: .seconds(seconds)) },
+            push: { _, _ in 0 }, failure: { $0 })
+        return try scheduler.perform(call, operation)
+    }
+
+    /// Runs a stdlib chunk with the `arguments` values on top of the stack,
+    /// leaving its one result. The sources are ours: a failure is a build bug.
+    func loadStdlib(_ source: [UInt8], name: String, arguments: Int32) {
+        do {
+            try lua.load(source, name: "=[luagate] \(name).lua")
+            lua_rotate(lua.L, -1 - arguments, 1)
+            try lua.call(arguments: arguments, results: 1)
+        } catch {
+            fatalError("luagate: stdlib \(name).lua: \(error)")
+        }
     }
 
     private func installMetatables() {

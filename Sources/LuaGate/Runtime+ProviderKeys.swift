@@ -12,9 +12,7 @@ extension Runtime {
     /// `record = providerKeys.get(id)`
     func get(_ call: LuaCall) throws -> LuaReturn {
         let id = try keyID(call, operation: "providerKeys.get")
-        let key = try perform(argument: { _ in 1 }) { try await $0.getProviderKey(id: id) }
-        Record.push(key, onto: call.stack)
-        return .one
+        return try request(call, argument: { _ in 1 }, { try await $0.getProviderKey(id: id) }, push: Record.result)
     }
 
     /// `record = providerKeys.update(id, {name=?, description=?, metadata=?})`;
@@ -27,9 +25,8 @@ extension Runtime {
             name: try fields.patch("name"),
             description: try fields.patch("description"),
             metadata: try fields.patch("metadata"))
-        let key = try perform(argument: { $0 == "id" ? 1 : 2 }) { try await $0.updateProviderKey(id: id, change) }
-        Record.push(key, onto: call.stack)
-        return .one
+        return try request(
+            call, argument: { $0 == "id" ? 1 : 2 }, { try await $0.updateProviderKey(id: id, change) }, push: Record.result)
     }
 
     /// `record = providerKeys.create{providerId=, name=, value=, description=?, metadata=?}`
@@ -37,15 +34,13 @@ extension Runtime {
         let fields = try FieldReader(
             call, argument: 1, operation: "providerKeys.create",
             allowed: ["description", "metadata", "name", "providerId", "value"])
-        let request = ProviderKeyCreate(
+        let creation = ProviderKeyCreate(
             providerId: try fields.string("providerId", required: true)!,
             name: try fields.string("name", required: true)!,
             value: try fields.string("value", required: true)!,
             description: try fields.string("description"),
             metadata: try fields.string("metadata"))
-        let key = try perform(argument: { _ in 1 }) { try await $0.createProviderKey(request) }
-        Record.push(key, onto: call.stack)
-        return .one
+        return try request(call, argument: { _ in 1 }, { try await $0.createProviderKey(creation) }, push: Record.result)
     }
 
     /// `record = providerKeys.rotate(id, {value=, name=})`
@@ -53,27 +48,27 @@ extension Runtime {
         let operation = "providerKeys.rotate"
         let id = try keyID(call, operation: operation)
         let fields = try FieldReader(call, argument: 2, operation: operation, id: id, allowed: ["name", "value"])
-        let request = ProviderKeyRotate(
+        let rotation = ProviderKeyRotate(
             value: try fields.string("value", required: true)!,
             name: try fields.string("name", required: true)!)
-        let key = try perform(argument: { $0 == "id" ? 1 : 2 }) { try await $0.rotateProviderKey(id: id, request) }
-        Record.push(key, onto: call.stack)
-        return .one
+        return try request(
+            call, argument: { $0 == "id" ? 1 : 2 }, { try await $0.rotateProviderKey(id: id, rotation) }, push: Record.result)
     }
 
     /// `true = providerKeys.delete(id)`
     func delete(_ call: LuaCall) throws -> LuaReturn {
         let id = try keyID(call, operation: "providerKeys.delete")
-        try perform(argument: { _ in 1 }) { try await $0.deleteProviderKey(id: id) }
-        call.stack.push(true)
-        return .one
+        return try request(call, argument: { _ in 1 }, { try await $0.deleteProviderKey(id: id) }) { stack, _ in
+            stack.push(true)
+            return 1
+        }
     }
 
     /// `records = providerKeys.list{provider=?, limit=?}`: every matching key,
     /// following `nextPageUri` until it is null (`limit` is the page size).
     func list(_ call: LuaCall) throws -> LuaReturn {
         let query = try ListQuery(call, operation: "providerKeys.list")
-        let keys = try perform(argument: { _ in 1 }) { client in
+        let all: @Sendable (NgrokAIClient) async throws -> [ProviderKey] = { client in
             var page = try await client.listProviderKeys(provider: query.provider, limit: query.limit)
             var keys = page.keys
             while let next = page.nextPageURI {
@@ -82,13 +77,10 @@ extension Runtime {
             }
             return keys
         }
-        let stack = call.stack
-        stack.newTable(arrayCount: Int32(clamping: keys.count))
-        for (i, key) in keys.enumerated() {
-            Record.push(key, onto: stack)
-            lua_rawseti(stack.L, -2, lua_Integer(i + 1))
+        return try request(call, argument: { _ in 1 }, all) { stack, keys in
+            Record.push(keys, onto: stack)
+            return 1
         }
-        return .one
     }
 
     /// `for key in providerKeys.iter{provider=?, limit=?} do … end`: fetches
@@ -143,23 +135,23 @@ extension Runtime {
         stack.pop()
         if stack.rawGet(table: 1, key: "limit") == .number { limit = Int(lua_tointegerx(L, -1, nil)) }
         stack.pop()
-        let page = try perform(argument: { _ in 1 }) { [provider, limit] client in
+        let fetch: @Sendable (NgrokAIClient) async throws -> ProviderKeyPage = { [provider, limit] client in
             if let nextURI { return try await client.listProviderKeys(nextPageURI: nextURI) }
             return try await client.listProviderKeys(provider: provider, limit: limit)
         }
-        if let uri = page.nextPageURI { stack.push(uri) } else { stack.push(false) }
-        stack.rawSet(table: 1, key: "next")
-        stack.newTable(arrayCount: Int32(clamping: page.keys.count))
-        for (i, key) in page.keys.enumerated() {
-            Record.push(key, onto: stack)
-            lua_rawseti(L, -2, lua_Integer(i + 1))
+        // The state table is argument 1 of this call; the pusher runs on this
+        // call's stack, also after a yield.
+        return try request(call, argument: { _ in 1 }, fetch) { stack, page in
+            if let uri = page.nextPageURI { stack.push(uri) } else { stack.push(false) }
+            stack.rawSet(table: 1, key: "next")
+            Record.push(page.keys, onto: stack)
+            stack.rawSet(table: 1, key: "page")
+            guard let first = page.keys.first else { return 0 }
+            stack.push(Int64(1))
+            stack.rawSet(table: 1, key: "pos")
+            Record.push(first, onto: stack)
+            return 1
         }
-        stack.rawSet(table: 1, key: "page")
-        guard let first = page.keys.first else { return .results(0) }
-        stack.push(Int64(1))
-        stack.rawSet(table: 1, key: "pos")
-        Record.push(first, onto: stack)
-        return .one
     }
 
     /// Argument 1 as a key id: a non-empty string.

@@ -15,12 +15,19 @@ public final class Runtime {
     public var api: NgrokAIConfiguration
 
     private var client: NgrokAIClient?
+    /// Runs tasks and waits for API calls.
+    let scheduler: Scheduler
+    /// Default `concurrency` of `task.map`.
+    public var concurrency: Int
+
 
     /// Creates the state. With `ignoreEnvironment` (`-E`), `LUA_PATH` and
     /// `LUA_CPATH` are ignored, as `lua5.4 -E` does.
-    public init(api: NgrokAIConfiguration, ignoreEnvironment: Bool = false) {
+    public init(api: NgrokAIConfiguration, ignoreEnvironment: Bool = false, concurrency: Int = 8, maxInFlight: Int = 64) {
         self.api = api
+        self.concurrency = concurrency
         lua = LuaState(openLibraries: false)
+        scheduler = Scheduler(L: lua.L, maxInFlight: maxInFlight)
         if ignoreEnvironment {
             lua.stack.push(true)
             lua_setfield(lua.L, LG_REGISTRYINDEX, "LUA_NOENV")
@@ -37,25 +44,41 @@ public final class Runtime {
         return made
     }
 
+    /// Runs the tasks still pending after the main chunk, then reports the
+    /// failures of tasks that nobody awaited; returns false if there were any.
+    public func finishTasks(report: (String) -> Void) throws -> Bool {
+        try scheduler.drain(from: lua.L)
+        let failures = scheduler.takeUnobservedFailures()
+        for (id, failure) in failures {
+            report("task \(id) failed and was never awaited: \(failure)")
+        }
+        return failures.isEmpty
+    }
+
     /// Shuts the HTTP client down if one was created.
     public func shutdown() {
         try? client?.syncShutdown()
         client = nil
     }
 
-    /// Runs an API call from a Swift function called by Lua, blocking the Lua
-    /// thread until it completes. API failures become Lua error objects;
-    /// validation failures become argument errors naming the field
-    /// (`argument` maps a field name to the argument that holds it).
-    func perform<T: Sendable>(
+    /// Runs an API call for a Swift function called by Lua: inside a task it
+    /// yields until the response arrives, elsewhere it blocks (see `Scheduler`).
+    /// `push` pushes the result and returns how many values it pushed. API
+    /// failures become Lua error objects; validation failures become argument
+    /// errors naming the field (`argument` maps a field to its argument number).
+    func request<T: Sendable>(
+        _ call: LuaCall,
         argument: @escaping (String?) -> Int32,
-        _ body: @escaping @Sendable (NgrokAIClient) async throws -> T
-    ) throws -> T {
+        _ body: @escaping @Sendable (NgrokAIClient) async throws -> T,
+        push: @escaping (LuaStack, T) -> Int32
+    ) throws -> LuaReturn {
         let client = apiClient()
-        do {
-            return try runBlocking { try await body(client) }
-        } catch let error as NgrokAIError {
-            throw ErrorObject.raising(error, argument: argument)
-        }
+        let operation = Operation.make(
+            { try await body(client) }, push: push,
+            failure: { error in
+                guard let error = error as? NgrokAIError else { return error }
+                return ErrorObject.raising(error, argument: argument)
+            })
+        return try scheduler.perform(call, operation)
     }
 }

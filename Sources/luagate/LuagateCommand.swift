@@ -59,6 +59,25 @@ struct LuagateCommand: ParsableCommand {
         "Read the API token from this file (default: $AI_GATEWAY_API_KEY).", valueName: "path"))
     var apiKeyFile: String?
 
+    @Option(name: .customLong("concurrency"), help: ArgumentHelp(
+        "Default number of items task.map works on at once.", valueName: "n"))
+    var concurrency: Int = 8
+
+    @Option(name: .customLong("max-in-flight"), help: ArgumentHelp(
+        "Most API requests in flight at once, however tasks nest.", valueName: "n"))
+    var maxInFlight: Int = 64
+
+    @Option(name: .customLong("retries"), help: ArgumentHelp(
+        "Retries of a failed request (429, and 5xx or connection failures when safe to repeat).", valueName: "n"))
+    var retries: Int = 4
+
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
+        "Seconds one request attempt may take; then it fails with code \"timeout\".", valueName: "seconds"))
+    var requestTimeout: Double = 30
+
+    @Flag(name: .customLong("verbose"), help: "Log every API request and retry on stderr (never the token or key values).")
+    var verbose = false
+
     @Flag(name: .customLong("sandbox"), help: ArgumentHelp(
         "Run against a built-in fake of the API on loopback, seeded with a sample account. No token needed."))
     var sandbox = false
@@ -84,4 +103,13 @@ struct LuagateCommand: ParsableCommand {
     var scriptAndArguments: [String] = []
 
     var usesSandbox: Bool { sandbox || sandboxData != nil || sandboxSave != nil }
+
+    mutating func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        guard requestTimeout > 0, requestTimeout.isFinite else {
+            throw ValidationError("--request-timeout must be a positive number of seconds")
+        }
+    }
 }

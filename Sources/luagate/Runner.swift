@@ -21,12 +21,15 @@ struct Runner {
     /// As in lua.c, the work happens inside a function called in protected
     /// mode (so tracebacks end in `[C]: in ?` as they do under lua5.4).
     func run() -> Int32 {
-        let runtime = Runtime(api: api, ignoreEnvironment: options.ignoreEnvironment)
+        let runtime = Runtime(
+            api: api, ignoreEnvironment: options.ignoreEnvironment,
+            concurrency: options.concurrency, maxInFlight: options.maxInFlight)
         defer { runtime.shutdown() }
         let lua = runtime.lua
         var status: Int32 = 1
         lua.pushFunction("pmain") { _ in
             status = main(lua)
+            if status == 0 { status = finishTasks(runtime) }
             return .none
         }
         do {
@@ -64,6 +67,18 @@ struct Runner {
             } else if !report(lua, runChunk(lua) { () throws(LuaError) in try lua.loadFile(nil) }) {
                 return 1
             }
+        }
+        return 0
+    }
+
+    /// Lets tasks the script left running finish, and reports failures that
+    /// nobody awaited.
+    private func finishTasks(_ runtime: Runtime) -> Int32 {
+        do {
+            if try !runtime.finishTasks(report: { Output.message(progname, Array($0.utf8)) }) { return 1 }
+        } catch {
+            Output.message(progname, Array("\(error)".utf8))
+            return 1
         }
         return 0
     }

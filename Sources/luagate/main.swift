@@ -1,6 +1,7 @@
 import ArgumentParser
 import LuaGate
 import CLuaShim
+import Logging
 import NgrokAI
 
 #if canImport(Glibc)
@@ -46,9 +47,15 @@ if options.showVersion {
 
 var api: NgrokAIConfiguration
 do {
-    api = try NgrokAIConfiguration.fromEnvironment(
-        apiKeyFile: options.apiKeyFile,
-        base: NgrokAIConfiguration(userAgent: "luagate/\(LuaGateVersion.current)"))
+    var base = NgrokAIConfiguration(userAgent: "luagate/\(LuaGateVersion.current)")
+    base.requestTimeout = .milliseconds(Int64(options.requestTimeout * 1000))
+    base.retry.maxRetries = options.retries
+    if options.verbose {
+        var logger = Logger(label: "luagate") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .debug
+        base.logger = logger
+    }
+    api = try NgrokAIConfiguration.fromEnvironment(apiKeyFile: options.apiKeyFile, base: base)
     if let url = options.baseURL {
         api.baseURL = url
         _ = try api.validated()

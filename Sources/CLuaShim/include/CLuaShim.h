@@ -75,6 +75,10 @@ int lg_docall(lua_State *L, int narg, int nres, int catch_sigint);
    __tostring / __name metamethods. */
 int lg_tolstring(lua_State *L, int idx);
 
+/* lua_resume with Swift-depth bookkeeping (the resumed coroutine runs Lua
+   code, whose memory errors are ordinary Lua errors). */
+int lg_resume(lua_State *co, lua_State *from, int narg, int *nres);
+
 /* Protected `require(name)`, leaving the module on top (lua.c's dolibrary). */
 int lg_require(lua_State *L, const char *name);
 

@@ -1,0 +1,25 @@
+import Dispatch
+import Synchronization
+
+/// Completions of async operations, posted from any thread and taken by the
+/// Lua thread, which blocks while there is nothing to take.
+final class CompletionQueue: Sendable {
+    struct Completion: Sendable {
+        var operation: Int
+        var result: Result<any Sendable, any Error>
+    }
+
+    private let items = Mutex<[Completion]>([])
+    private let available = DispatchSemaphore(value: 0)
+
+    func post(_ completion: Completion) {
+        items.withLock { $0.append(completion) }
+        available.signal()
+    }
+
+    /// The oldest completion, waiting for one if needed.
+    func take() -> Completion {
+        available.wait()
+        return items.withLock { $0.removeFirst() }
+    }
+}
