@@ -43,11 +43,20 @@ int lg_msghandler(lua_State *L) {
 /* SIGINT handling as in lua.c: the handler only sets a hook; the hook raises
    the error at the next instruction, on the Lua thread. */
 static lua_State *volatile interrupted_state = NULL;
+static volatile sig_atomic_t interrupt_pending = 0;
 
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
+  interrupt_pending = 0;
   luaL_error(L, "interrupted!");
+}
+
+int lg_interrupt_pending(void) { return interrupt_pending; }
+
+void lg_clear_interrupt(lua_State *L) {
+  interrupt_pending = 0;
+  lua_sethook(L, NULL, 0, 0);
 }
 
 void lg_interrupt(lua_State *L) {
@@ -57,6 +66,7 @@ void lg_interrupt(lua_State *L) {
 
 static void on_sigint(int sig) {
   signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+  interrupt_pending = 1;
   if (interrupted_state != NULL) lg_interrupt(interrupted_state);
 }
 

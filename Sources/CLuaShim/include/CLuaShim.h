@@ -95,6 +95,12 @@ void lg_gc_generational(lua_State *L);
 void lg_write(int to_stderr, const char *text, size_t len);
 void lg_flush_stdout(void);
 
+/* True once SIGINT arrived during lg_docall(..., catch_sigint) and Lua has
+   not raised "interrupted!" yet: code blocked outside Lua (waiting for a
+   response) polls it, then calls lg_clear_interrupt and raises itself. */
+int lg_interrupt_pending(void);
+void lg_clear_interrupt(lua_State *L);
+
 /* Lua version string from the linked library (LUA_COPYRIGHT). */
 const char *lg_copyright(void);
 

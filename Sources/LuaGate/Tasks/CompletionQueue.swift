@@ -17,9 +17,9 @@ final class CompletionQueue: Sendable {
         available.signal()
     }
 
-    /// The oldest completion, waiting for one if needed.
-    func take() -> Completion {
-        available.wait()
+    /// The oldest completion, waiting up to `timeout` for one.
+    func take(timeout: DispatchTimeInterval) -> Completion? {
+        guard available.wait(timeout: .now() + timeout) == .success else { return nil }
         return items.withLock { $0.removeFirst() }
     }
 }

@@ -1,5 +1,6 @@
 import CLua
 import CLuaShim
+import Dispatch
 import LuaKit
 
 /// Runs task coroutines on the Lua thread.
@@ -39,6 +40,7 @@ final class Scheduler {
     private var nextTaskID = 0
     private var runnable: [(Task, Int32)] = []
     private var operations: [Int: (Operation, Waiter)] = [:]
+    private var running: [Int: _Concurrency.Task<Void, Never>] = [:]
     private var nextOperationID = 0
     private var inFlight = 0
     private var waitingToStart: [Int] = []
@@ -91,13 +93,14 @@ final class Scheduler {
         if operation.isRequest { inFlight += 1 }
         let completions = self.completions
         let work = operation.work
-        _Concurrency.Task {
+        running[id] = _Concurrency.Task {
             completions.post(.init(operation: id, result: await work()))
         }
     }
 
     /// Delivers one completion: to a blocked caller, or by resuming its task.
     private func deliver(_ completion: CompletionQueue.Completion) {
+        running[completion.operation] = nil
         guard let (operation, waiter) = operations.removeValue(forKey: completion.operation) else { return }
         if operation.isRequest {
             inFlight -= 1
@@ -133,10 +136,32 @@ final class Scheduler {
                 resume(task, arguments: count, from: caller)
             } else if operations.isEmpty {
                 throw LuaRuntimeError("deadlock: waiting for a task that can never finish")
-            } else {
-                deliver(completions.take())
+            } else if let completion = completions.take(timeout: .milliseconds(50)) {
+                deliver(completion)
+            } else if lg_interrupt_pending() != 0 {
+                lg_clear_interrupt(L)
+                abandonAll()
+                throw LuaRuntimeError("interrupted!")
             }
         }
+    }
+
+    /// After an interrupt: cancels every operation in flight and forgets every
+    /// task (their coroutines are never resumed again).
+    private func abandonAll() {
+        for task in running.values { task.cancel() }
+        running = [:]
+        operations = [:]
+        waitingToStart = []
+        finished = [:]
+        runnable = []
+        inFlight = 0
+        for task in tasksByID.values {
+            luaL_unref(L, LG_REGISTRYINDEX, task.handleRef)
+            luaL_unref(L, LG_REGISTRYINDEX, task.threadRef)
+        }
+        tasks = [:]
+        tasksByID = [:]
     }
 
     /// Runs until every task has finished (at the end of a script).
