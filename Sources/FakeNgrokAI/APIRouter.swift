@@ -67,22 +67,33 @@ struct APIRouter: Sendable {
         }
         let beforeID = target.queryValue("beforeId").flatMap { $0.isEmpty ? nil : $0 }
         let provider = target.queryValue("provider").flatMap { $0.isEmpty ? nil : $0 }
-        let page = store.page(beforeID: beforeID, limit: limit, provider: provider)
+        let page = store.page(beforeID: beforeID, limit: limit, provider: provider, baseURL: baseURL)
         var nextPageURI: String?
-        if page.hasMore, let last = page.keys.last {
-            nextPageURI = baseURL + target.settingQuery("beforeId", to: last.id)
+        if page.hasMore, let last = page.lastID {
+            nextPageURI = baseURL + target.settingQuery("beforeId", to: last)
         }
-        let body = ListResponseJSON(
-            aiGatewayProviderKeys: page.keys.map { $0.record(baseURL: baseURL) },
-            uri: baseURL + target.pathAndQuery,
-            nextPageUri: nextPageURI
-        )
-        return .json(200, try encode(body))
+        // The records are pre-rendered JSON objects: join them into the list object
+        // `{"aiGatewayProviderKeys":[…],"nextPageUri":…,"uri":…}` (keys in sorted order).
+        var body = Data()
+        body.reserveCapacity(page.records.reduce(128) { $0 + $1.count + 1 })
+        body.append(contentsOf: #"{"aiGatewayProviderKeys":["#.utf8)
+        for (index, record) in page.records.enumerated() {
+            if index > 0 {
+                body.append(UInt8(ascii: ","))
+            }
+            body.append(record)
+        }
+        body.append(contentsOf: #"],"nextPageUri":"#.utf8)
+        body.append(try encode(nextPageURI))
+        body.append(contentsOf: #","uri":"#.utf8)
+        body.append(try encode(baseURL + target.pathAndQuery))
+        body.append(UInt8(ascii: "}"))
+        return .json(200, body)
     }
 
     private func get(_ id: String) throws(APIError) -> APIResponse {
-        guard let key = store.get(id: id) else { throw notFound(id) }
-        return .json(200, key.json(baseURL: baseURL))
+        guard let json = store.renderedRecord(id: id, baseURL: baseURL) else { throw notFound(id) }
+        return .json(200, json)
     }
 
     private func create(_ bytes: [UInt8]) throws(APIError) -> APIResponse {
@@ -148,24 +159,6 @@ struct APIRouter: Sendable {
         } catch {
             throw APIError(status: 500, msg: "internal error encoding the response")
         }
-    }
-}
-
-/// The body of `GET /provider-keys`.
-struct ListResponseJSON: Encodable {
-    var aiGatewayProviderKeys: [ProviderKeyRecordJSON]
-    var uri: String
-    var nextPageUri: String?
-
-    enum CodingKeys: String, CodingKey {
-        case aiGatewayProviderKeys, uri, nextPageUri
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(aiGatewayProviderKeys, forKey: .aiGatewayProviderKeys)
-        try c.encode(uri, forKey: .uri)
-        try c.encode(nextPageUri, forKey: .nextPageUri)
     }
 }
 

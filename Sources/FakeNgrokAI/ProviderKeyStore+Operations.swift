@@ -81,25 +81,40 @@ extension ProviderKeyStore {
         }
     }
 
-    /// One page of `GET /provider-keys`: keys with id < `beforeID` (all when nil), newest first,
-    /// optionally only those of `provider`; `hasMore` tells whether further matching keys exist.
-    func page(beforeID: String?, limit: Int, provider: String?) -> (keys: [FakeProviderKey], hasMore: Bool) {
+    /// One page of `GET /provider-keys` rendered under `baseURL`: keys with id < `beforeID` (all
+    /// when nil), newest first, optionally only those of `provider`. `lastID` is the id of the
+    /// page's last record; `hasMore` tells whether further matching keys exist.
+    func page(
+        beforeID: String?,
+        limit: Int,
+        provider: String?,
+        baseURL: String
+    ) -> (records: [Data], lastID: String?, hasMore: Bool) {
         state.withLockedValue { state in
             var index = (beforeID.map { state.lowerBound($0) } ?? state.orderedIDs.count) - 1
-            var keys: [FakeProviderKey] = []
-            keys.reserveCapacity(min(limit, index + 1))
+            var records: [Data] = []
+            records.reserveCapacity(min(limit, index + 1))
+            var lastID: String?
             while index >= 0 {
                 let key = state.keys[state.orderedIDs[index]]!
                 index -= 1
                 if let provider, key.providerId != provider {
                     continue
                 }
-                if keys.count == limit {
-                    return (keys, true)
+                if records.count == limit {
+                    return (records, lastID, true)
                 }
-                keys.append(key)
+                records.append(state.json(of: key, baseURL: baseURL))
+                lastID = key.id
             }
-            return (keys, false)
+            return (records, lastID, false)
+        }
+    }
+
+    /// The API JSON of one key under `baseURL`, or nil when the id is unknown.
+    func renderedRecord(id: String, baseURL: String) -> Data? {
+        state.withLockedValue { state in
+            state.keys[id].map { state.json(of: $0, baseURL: baseURL) }
         }
     }
 }

@@ -44,6 +44,7 @@ extension ProviderKeyStore {
             state.keys.removeAll()
             state.orderedIDs.removeAll()
             state.history.removeAll()
+            state.rendered.removeAll()
             let now = state.now()
             for key in keys {
                 state.put(key, as: .seeded, at: now)

@@ -11,6 +11,8 @@ public final class ProviderKeyStore: Sendable {
         var history: [String: [KeyMutation]] = [:]
         var idGenerator: ProviderKeyIDGenerator
         var lastTimestampMilliseconds: Int64 = 0
+        /// Each key's API JSON, rendered once per change (lists are served from these).
+        var rendered: [String: (baseURL: String, json: Data)] = [:]
 
         /// The current time at millisecond precision, strictly later than any earlier result.
         mutating func now() -> Date {
@@ -38,7 +40,18 @@ public final class ProviderKeyStore: Sendable {
             return low
         }
 
+        /// The key's API JSON under `baseURL`, from the cache when still valid.
+        mutating func json(of key: FakeProviderKey, baseURL: String) -> Data {
+            if let cached = rendered[key.id], cached.baseURL == baseURL {
+                return cached.json
+            }
+            let json = key.json(baseURL: baseURL)
+            rendered[key.id] = (baseURL, json)
+            return json
+        }
+
         mutating func put(_ key: FakeProviderKey, as kind: KeyMutation.Kind, at date: Date) {
+            rendered[key.id] = nil
             if keys.updateValue(key, forKey: key.id) == nil {
                 if let last = orderedIDs.last, last >= key.id {
                     orderedIDs.insert(key.id, at: lowerBound(key.id))
@@ -51,6 +64,7 @@ public final class ProviderKeyStore: Sendable {
 
         mutating func remove(_ id: String, at date: Date) -> Bool {
             guard keys.removeValue(forKey: id) != nil else { return false }
+            rendered[id] = nil
             let index = lowerBound(id)
             if index < orderedIDs.count, orderedIDs[index] == id {
                 orderedIDs.remove(at: index)
@@ -132,6 +146,7 @@ public final class ProviderKeyStore: Sendable {
             state.keys.removeAll()
             state.orderedIDs.removeAll()
             state.history.removeAll()
+            state.rendered.removeAll()
         }
     }
 

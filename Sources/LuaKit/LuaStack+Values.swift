@@ -27,7 +27,8 @@ extension LuaStack {
             }
         case .table(let entries):
             newTable(hashCount: Int32(clamping: entries.count))
-            for (k, v) in entries where k != .nil {
+            // nil and NaN cannot be table keys: lua_rawset would raise (longjmp through Swift).
+            for (k, v) in entries where k != .nil && !k.isNaN {
                 push(k)
                 push(v)
                 lua_rawset(L, -3)
@@ -82,8 +83,9 @@ extension LuaStack {
             do {
                 key = try value(at: absolute(-2), path: path, depth: 0, visiting: &visiting)
             } catch {
+                let keyType = type(at: -2).name  // before popping the key
                 lua_settop(L, -3)
-                throw LuaConversionError(path: path, reason: "table has a key that is a \(type(at: -2).name)")
+                throw LuaConversionError(path: path, reason: "table has a key that is a \(keyType)")
             }
             let childPath = Self.path(path, key)
             let item: LuaValue
@@ -115,5 +117,12 @@ extension LuaStack {
         case .integer(let i): return "\(base)[\(i)]"
         default: return "\(base)[?]"
         }
+    }
+}
+
+extension LuaValue {
+    fileprivate var isNaN: Bool {
+        if case .number(let d) = self { return d.isNaN }
+        return false
     }
 }

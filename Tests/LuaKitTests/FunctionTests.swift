@@ -158,8 +158,8 @@ struct FunctionTests {
                    ok2, e2.code, e2.message, e2.where
             """, name: "=obj")
         #expect(results == [
-            false, true, 42, "bad argument #2 to 'check' (wrong thing)", "obj:2:",
-            false, 9, "bad argument #1 to 'checkFresh' (fresh)", "obj:3:",
+            false, true, 42, "bad argument #2 to 'check' (wrong thing)", "obj:2: ",
+            false, 9, "bad argument #1 to 'checkFresh' (fresh)", "obj:3: ",
         ])
         #expect(state.stack.top == 0)
     }

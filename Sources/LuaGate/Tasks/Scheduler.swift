@@ -255,6 +255,8 @@ extension Scheduler {
         stack.pop()
         guard stack.ensure(n + LUA_MINSTACK) else { throw LuaRuntimeError("too many results") }
         for i in 0..<n { lua_rawgeti(stack.L, results, lua_Integer(i + 1)) }
+        lua_rotate(stack.L, results, -1)  // drop the results table: leave exactly n values
+        stack.pop()
         return .results(n)
     }
 

@@ -1,0 +1,140 @@
+import FakeNgrokAI
+import Foundation
+import Testing
+
+/// `task`: the scheduler, overlap of API calls, and correctness under injected faults.
+@Suite struct TaskTests {
+    @Test func semantics() throws {
+        let r = try ProcessRunner.luagate([ProcessRunner.scripts + "/tasks/semantics.lua"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 15)
+        for line in lines { #expect(line.hasSuffix("\tok"), "\(line)") }
+    }
+
+    @Test func unawaitedFailureIsReportedAndFailsTheRun() throws {
+        let r = try ProcessRunner.luagate(["-e", "task.spawn(function() error('background boom') end) print('main done')"])
+        #expect(r.stdout == "main done\n")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("task 1 failed and was never awaited: (command line):1: background boom"))
+    }
+
+    @Test func pendingTasksFinishBeforeExit() throws {
+        let r = try ProcessRunner.luagate(["-e", "task.spawn(function() task.sleep(0.01) print('late') end) print('early')"])
+        #expect(r.stdout == "early\nlate\n")
+        #expect(r.status == 0)
+    }
+
+    @Test func deadlockIsAnError() throws {
+        let r = try ProcessRunner.luagate(["-e", """
+            local a, b
+            a = task.spawn(function() task.sleep(0) return b:await() end)
+            b = task.spawn(function() task.sleep(0) return a:await() end)
+            print(pcall(a.await, a))
+            """])
+        #expect(r.stdout.hasPrefix("false\t"), "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("deadlock"))
+    }
+
+    /// 50 updates with 100 ms server latency at concurrency 10 overlap: well
+    /// under the 5 s they take one after another.
+    @Test func apiCallsOverlapInsideTasks() throws {
+        let api = try APIHarness()
+        for i in 1...50 { api.seed(name: "k\(i)") }
+        api.server.faults.latencyMilliseconds = 100
+        let script = """
+            local keys = providerKeys.list()
+            providerKeys.get(keys[1].id) -- warm the connection pool's first connection
+            local started = os.time()
+            local names = task.map(keys, function(k, i) return providerKeys.update(k.id, {name = "renamed-" .. i}).name end,
+                                   {concurrency = 10})
+            print(#names, names[1], names[50])
+            """
+        let start = Date()
+        let r = try api.luagate(["-e", script])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(r.stdout == "50\trenamed-1\trenamed-50\n", "\(r.stderr)")
+        // Serial: 52 requests × 100 ms ≥ 5.2 s. Bound: 40% of the serial time of the updates.
+        #expect(elapsed < 0.4 * 5.0, "took \(elapsed) s")
+        #expect(api.requests("PATCH").count == 50)
+    }
+
+    @Test func maxInFlightCapsConcurrentRequests() throws {
+        let api = try APIHarness()
+        for i in 1...12 { api.seed(name: "k\(i)") }
+        api.server.faults.latencyMilliseconds = 100
+        let start = Date()
+        let r = try api.luagate(["--max-in-flight", "2", "-e", """
+            local keys = providerKeys.list()
+            task.map(keys, function(k) return providerKeys.get(k.id) end, {concurrency = 12})
+            print("done")
+            """])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(r.stdout == "done\n", "\(r.stderr)")
+        // 12 gets, 2 at a time, 100 ms each: at least 6 rounds.
+        #expect(elapsed >= 0.6, "took \(elapsed) s")
+    }
+
+    /// A 500-key bulk update under 10% 503s, 5% resets and bursts of 429 ends
+    /// with every key updated exactly once, and the retries visible.
+    @Test func bulkUpdateIsCorrectUnderFaults() throws {
+        let api = try APIHarness(FakeNgrokAIConfiguration(token: "fault-token", seed: 7))
+        for i in 1...500 { api.seed(name: "key-\(i)") }
+        let faults = api.server.faults
+        faults.serviceUnavailableFraction = 0.10
+        faults.resetMidResponseFraction = 0.05
+        faults.enqueue(.rateLimited(retryAfter: "1"), count: 20, method: "PATCH")
+        let r = try api.luagate(["--verbose", "--retries", "8", "-e", """
+            local keys = providerKeys.list()
+            faults_ready = true
+            local results, errors = task.map(keys, function(k) return providerKeys.update(k.id, {name = k.name .. "-v2"}).name end,
+                                             {concurrency = 16, errors = "collect"})
+            local failed = 0
+            for i in pairs(errors) do failed = failed + 1 end
+            print(#keys, failed)
+            """])
+        #expect(r.stdout == "500\t0\n", "\(r.stderr.suffix(2000))")
+        for key in api.server.store.all() {
+            #expect(key.name.hasSuffix("-v2"))
+            #expect(api.server.store.mutationCount(for: key.id) == 1, "\(key.id)")
+        }
+        #expect(faults.injectedCount(of: .rateLimited) == 20)
+        #expect(faults.injectedCount(of: .serviceUnavailable) > 0)
+        #expect(faults.injectedCount(of: .resetMidResponse) > 0)
+        let retries = r.stderr.split(separator: "\n").filter { $0.contains("retry") || $0.contains("Retry") }
+        #expect(retries.count >= faults.totalInjectedCount - faults.injectedCount(of: .delay))
+        #expect(!r.stderr.contains("fault-token"))
+    }
+
+    @Test func requestTimeoutGivesTimeoutErrors() throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "slow")
+        api.server.faults.enqueue(.delay(milliseconds: 3000), count: 10)
+        let start = Date()
+        let r = try api.luagate(["--request-timeout", "0.3", "--retries", "0", "-e",
+                                 "local ok, e = pcall(providerKeys.get, '\(key.id)') print(ok, e.code, e.status)"])
+        #expect(r.stdout == "false\ttimeout\tnil\n", "\(r.stderr)")
+        #expect(Date().timeIntervalSince(start) < 2.5)
+    }
+
+    @Test func postWhoseResponseWasLostIsNotRepeated() throws {
+        let api = try APIHarness()
+        api.server.faults.enqueue(.dropResponseAfterApplying, count: 1, method: "POST")
+        let r = try api.luagate(["-e", """
+            local ok, e = pcall(providerKeys.create, {providerId = 'openai', name = 'once', value = 'sk-secret-value-123456'})
+            print(ok, e.code)
+            """])
+        #expect(r.stdout == "false\tnetwork\n", "\(r.stderr)")
+        #expect(api.server.store.count == 1)
+        #expect(api.requests("POST").count == 1)
+    }
+
+    @Test func retriedGetAfterServiceUnavailable() throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "flaky")
+        api.server.faults.enqueue(.serviceUnavailable, count: 2, method: "GET")
+        let r = try api.luagate(["-e", "print(providerKeys.get('\(key.id)').name)"])
+        #expect(r.stdout == "flaky\n", "\(r.stderr)")
+        #expect(api.requests("GET").count == 3)
+    }
+}
