@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The system Lua 5.4 (Debian's liblua5.4-dev), linked dynamically so that
@@ -24,6 +25,12 @@ let package = Package(
             name: "CLua",
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // BSD editline (Debian's libedit-dev) for the REPL: line editing, history, completion.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
         ),
         // The only code that raises Lua errors or yields: Swift never longjmps.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
@@ -52,13 +59,13 @@ let package = Package(
         // The Lua half of the runtime (stdlib/, linked here) is compiled into the binary.
         .target(
             name: "LuaGate",
-            dependencies: ["LuaKit", "NgrokAI"],
+            dependencies: ["LuaKit", "NgrokAI", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.embedInCode("stdlib")]
         ),
         .executableTarget(
             name: "luagate",
             dependencies: [
-                "LuaGate", "FakeNgrokAI",
+                "LuaGate", "FakeNgrokAI", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

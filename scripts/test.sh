@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds, then `swift test`.
+# Runs every test: installs what is missing, builds, then `swift test`, then
+# the REPL tests (Tests/REPLTests, pytest driving the binary through a PTY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-packages.sh
@@ -7,3 +8,4 @@ ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 swift build --build-tests "$@"
 swift test --skip-build "$@"
+PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/REPLTests

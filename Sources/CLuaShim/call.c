@@ -1,4 +1,5 @@
 /* Calls from Swift into Lua: always protected, with a traceback handler. */
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include "runtime.h"
@@ -40,23 +41,22 @@ int lg_msghandler(lua_State *L) {
   return 1;
 }
 
-/* SIGINT handling as in lua.c: the handler only sets a hook; the hook raises
-   the error at the next instruction, on the Lua thread. */
+/* Signals, as lua.c handles SIGINT: the handler only records the signal and
+   sets a hook; the hook raises the error at the next instruction, on the Lua
+   thread. Code waiting outside Lua (for a response) polls lg_stop_signal().
+   The signal stays recorded (a batch job exits 130/143 after cleaning up)
+   until lg_clear_stop (the REPL goes on after Ctrl-C). */
 static lua_State *volatile interrupted_state = NULL;
-static volatile sig_atomic_t interrupt_pending = 0;
+static volatile sig_atomic_t stop_signal = 0;
 
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
-  interrupt_pending = 0;
-  luaL_error(L, "interrupted!");
-}
-
-int lg_interrupt_pending(void) { return interrupt_pending; }
-
-void lg_clear_interrupt(lua_State *L) {
-  interrupt_pending = 0;
-  lua_sethook(L, NULL, 0, 0);
+  switch (stop_signal) {
+  case SIGTERM: luaL_error(L, "terminated"); break;
+  case LG_STOP_TIMEOUT: luaL_error(L, "timed out (--timeout)"); break;
+  default: luaL_error(L, "interrupted!"); break;
+  }
 }
 
 void lg_interrupt(lua_State *L) {
@@ -64,24 +64,49 @@ void lg_interrupt(lua_State *L) {
   lua_sethook(L, stop_hook, flag, 1);
 }
 
-static void on_sigint(int sig) {
-  signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
-  interrupt_pending = 1;
+int lg_stop_signal(void) { return stop_signal; }
+
+void lg_clear_stop(lua_State *L) {
+  stop_signal = 0;
+  lua_sethook(L, NULL, 0, 0);
+}
+
+void lg_request_stop(lua_State *L, int reason) {
+  stop_signal = reason;
+  lg_interrupt(L);
+}
+
+static void on_stop_signal(int sig) {
+  signal(sig, SIG_DFL); /* a second one kills the process */
+  stop_signal = sig;
   if (interrupted_state != NULL) lg_interrupt(interrupted_state);
+}
+
+void lg_watch_termination(lua_State *L) {
+  /* A parent may have started us with these blocked (threads of many
+     runtimes block them); a job must still see them. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  interrupted_state = L;
+  signal(SIGTERM, on_stop_signal);
 }
 
 int lg_docall(lua_State *L, int narg, int nres, int catch_sigint) {
   int base = lua_gettop(L) - narg;
   lua_pushcfunction(L, lg_msghandler);
   lua_insert(L, base);
+  lua_State *previous = interrupted_state;
   if (catch_sigint) {
     interrupted_state = L;
-    signal(SIGINT, on_sigint);
+    signal(SIGINT, on_stop_signal);
   }
   int status = lg_protected_call(L, narg, nres, base);
   if (catch_sigint) {
     signal(SIGINT, SIG_DFL);
-    interrupted_state = NULL;
+    interrupted_state = previous;
   }
   lua_remove(L, base);
   return status;

@@ -24,6 +24,7 @@ static int resume_continuation(lua_State *L, int status, lua_KContext base) {
 /* Stack top: [errobj|nil, argindex, extramsg, fallback name]. Formats the
    message as luaL_argerror does (method calls do not count self). */
 static int raise_argerror(lua_State *L) {
+  luaL_checkstack(L, 4, "argument error");
   int arg = (int)lua_tointeger(L, -3);
   const char *extramsg = lua_tostring(L, -2);
   const char *name = lua_tostring(L, -1);

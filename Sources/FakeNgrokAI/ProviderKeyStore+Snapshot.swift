@@ -73,6 +73,11 @@ extension ProviderKeyStore {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        keys.reduce("") { path, key in
+            if let index = key.intValue {
+                return path + "[\(index)]"
+            }
+            return path.isEmpty ? key.stringValue : path + "." + key.stringValue
+        }
     }
 }

@@ -12,44 +12,39 @@ enum JSONLibrary {
     static let arrayMetatable = "luagate.json.array"
 
     /// `s = json.encode(value [, opts])`: keys sorted unless `sort_keys = false`;
-    /// `indent = true` pretty-prints. Cycles, functions, NaN and invalid UTF-8 are errors.
+    /// `indent = true` (two spaces) or a number of spaces pretty-prints. Cycles,
+    /// functions, NaN and invalid UTF-8 are errors.
     static func encode(_ call: LuaCall) throws -> LuaReturn {
-        var sortKeys = true
-        var indent = false
-        if call.type(2) != .none && call.type(2) != .nil {
-            try call.checkTable(2)
-            if call.stack.rawGet(table: 2, key: "sort_keys") == .boolean { sortKeys = lua_toboolean(call.L, -1) != 0 }
-            call.stack.pop()
-            let t = call.stack.rawGet(table: 2, key: "indent")
-            indent = t == .number ? lua_tointegerx(call.L, -1, nil) > 0 : (t == .boolean && lua_toboolean(call.L, -1) != 0)
-            call.stack.pop()
-        }
+        let options = try EncodeOptions(call, argument: 2)
+        var encoding = JSONEncoding(stack: call.stack)
         var visiting = Set<UnsafeRawPointer>()
         let value: JSONValue
         do {
-            value = try JSONEncoding(stack: call.stack).value(at: 1, path: "", visiting: &visiting)
+            value = try encoding.value(at: 1, path: "", visiting: &visiting)
         } catch let error as JSONEncodingError {
             throw LuaArgumentError(argument: 1, error.description)
         }
         let encoder = JSONEncoder()
         var format: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes]
-        if sortKeys { format.insert(.sortedKeys) }
-        if indent { format.insert(.prettyPrinted) }
+        if options.sortKeys { format.insert(.sortedKeys) }
+        if options.indent != nil { format.insert(.prettyPrinted) }
         encoder.outputFormatting = format
-        let data = try encoder.encode(value)
-        call.stack.push(bytes: Array(data))
+        var text = encoding.floats.restore(in: String(decoding: try encoder.encode(value), as: UTF8.self))
+        if let indent = options.indent { text = JSONLayout.reindent(text, spaces: indent) }
+        call.stack.push(text)
         return .one
     }
 
     /// `value = json.decode(s)`: objects become tables, arrays become tables marked as
-    /// arrays, null becomes `json.null`. Malformed text raises an error with its position.
+    /// arrays, null becomes `json.null`. Malformed text raises an error with its position:
+    /// `json.decode: invalid value at line 1, column 6 (byte 6)`.
     static func decode(_ call: LuaCall) throws -> LuaReturn {
         guard let bytes = call.stack.bytes(at: 1) else { throw call.typeError(1, expected: "string") }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: Data(bytes))
         } catch {
-            throw LuaRuntimeError("json.decode: \(describe(error))")
+            throw LuaRuntimeError("json.decode: \(JSONParseFailure(error, in: bytes))")
         }
         push(value, onto: call.stack)
         return .one
@@ -92,12 +87,6 @@ enum JSONLibrary {
         }
     }
 
-    /// Foundation's parse errors carry the position in their debug description.
-    private static func describe(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return "\(error)"
-    }
 }
 
 struct JSONEncodingError: Error, CustomStringConvertible {
@@ -107,8 +96,10 @@ struct JSONEncodingError: Error, CustomStringConvertible {
 /// Reads a Lua value as JSON, honouring `json.null` and `json.array`.
 private struct JSONEncoding {
     let stack: LuaStack
+    /// Integral floats, which JSONEncoder would print as integers.
+    var floats = IntegralFloats()
 
-    func value(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
+    mutating func value(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
         let index = stack.absolute(index)
         let at = path.isEmpty ? "" : " at \(path)"
         switch stack.type(at: index) {
@@ -118,11 +109,12 @@ private struct JSONEncoding {
             if lua_isinteger(stack.L, index) != 0 { return .int(Int64(lua_tointegerx(stack.L, index, nil))) }
             let d = lua_tonumberx(stack.L, index, nil)
             guard d.isFinite else { throw JSONEncodingError(description: "cannot encode \(d)\(at) in JSON") }
-            return .double(d)
+            return floats.encodable(d)
         case .string:
             guard let s = stack.string(at: index) else {
                 throw JSONEncodingError(description: "invalid UTF-8 in string\(at)")
             }
+            try floats.check(s)
             return .string(s)
         case .lightUserdata where stack.isNull(at: index): return .null
         case .table: return try table(at: index, path: path, visiting: &visiting)
@@ -130,7 +122,7 @@ private struct JSONEncoding {
         }
     }
 
-    private func table(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
+    private mutating func table(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
         let identity = lua_topointer(stack.L, index)!
         guard visiting.insert(identity).inserted else {
             throw JSONEncodingError(description: "cannot encode a table with a cycle\(path.isEmpty ? "" : " at \(path)")")

@@ -9,6 +9,8 @@ extension Runtime {
         installJSON()
         installProviderKeys()
         installTask()
+        installJob()
+        installStdlib()
     }
 
     /// `task` (global and `require "task"`): `spawn`, `sleep` and handles'
@@ -23,6 +25,7 @@ extension Runtime {
         lua.stack.pop()
 
         lua.pushLibrary([
+            "now": Self.now,
             "sleep": { [unowned self] in try sleep($0) },
             "spawn": { [unowned self] in try scheduler.spawn($0) },
         ])
@@ -31,6 +34,13 @@ extension Runtime {
         loadStdlib(PackageResources.task_lua, name: "task", arguments: 1)
         lua.registerModule("task")
         lua.setGlobal("task")
+    }
+
+    /// `task.now()`: seconds on a monotonic clock (for measuring durations).
+    private static func now(_ call: LuaCall) throws -> LuaReturn {
+        let t = ContinuousClock.now.duration(to: startOfTime)
+        call.stack.push(-(Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18))
+        return .one
     }
 
     /// `task.sleep(seconds)`: yields the task (or blocks, running other tasks) that long.
@@ -107,3 +117,6 @@ extension Runtime {
         lua_setfield(lua.L, LG_REGISTRYINDEX, Runtime.iterNextKey)
     }
 }
+
+/// The origin of `task.now()`.
+private let startOfTime = ContinuousClock.now

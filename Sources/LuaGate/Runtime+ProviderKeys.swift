@@ -12,7 +12,11 @@ extension Runtime {
     /// `record = providerKeys.get(id)`
     func get(_ call: LuaCall) throws -> LuaReturn {
         let id = try keyID(call, operation: "providerKeys.get")
-        return try request(call, argument: { _ in 1 }, { try await $0.getProviderKey(id: id) }, push: Record.result)
+        let job = self.job
+        return try request(call, argument: { _ in 1 }, {
+            job.countRead()
+            return try await $0.getProviderKey(id: id)
+        }, push: Record.result)
     }
 
     /// `record = providerKeys.update(id, {name=?, description=?, metadata=?})`;
@@ -25,14 +29,24 @@ extension Runtime {
             name: try fields.patch("name"),
             description: try fields.patch("description"),
             metadata: try fields.patch("metadata"))
-        return try request(
-            call, argument: { $0 == "id" ? 1 : 2 }, { try await $0.updateProviderKey(id: id, change) }, push: Record.result)
+        var target: [String: JSONValue] = [:]
+        for (field, patch) in [("name", change.name), ("description", change.description), ("metadata", change.metadata)] {
+            switch patch {
+            case .unchanged: break
+            case .clear: target[field] = .null
+            case .set(let value): target[field] = .string(value)
+            }
+        }
+        return try mutate(call, .update, id: id, target: target, operation: operation, argument: { $0 == "id" ? 1 : 2 }) {
+            try await $0.updateProviderKey(id: id, change)
+        }
     }
 
     /// `record = providerKeys.create{providerId=, name=, value=, description=?, metadata=?}`
     func create(_ call: LuaCall) throws -> LuaReturn {
+        let operation = "providerKeys.create"
         let fields = try FieldReader(
-            call, argument: 1, operation: "providerKeys.create",
+            call, argument: 1, operation: operation,
             allowed: ["description", "metadata", "name", "providerId", "value"])
         let creation = ProviderKeyCreate(
             providerId: try fields.string("providerId", required: true)!,
@@ -40,7 +54,13 @@ extension Runtime {
             value: try fields.string("value", required: true)!,
             description: try fields.string("description"),
             metadata: try fields.string("metadata"))
-        return try request(call, argument: { _ in 1 }, { try await $0.createProviderKey(creation) }, push: Record.result)
+        // The journal and logs get every field but the secret value.
+        var target: [String: JSONValue] = ["providerId": .string(creation.providerId), "name": .string(creation.name)]
+        if let description = creation.description { target["description"] = .string(description) }
+        if let metadata = creation.metadata { target["metadata"] = .string(metadata) }
+        return try mutate(call, .create, id: nil, target: target, operation: operation, argument: { _ in 1 }) {
+            try await $0.createProviderKey(creation)
+        }
     }
 
     /// `record = providerKeys.rotate(id, {value=, name=})`
@@ -51,16 +71,19 @@ extension Runtime {
         let rotation = ProviderKeyRotate(
             value: try fields.string("value", required: true)!,
             name: try fields.string("name", required: true)!)
-        return try request(
-            call, argument: { $0 == "id" ? 1 : 2 }, { try await $0.rotateProviderKey(id: id, rotation) }, push: Record.result)
+        return try mutate(
+            call, .rotate, id: id, target: ["name": .string(rotation.name)], operation: operation,
+            argument: { $0 == "id" ? 1 : 2 }
+        ) { try await $0.rotateProviderKey(id: id, rotation) }
     }
 
     /// `true = providerKeys.delete(id)`
     func delete(_ call: LuaCall) throws -> LuaReturn {
-        let id = try keyID(call, operation: "providerKeys.delete")
-        return try request(call, argument: { _ in 1 }, { try await $0.deleteProviderKey(id: id) }) { stack, _ in
-            stack.push(true)
-            return 1
+        let operation = "providerKeys.delete"
+        let id = try keyID(call, operation: operation)
+        return try mutate(call, .delete, id: id, target: [:], operation: operation, argument: { _ in 1 }) {
+            try await $0.deleteProviderKey(id: id)
+            return nil
         }
     }
 
@@ -68,10 +91,13 @@ extension Runtime {
     /// following `nextPageUri` until it is null (`limit` is the page size).
     func list(_ call: LuaCall) throws -> LuaReturn {
         let query = try ListQuery(call, operation: "providerKeys.list")
+        let job = self.job
         let all: @Sendable (NgrokAIClient) async throws -> [ProviderKey] = { client in
+            job.countRead()
             var page = try await client.listProviderKeys(provider: query.provider, limit: query.limit)
             var keys = page.keys
             while let next = page.nextPageURI {
+                job.countRead()
                 page = try await client.listProviderKeys(nextPageURI: next)
                 keys += page.keys
             }
@@ -135,7 +161,9 @@ extension Runtime {
         stack.pop()
         if stack.rawGet(table: 1, key: "limit") == .number { limit = Int(lua_tointegerx(L, -1, nil)) }
         stack.pop()
+        let job = self.job
         let fetch: @Sendable (NgrokAIClient) async throws -> ProviderKeyPage = { [provider, limit] client in
+            job.countRead()
             if let nextURI { return try await client.listProviderKeys(nextPageURI: nextURI) }
             return try await client.listProviderKeys(provider: provider, limit: limit)
         }

@@ -17,14 +17,20 @@ public final class Runtime {
     private var client: NgrokAIClient?
     /// Runs tasks and waits for API calls.
     let scheduler: Scheduler
+    /// The rules and counts of this run's mutations.
+    public let job: JobControl
     /// Default `concurrency` of `task.map`.
     public var concurrency: Int
 
 
     /// Creates the state. With `ignoreEnvironment` (`-E`), `LUA_PATH` and
     /// `LUA_CPATH` are ignored, as `lua5.4 -E` does.
-    public init(api: NgrokAIConfiguration, ignoreEnvironment: Bool = false, concurrency: Int = 8, maxInFlight: Int = 64) {
+    public init(
+        api: NgrokAIConfiguration, job: JobControl, ignoreEnvironment: Bool = false,
+        concurrency: Int = 8, maxInFlight: Int = 64
+    ) {
         self.api = api
+        self.job = job
         self.concurrency = concurrency
         lua = LuaState(openLibraries: false)
         scheduler = Scheduler(L: lua.L, maxInFlight: maxInFlight)
@@ -54,6 +60,16 @@ public final class Runtime {
         }
         return failures.isEmpty
     }
+
+    /// What a stop request (Ctrl-C, SIGTERM, `--timeout`) does to work in flight.
+    public var stopPolicy: Scheduler.StopPolicy {
+        get { scheduler.stopPolicy }
+        set { scheduler.stopPolicy = newValue }
+    }
+
+    /// After a stop: lets requests in flight finish for up to `grace`, then
+    /// cancels the rest; returns how many were cancelled.
+    public func settle(grace: Duration) -> Int { scheduler.settle(grace: grace) }
 
     /// Shuts the HTTP client down if one was created.
     public func shutdown() {

@@ -41,7 +41,8 @@ extension LuaCall {
         var isNum: Int32 = 0
         let i = lua_tointegerx(L, arg, &isNum)
         if isNum != 0 { return Int64(i) }
-        if type(arg) == .number { throw LuaArgumentError(argument: arg, "number has no integer representation") }
+        // As luaL_checkinteger: a float or a numeric string such as "1.5" (lua_isnumber).
+        if lua_isnumber(L, arg) != 0 { throw LuaArgumentError(argument: arg, "number has no integer representation") }
         throw typeError(arg, expected: "number")
     }
 }

@@ -17,22 +17,27 @@ extension JSONValue {
     }
 
     init(foundationObject object: Any) throws {
-        switch object {
-        case is NSNull:
-            self = .null
-        case let string as String:
+        // Most common first; dynamic casts that can't match are the expensive part.
+        if let string = object as? String {
             self = .string(string)
-        case let number as NSNumber:
-            self = JSONValue(number: number)
-        case let array as [Any]:
-            self = .array(try array.map(JSONValue.init(foundationObject:)))
-        case let dictionary as [String: Any]:
+        } else if let dictionary = object as? [String: Any] {
             var members = [String: JSONValue](minimumCapacity: dictionary.count)
             for (key, value) in dictionary {
                 members[key] = try JSONValue(foundationObject: value)
             }
             self = .object(members)
-        default:
+        } else if object is NSNull {
+            self = .null
+        } else if let number = object as? NSNumber {
+            self = JSONValue(number: number)
+        } else if let array = object as? [Any] {
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(array.count)
+            for element in array {
+                elements.append(try JSONValue(foundationObject: element))
+            }
+            self = .array(elements)
+        } else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "unexpected JSON node \(type(of: object))")
             )

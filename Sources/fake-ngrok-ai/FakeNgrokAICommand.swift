@@ -101,7 +101,8 @@ struct FakeNgrokAICommand: ParsableCommand {
             FileHandle.standardError.write(Data("fake-ngrok-ai: \(FakeNgrokAIServerError.nonLoopbackHost(host))\n".utf8))
             throw ExitCode(2)
         }
-        var configuration = FakeNgrokAIConfiguration(host: host, port: port, token: token, seed: seed)
+        // Nothing reads the request log of the command-line server: keep it small.
+        var configuration = FakeNgrokAIConfiguration(host: host, port: port, token: token, seed: seed, requestLogCapacity: 1000)
         if let data {
             configuration.initialKeys = try loadKeys(from: data)
         } else {
@@ -140,14 +141,20 @@ struct FakeNgrokAICommand: ParsableCommand {
         do {
             contents = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("cannot read --data file \(path): \(error.localizedDescription)")
+            throw DataFileError(message: "cannot read --data file \(path): \(error.localizedDescription)")
         }
         let store = ProviderKeyStore()
         do {
             try store.load(snapshotJSON: contents)
         } catch {
-            throw ValidationError("invalid --data file \(path): \(error)")
+            throw DataFileError(message: "invalid --data file \(path): \(error)")
         }
         return store.all()
     }
+}
+
+/// A `--data` file that cannot be used (exit status 1, no usage text).
+struct DataFileError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -16,8 +16,10 @@ struct CommandLineSteps {
 
     /// Recovers the order of the steps from argv, given the parsed options.
     /// Every `-e`/`-l`/`-W` comes before the script, and `-e`/`-l` take one
-    /// value, attached or next.
-    init(argv: [String], options: LuagateCommand) {
+    /// value, attached or next. `hiddenPrefix` arguments after argv[0] came
+    /// from the environment: they are not in the `arg` table.
+    init(argv: [String], options: LuagateCommand, hiddenPrefix: Int = 0) {
+        defer { scriptIndex = scriptIndex.map { $0 - hiddenPrefix } }
         var rest = options.scriptAndArguments
         var index = argv.count - rest.count
         if rest.first == "--" {

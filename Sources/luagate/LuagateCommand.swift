@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// The command line: `lua5.4`'s options (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
 /// `--`, `-`) beside luagate's long options. Parsing stops at the script
@@ -19,8 +20,14 @@ struct LuagateCommand: ParsableCommand {
             on 127.0.0.1, seeded with a sample account (or --sandbox-data FILE, e.g. made by
             --snapshot FILE from a real account), so scripts can be rehearsed safely.
 
+            Batch jobs: every long option can also be set in the environment as LUAGATE_
+            plus its name upper-cased with '-' as '_' (LUAGATE_DRY_RUN=1,
+            LUAGATE_MAX_CHANGES=10); the command line wins.
+
             Exit status: 0 success; 1 a Lua error (reported as `luagate: message` with a
-            traceback); 2 bad usage.
+            traceback); 2 bad usage; 3 --max-changes refused a change; 4 --lock is held by
+            another run; 5 the script finished but a mutating call failed (even if caught);
+            124 --timeout expired; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
 
             Examples:
               luagate --sandbox scripts/examples/list-by-provider.lua
@@ -78,6 +85,45 @@ struct LuagateCommand: ParsableCommand {
     @Flag(name: .customLong("verbose"), help: "Log every API request and retry on stderr (never the token or key values).")
     var verbose = false
 
+    @Flag(name: .customLong("dry-run"), help: "Send no mutation: log what would change and return what records would look like.")
+    var dryRun = false
+
+    @Option(name: .customLong("max-changes"), help: ArgumentHelp(
+        "Abort (exit 3) before the mutation that would exceed n changes in this run; plans check their size first.",
+        valueName: "n"))
+    var maxChanges: Int?
+
+    @Option(name: .customLong("lock"), help: ArgumentHelp(
+        "Hold an exclusive lock on this file for the run; if another run holds it, exit 4.", valueName: "path"))
+    var lock: String?
+
+    @Option(name: .customLong("lock-wait"), help: ArgumentHelp(
+        "With --lock, wait up to this long for the lock (e.g. 30, 30s, 5m).", valueName: "duration"))
+    var lockWait: String?
+
+    @Option(name: .customLong("journal"), help: ArgumentHelp(
+        "Append a JSON line for every mutation to this file, fsynced per line.", valueName: "path"))
+    var journal: String?
+
+    @Flag(name: .customLong("resume"), help: "With --journal, skip mutations the journal shows already succeeded.")
+    var resume = false
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Logs on stderr as text or JSON lines.", valueName: "text|json"))
+    var logFormat: LogFormat = .text
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "trace, debug, info, notice, warning, error or critical (default notice; --verbose means debug).",
+        valueName: "level"))
+    var logLevel: String?
+
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "At exit, write a JSON summary of the run here (and one line on stderr).", valueName: "path"))
+    var report: String?
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp(
+        "Stop the whole job after this long (e.g. 90, 90s, 15m, 2h): exit 124.", valueName: "duration"))
+    var timeout: String?
+
     @Flag(name: .customLong("sandbox"), help: ArgumentHelp(
         "Run against a built-in fake of the API on loopback, seeded with a sample account. No token needed."))
     var sandbox = false
@@ -104,7 +150,21 @@ struct LuagateCommand: ParsableCommand {
 
     var usesSandbox: Bool { sandbox || sandboxData != nil || sandboxSave != nil }
 
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     mutating func validate() throws {
+        if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more") }
+        if let lockWait {
+            guard lock != nil else { throw ValidationError("--lock-wait needs --lock") }
+            guard JobDuration.parse(lockWait) != nil else { throw ValidationError("--lock-wait: not a duration: \(lockWait)") }
+        }
+        if let timeout, JobDuration.parse(timeout) == nil { throw ValidationError("--timeout: not a duration: \(timeout)") }
+        if resume && journal == nil { throw ValidationError("--resume needs --journal") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }

@@ -16,19 +16,25 @@ struct Runner {
     let options: LuagateCommand
     let steps: CommandLineSteps
     let api: NgrokAIConfiguration
+    let job: JobControl
+    /// What the REPL needs to know (secrets to keep out of its history, the sandbox).
+    var replSettings = REPL.Settings()
 
     /// Runs everything the command line asks for; returns the exit status.
     /// As in lua.c, the work happens inside a function called in protected
     /// mode (so tracebacks end in `[C]: in ?` as they do under lua5.4).
     func run() -> Int32 {
         let runtime = Runtime(
-            api: api, ignoreEnvironment: options.ignoreEnvironment,
+            api: api, job: job, ignoreEnvironment: options.ignoreEnvironment,
             concurrency: options.concurrency, maxInFlight: options.maxInFlight)
         defer { runtime.shutdown() }
         let lua = runtime.lua
+        lg_watch_termination(lua.L)
+        let timer = options.timeout.flatMap(JobDuration.parse).map { StopTimer(after: $0, state: lua.L) }
+        defer { timer?.cancel() }
         var status: Int32 = 1
         lua.pushFunction("pmain") { _ in
-            status = main(lua)
+            status = main(runtime)
             if status == 0 { status = finishTasks(runtime) }
             return .none
         }
@@ -36,12 +42,38 @@ struct Runner {
             try lua.call(arguments: 0, results: 0)
         } catch {
             Output.message(progname, error.bytes)
-            return 1
+            status = 1
         }
-        return status
+        return exitStatus(runtime, scriptStatus: status)
     }
 
-    private func main(_ lua: LuaState) -> Int32 {
+    /// Exit statuses, most specific first: 130/143/124 stopped (after letting
+    /// requests in flight finish), 3 `--max-changes` refused, 1 a Lua error,
+    /// 5 a mutating call failed (even if the script caught it), 0.
+    private func exitStatus(_ runtime: Runtime, scriptStatus: Int32) -> Int32 {
+        let stop = lg_stop_signal()
+        if stop != 0 {
+            let cancelled = runtime.settle(grace: Self.grace)
+            if cancelled > 0 {
+                Output.message(progname, Array("\(cancelled) requests still in flight after \(Self.grace) were cancelled".utf8))
+            }
+            switch stop {
+            case SIGTERM: return 143
+            case LG_STOP_TIMEOUT: return 124
+            default: return 130
+            }
+        }
+        if job.refusedChanges { return 3 }
+        if scriptStatus != 0 { return scriptStatus }
+        if !job.failures.isEmpty { return 5 }
+        return 0
+    }
+
+    /// How long requests in flight may take to finish after a stop request.
+    static let grace: Duration = .seconds(10)
+
+    private func main(_ runtime: Runtime) -> Int32 {
+        let lua = runtime.lua
         if options.luaVersion { printVersion() }
         createArgumentTable(lua)
         lg_gc_generational(lua.L)
@@ -59,17 +91,20 @@ struct Runner {
             if !report(lua, runScript(lua, script)) { return 1 }
         }
         if options.interactive {
-            REPL(lua: lua).run()
+            repl(runtime).run()
         } else if steps.script == nil, options.execute.isEmpty, !options.luaVersion {
             if Output.stdinIsTerminal {
                 printVersion()
-                REPL(lua: lua).run()
+                repl(runtime).run()
             } else if !report(lua, runChunk(lua) { () throws(LuaError) in try lua.loadFile(nil) }) {
                 return 1
             }
         }
         return 0
     }
+
+    /// The REPL (it sets the stop policy: Ctrl-C abandons an evaluation's requests).
+    private func repl(_ runtime: Runtime) -> REPL { REPL(runtime: runtime, settings: replSettings) }
 
     /// Lets tasks the script left running finish, and reports failures that
     /// nobody awaited.

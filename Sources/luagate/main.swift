@@ -1,14 +1,13 @@
 import ArgumentParser
-import LuaGate
 import CLuaShim
+import Foundation
+import LuaGate
 import Logging
 import NgrokAI
 
-#if canImport(Glibc)
-import Glibc
-#endif
+/// luagate: Lua 5.4 with the ngrok AI Gateway API. The steps of a run, in order.
 
-/// luagate: Lua 5.4 with the ngrok AI Gateway API.
+let started = Date.now
 let rawArguments = (0..<Int(CommandLine.argc)).map { i -> [UInt8] in
     guard let p = CommandLine.unsafeArgv[i] else { return [] }
     return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
@@ -23,9 +22,17 @@ func usageError(_ message: String) -> Never {
     exit(2)
 }
 
+func fail(_ status: Int32, _ message: String) -> Never {
+    Output.error("\(progname): \(message)\n")
+    exit(status)
+}
+
+// 1. Options: LUAGATE_* variables first, so that the command line wins.
+let fromEnvironment = EnvironmentOptions.arguments(given: argv)
+let parsedArguments = [argv[0]] + fromEnvironment + argv.dropFirst()
 let options: LuagateCommand
 do {
-    options = try LuagateCommand.parse(Array(argv.dropFirst()))
+    options = try LuagateCommand.parse(Array(parsedArguments.dropFirst()))
 } catch {
     if LuagateCommand.exitCode(for: error) == .success {
         Output.out(LuagateCommand.fullMessage(for: error) + "\n")
@@ -45,16 +52,23 @@ if options.showVersion {
     exit(0)
 }
 
+// 2. Logs on stderr: text or JSON lines, `notice` unless asked otherwise.
+let logLevel = options.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (options.verbose ? .debug : .notice)
+LoggingSystem.bootstrap { label in
+    var handler: any LogHandler = options.logFormat == .json
+        ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+    handler.logLevel = logLevel
+    return handler
+}
+let logger = Logger(label: "luagate")
+
+// 3. The API: token, base URL, timeouts, retries.
 var api: NgrokAIConfiguration
 do {
     var base = NgrokAIConfiguration(userAgent: "luagate/\(LuaGateVersion.current)")
     base.requestTimeout = .milliseconds(Int64(options.requestTimeout * 1000))
     base.retry.maxRetries = options.retries
-    if options.verbose {
-        var logger = Logger(label: "luagate") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .debug
-        base.logger = logger
-    }
+    base.logger = logLevel <= .info ? Logger(label: "luagate.api") : nil
     api = try NgrokAIConfiguration.fromEnvironment(apiKeyFile: options.apiKeyFile, base: base)
     if let url = options.baseURL {
         api.baseURL = url
@@ -64,14 +78,28 @@ do {
     usageError(error.message)
 }
 
-/// The sandbox, saved at exit even when a script ends with `os.exit`.
+/// The user's own token, kept out of the REPL's history even in the sandbox.
+let environmentToken = api.token
+
+// 4. One run at a time (--lock).
+if let path = options.lock {
+    do {
+        if try !RunLock.acquire(path, wait: options.lockWait.flatMap(JobDuration.parse)) {
+            fail(4, "another run holds the lock \(path)")
+        }
+    } catch {
+        fail(4, "\(error)")
+    }
+}
+
+// 5. The sandbox, saved at exit even when a script ends with `os.exit`.
 nonisolated(unsafe) var sandbox: Sandbox?
 if options.usesSandbox {
     do {
-        let started = try Sandbox(dataFile: options.sandboxData, saveTo: options.sandboxSave)
-        started.configure(&api)
-        Output.error(started.banner)
-        sandbox = started
+        let running = try Sandbox(dataFile: options.sandboxData, saveTo: options.sandboxSave)
+        running.configure(&api)
+        Output.error(running.banner)
+        sandbox = running
         atexit {
             do { try sandbox?.save() } catch { Output.error("luagate: \(error)\n") }
         }
@@ -86,18 +114,46 @@ if let path = options.snapshot {
         Output.error("\(progname): wrote \(count) \(count == 1 ? "key" : "keys") to \(path)\n")
         exit(0)
     } catch {
-        Output.error("\(progname): snapshot: \(error)\n")
-        exit(1)
+        fail(1, "snapshot: \(error)")
     }
 }
 
-let steps = CommandLineSteps(argv: argv, options: options)
-var status = Runner(progname: progname, rawArguments: rawArguments, options: options, steps: steps, api: api).run()
+// 6. The job's rules: dry run, change budget, journal.
+let job: JobControl
+do {
+    var jobOptions = JobOptions()
+    jobOptions.dryRun = options.dryRun
+    jobOptions.maxChanges = options.maxChanges
+    jobOptions.journalPath = options.journal
+    jobOptions.resume = options.resume
+    jobOptions.logger = logger
+    job = try JobControl(options: jobOptions)
+} catch {
+    usageError("\(error)")
+}
+
+// 7. Run, then the sandbox file and the report.
+let steps = CommandLineSteps(argv: parsedArguments, options: options, hiddenPrefix: fromEnvironment.count)
+let replSettings = REPL.Settings(
+    secrets: [environmentToken, api.token].compactMap { $0 }, baseURL: api.baseURL, sandbox: sandbox)
+var status = Runner(
+    progname: progname, rawArguments: rawArguments, options: options, steps: steps, api: api, job: job,
+    replSettings: replSettings
+).run()
 Output.flush()
 do {
     try sandbox?.finish()
 } catch {
     Output.error("\(progname): \(error)\n")
     if status == 0 { status = 1 }
+}
+if let path = options.report {
+    let report = JobReport(job: job, started: started, exitStatus: status)
+    do {
+        try report.write(to: path)
+    } catch {
+        Output.error("\(progname): --report \(path): \(error)\n")
+    }
+    Output.error("\(progname): \(report.line)\n")
 }
 exit(status)

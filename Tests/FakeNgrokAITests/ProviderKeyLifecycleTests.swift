@@ -92,6 +92,9 @@ import TestSupport
             #expect(afterRotate["metadata"] as? String == "owner: bob")
             #expect(try rfc3339(afterRotate["updatedAt"]) > (try rfc3339(try nameOnly.json()["updatedAt"])))
             #expect(server.store.valueOf(id: id) == rotatedSecret)
+            let refetched = try await client.get("/provider-keys/\(id)").json()
+            #expect(NSDictionary(dictionary: refetched) == NSDictionary(dictionary: afterRotate))
+            #expect(try await client.get("/provider-keys").records().first?["name"] as? String == "rotated")
             #expect(server.store.mutationCount(for: id) == 4)
             #expect(server.store.history(for: id).map(\.kind) == [.created, .updated, .updated, .updated, .rotated])
 

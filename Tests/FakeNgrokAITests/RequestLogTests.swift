@@ -40,9 +40,28 @@ import TestSupport
         }
     }
 
-    @Test func capacityKeepsTheMostRecent() {
-        let log = RequestLog(capacity: 2)
-        #expect(log.capacity == 2)
-        #expect(log.entries().isEmpty)
+    @Test func capacityKeepsTheMostRecent() async throws {
+        var configuration = testConfiguration()
+        configuration.requestLogCapacity = 2
+        try await withFakeNgrokAIServer(configuration) { (server, client) async throws in
+            for index in 0..<3 {
+                _ = try await client.get("/provider-keys?n=\(index)")
+            }
+            #expect(server.requestLog.capacity == 2)
+            #expect(server.requestLog.entries().map(\.uri) == ["/provider-keys?n=1", "/provider-keys?n=2"])
+            #expect(server.requestLog.totalCount == 3)
+        }
+    }
+
+    @Test func seedingReplacesARecordAndItsRendering() async throws {
+        try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
+            var key = server.store.insert(name: "before")
+            #expect(try await client.get("/provider-keys/\(key.id)").json()["name"] as? String == "before")
+            key.name = "after"
+            server.store.insert(key)
+            #expect(try await client.get("/provider-keys/\(key.id)").json()["name"] as? String == "after")
+            #expect(try await client.get("/provider-keys").records().first?["name"] as? String == "after")
+            #expect(server.store.count == 1)
+        }
     }
 }

@@ -282,6 +282,24 @@ struct FunctionTests {
         #expect(state.stack.top == 0)
     }
 
+    @Test func functionsBelongToTheirState() throws {
+        let first = LuaState()
+        let second = LuaState()
+        first.setGlobal("who") { call in
+            call.stack.push("first")
+            return .one
+        }
+        second.setGlobal("other") { _ in .none }  // index 0 in the second state
+        second.setGlobal("who") { call in
+            call.stack.push("second")
+            return .one
+        }
+        #expect(try first.run("return who()") == ["first"])
+        #expect(try second.run("return who()") == ["second"])
+        let coroutine = try second.run("return coroutine.wrap(function() return who() end)()")
+        #expect(coroutine == ["second"])
+    }
+
     @Test func libraryAndModuleRegistration() throws {
         let state = LuaState()
         state.pushLibrary([
@@ -321,5 +339,85 @@ struct MemoryTests {
         let rssAfter = try residentBytes()
         #expect(heapAfter - heapBefore < 64, "Lua heap grew by \(heapAfter - heapBefore) KB")
         #expect(rssAfter - rssBefore < 20 << 20, "RSS grew by \((rssAfter - rssBefore) >> 10) KB")
+    }
+}
+
+@Suite("lauxlib compatibility")
+struct LauxlibCompatibilityTests {
+    /// Calls `f(args...)` through the same local name for a lauxlib function and
+    /// its Swift twin, returning both error messages.
+    private func messages(_ state: LuaState, lauxlib: String, swift: String, args: String) throws -> [LuaValue] {
+        let rest = args.isEmpty ? "" : ", " + args
+        return try state.run(
+            """
+            local function try(f, ...)
+              local args = table.pack(...)
+              local ok, err = pcall(function() f(table.unpack(args, 1, args.n)) end)
+              return ok and "no error" or err
+            end
+            return try(\(lauxlib)\(rest)), try(\(swift)\(rest))
+            """, [.null], name: "=compat")
+    }
+
+    @Test(arguments: [
+        "'x', '1.5'", "'x', 1.5", "'x', {}", "'x', nil", "'x'", "{}, 1", "io.stdout, 1",
+        "'x', 'abc'", "'x', ...", "..., 1", "setmetatable({}, {__name = 'Named'}), 1",
+        "setmetatable({}, {__name = 42}), 1", "nil, 2^63",
+    ])
+    func integerAndStringChecksMatchStringRep(args: String) throws {
+        let state = LuaState()
+        state.setGlobal("rep") { call in
+            _ = try call.checkString(1)
+            _ = try call.checkInteger(2)
+            return .none
+        }
+        let results = try messages(state, lauxlib: "string.rep", swift: "rep", args: args)
+        #expect(results.count == 2)
+        #expect(results[0] == results[1])
+    }
+
+    @Test(arguments: ["'s'", "1", "nil", "", "...", "io.stdout", "setmetatable({}, {})"])
+    func tableAndFunctionChecksMatchTheLibrary(args: String) throws {
+        let state = LuaState()
+        state.setGlobal("checktable") { call in
+            try call.checkTable(1)
+            return .none
+        }
+        state.setGlobal("fn") { call in
+            try call.checkFunction(1)
+            return .none
+        }
+        // next() and coroutine.create() use luaL_checktype.
+        let tables = try messages(state, lauxlib: "next", swift: "checktable", args: args)
+        #expect(tables.count == 2)
+        #expect(tables[0] == tables[1])
+        let functions = try messages(state, lauxlib: "coroutine.create", swift: "fn", args: args)
+        #expect(functions.count == 2)
+        #expect(functions[0] == functions[1])
+    }
+}
+
+@Suite("Finalizers")
+struct FinalizerTests {
+    @Test func finalizersCallSwiftFunctionsWhileTheStateCloses() throws {
+        var calls: [String] = []
+        do {
+            let state = LuaState()
+            state.setGlobal("finalized") { call in
+                calls.append(try call.checkString(1))
+                return .none
+            }
+            state.setGlobal("fail") { _ in throw LuaRuntimeError("error in finalizer") }
+            try state.run(
+                """
+                setmetatable({}, {__gc = function() finalized('collected') end})
+                collectgarbage(); collectgarbage()
+                kept = setmetatable({}, {__gc = function() finalized('closed') end})
+                failing = setmetatable({}, {__gc = function() fail() end})
+                """)
+            #expect(calls == ["collected"])
+        }
+        // lua_close ran the remaining finalizers; an error in one is only a warning.
+        #expect(calls == ["collected", "closed"])
     }
 }

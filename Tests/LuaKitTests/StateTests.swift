@@ -73,6 +73,17 @@ struct CallTests {
         #expect(state.stack.top == 0)
     }
 
+    @Test func allocationFailureInLuaCodeIsAnOrdinaryError() throws {
+        let state = LuaState()
+        // No Swift frame is running: the allocator returns NULL instead of aborting.
+        // io.read(n) allocates its n-byte buffer first; 2^50 bytes cannot be allocated.
+        let results = try state.run("local f = io.tmpfile(); local ok, err = pcall(f.read, f, 1 << 50); f:close(); return ok, err")
+        #expect(results == [false, "not enough memory"])
+        let error = try #require(state.failure("return io.tmpfile():read(1 << 50)"))
+        #expect(error.message.hasPrefix("not enough memory"))
+        #expect(try state.run("return #('x'):rep(10)") == [10])
+    }
+
     @Test func callWithFixedResults() throws {
         let state = LuaState()
         try state.load("return 1, 2, 3", name: "=r")
@@ -182,6 +193,8 @@ struct WarningTests {
     private func captureStandardError(_ body: () throws -> Void) throws -> String {
         var fds: [Int32] = [0, 0]
         try #require(pipe(&fds) == 0)
+        // Other tests may write to fd 2 meanwhile: never block on a full pipe.
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
         fflush(nil)
         let saved = dup(2)
         try #require(saved >= 0)

@@ -133,6 +133,40 @@ struct ClientErrorTests {
         #expect(client.stats.retries == 4)
     }
 
+    @Test func validationFailuresSendNothing() async throws {
+        try await FakeFixture.run { fake in
+            let seeded = fake.seed()
+            let emoji255 = String(repeating: "🔑", count: 255)
+            let accented256 = String(repeating: "é", count: 256)
+            let client = fake.client
+
+            let failures: [NgrokAIError?] = [
+                await captureError {
+                    try await client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: accented256, value: "v"))
+                },
+                await captureError {
+                    try await client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .set(emoji255 + "x")))
+                },
+                await captureError {
+                    try await client.updateProviderKey(
+                        id: seeded.id, ProviderKeyUpdate(metadata: .set(String(repeating: "ü", count: 4097))))
+                },
+                await captureError { try await client.getProviderKey(id: "") },
+                await captureError { try await client.listProviderKeys(limit: 0) },
+                await captureError { try await client.rotateProviderKey(id: seeded.id, ProviderKeyRotate(value: "", name: "n")) },
+            ]
+            #expect(failures.map { $0?.field } == ["name", "name", "metadata", "id", "limit", "value"])
+            #expect(failures.allSatisfy { $0?.code == NgrokAIError.Code.validation && $0?.status == nil })
+            #expect(failures[0]?.rule == "at most 255 characters (got 256)")
+            #expect(fake.server.requestLog.count == 0)
+
+            // Exactly 255 code points (1020 UTF-8 bytes) is accepted by the client and the API.
+            let key = try await client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: emoji255, value: "v"))
+            #expect(key.name == emoji255)
+            #expect(fake.server.requestLog.count == 1)
+        }
+    }
+
     @Test func nonJSONErrorBody() {
         let client = NgrokAIClient(configuration: NgrokAIConfiguration(token: "t"))
         let endpoint = Endpoint.get(id: "pk_1")

@@ -13,6 +13,7 @@
 #include <lua5.4/lualib.h>
 #include <lua5.4/lauxlib.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Function-like and computed macros Swift cannot import. */
 static const int LG_REGISTRYINDEX = LUA_REGISTRYINDEX;
@@ -83,7 +84,8 @@ int lg_resume(lua_State *co, lua_State *from, int narg, int *nres);
 int lg_require(lua_State *L, const char *name);
 
 /* Requests an interrupt of the running Lua code at the next instruction (safe
-   to call from a signal handler: it only sets a hook, as lua.c's laction). */
+   to call from a signal handler or another thread: it only sets a hook, as
+   lua.c's laction). */
 void lg_interrupt(lua_State *L);
 
 /* Garbage collector in generational mode, as lua.c sets it (lua_gc is
@@ -95,13 +97,35 @@ void lg_gc_generational(lua_State *L);
 void lg_write(int to_stderr, const char *text, size_t len);
 void lg_flush_stdout(void);
 
-/* True once SIGINT arrived during lg_docall(..., catch_sigint) and Lua has
-   not raised "interrupted!" yet: code blocked outside Lua (waiting for a
-   response) polls it, then calls lg_clear_interrupt and raises itself. */
-int lg_interrupt_pending(void);
-void lg_clear_interrupt(lua_State *L);
+/* Stop requests: SIGINT (during lg_docall with catch_sigint), SIGTERM (once
+   lg_watch_termination was called) or LG_STOP_TIMEOUT (lg_request_stop, e.g.
+   from a timer thread). Lua code gets an error at its next instruction;
+   code blocked outside Lua polls lg_stop_signal(), which stays set until
+   lg_clear_stop. */
+#define LG_STOP_TIMEOUT 1000
+int lg_stop_signal(void);
+void lg_clear_stop(lua_State *L);
+void lg_request_stop(lua_State *L, int reason);
+void lg_watch_termination(lua_State *L);
 
 /* Lua version string from the linked library (LUA_COPYRIGHT). */
 const char *lg_copyright(void);
+
+/* --- The REPL's terminal side (repl.c) ------------------------------------ */
+
+/* While the REPL reads a line (catch): SIGINT and SIGWINCH only set flags,
+   without SA_RESTART so that the blocked read returns. Between lines (hold):
+   SIGINT only sets the flag, so Ctrl-C while results print does not kill
+   the process. Release restores the defaults. */
+void lg_repl_catch_signals(void);
+void lg_repl_hold_signals(void);
+void lg_repl_release_signals(void);
+/* True once SIGINT arrived since the last call (and clears it). */
+int lg_repl_take_sigint(void);
+/* Called (outside the signal handler) after the terminal was resized. */
+void lg_repl_set_resize_hook(void (*hook)(void));
+/* libedit's rl_getc_function: one character from `f` as a Unicode code point
+   decoded from UTF-8; -1 at end of input or once SIGINT arrived. */
+int lg_repl_getc(FILE *f);
 
 #endif

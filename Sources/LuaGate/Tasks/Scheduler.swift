@@ -3,6 +3,10 @@ import CLuaShim
 import Dispatch
 import LuaKit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs task coroutines on the Lua thread.
 ///
 /// An operation (an API call, a sleep) started inside a task coroutine yields
@@ -12,7 +16,7 @@ import LuaKit
 /// runs other tasks and completions until it is done. Async work never touches
 /// the Lua state: completions come back through a queue that only the Lua
 /// thread reads.
-final class Scheduler {
+public final class Scheduler {
     final class Task {
         let id: Int
         let thread: OpaquePointer
@@ -34,6 +38,16 @@ final class Scheduler {
     private let L: OpaquePointer
     /// Most requests in flight at once, whatever the nesting of tasks.
     var maxInFlight: Int
+
+    /// What a stop request (Ctrl-C, SIGTERM, --timeout) does to work in flight.
+    public enum StopPolicy: Sendable {
+        /// Abandon it: cancel requests in flight and forget every task (the REPL).
+        case cancel
+        /// Start nothing new, let requests in flight finish (`settle`) (scripts, batch jobs).
+        case drain
+    }
+
+    var stopPolicy: StopPolicy = .drain
     private let completions = CompletionQueue()
     private var tasks: [OpaquePointer: Task] = [:]
     private var tasksByID: [Int: Task] = [:]
@@ -63,6 +77,7 @@ final class Scheduler {
     /// Runs `operation` for a Swift function called from Lua: yields the
     /// calling task, or blocks when the caller cannot yield.
     func perform(_ call: LuaCall, _ operation: Operation) throws -> LuaReturn {
+        if let stop = stopError() { throw stop }
         if let task = yieldableTask(call.L) {
             start(operation, for: .task(task))
             task.running = false
@@ -104,7 +119,7 @@ final class Scheduler {
         guard let (operation, waiter) = operations.removeValue(forKey: completion.operation) else { return }
         if operation.isRequest {
             inFlight -= 1
-            while inFlight < maxInFlight, !waitingToStart.isEmpty {
+            while inFlight < maxInFlight, !waitingToStart.isEmpty, lg_stop_signal() == 0 {
                 let next = waitingToStart.removeFirst()
                 if let (op, _) = operations[next] { launch(next, op) }
             }
@@ -131,6 +146,7 @@ final class Scheduler {
     /// nothing could ever make it hold (every task is waiting on another).
     func run(from caller: OpaquePointer, until done: () -> Bool) throws {
         while !done() {
+            if let stop = stopError() { throw stop }
             if !runnable.isEmpty {
                 let (task, count) = runnable.removeFirst()
                 resume(task, arguments: count, from: caller)
@@ -138,12 +154,42 @@ final class Scheduler {
                 throw LuaRuntimeError("deadlock: waiting for a task that can never finish")
             } else if let completion = completions.take(timeout: .milliseconds(50)) {
                 deliver(completion)
-            } else if lg_interrupt_pending() != 0 {
-                lg_clear_interrupt(L)
-                abandonAll()
-                throw LuaRuntimeError("interrupted!")
             }
         }
+    }
+
+    /// The error for a pending stop request, after acting on it by the policy.
+    private func stopError() -> (any Error)? {
+        let signal = lg_stop_signal()
+        guard signal != 0 else { return nil }
+        if stopPolicy == .cancel {
+            lg_clear_stop(L)
+            abandonAll()
+        }
+        return LuaRuntimeError(Self.stopMessage(signal))
+    }
+
+    static func stopMessage(_ signal: Int32) -> String {
+        switch signal {
+        case SIGTERM: return "terminated"
+        case LG_STOP_TIMEOUT: return "timed out (--timeout)"
+        default: return "interrupted!"
+        }
+    }
+
+    /// After a stop: waits up to `grace` for the requests in flight (their
+    /// journal lines and counts are written as they complete), then cancels
+    /// what is left. Returns how many were cancelled.
+    @discardableResult
+    public func settle(grace: Duration) -> Int {
+        let deadline = ContinuousClock.now + grace
+        waitingToStart = []
+        while inFlight > 0, ContinuousClock.now < deadline {
+            if let completion = completions.take(timeout: .milliseconds(20)) { deliver(completion) }
+        }
+        let left = inFlight
+        abandonAll()
+        return left
     }
 
     /// After an interrupt: cancels every operation in flight and forgets every

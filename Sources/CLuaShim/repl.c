@@ -1,0 +1,81 @@
+/* The REPL's terminal side: signals while a line is read, and the character
+   reader handed to libedit (it lives here so that the signal flag is plain C). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "CLuaShim.h"
+
+static volatile sig_atomic_t sigint_seen = 0;
+static volatile sig_atomic_t sigwinch_seen = 0;
+static void (*resize_hook)(void) = NULL;
+
+static void on_signal(int sig) {
+  if (sig == SIGINT) sigint_seen = 1;
+  else sigwinch_seen = 1;
+}
+
+static void set_handler(int sig, void (*handler)(int), int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = flags;
+  sigaction(sig, &sa, NULL);
+}
+
+void lg_repl_catch_signals(void) {
+  /* no SA_RESTART: the blocked read returns EINTR */
+  set_handler(SIGINT, on_signal, 0);
+  set_handler(SIGWINCH, on_signal, 0);
+}
+
+void lg_repl_hold_signals(void) {
+  set_handler(SIGINT, on_signal, SA_RESTART);
+  set_handler(SIGWINCH, SIG_DFL, 0);
+}
+
+void lg_repl_release_signals(void) {
+  set_handler(SIGINT, SIG_DFL, 0);
+  set_handler(SIGWINCH, SIG_DFL, 0);
+}
+
+int lg_repl_take_sigint(void) {
+  int seen = sigint_seen;
+  sigint_seen = 0;
+  return seen;
+}
+
+void lg_repl_set_resize_hook(void (*hook)(void)) { resize_hook = hook; }
+
+/* One byte; -1 at end of input, on an error, or once SIGINT arrived. */
+static int read_byte(int fd) {
+  unsigned char c;
+  for (;;) {
+    if (sigint_seen) return -1;
+    ssize_t n = read(fd, &c, 1);
+    if (n == 1) return c;
+    if (n == 0 || errno != EINTR) return -1;
+    if (sigwinch_seen) {
+      sigwinch_seen = 0;
+      if (resize_hook != NULL) resize_hook();
+    }
+  }
+}
+
+int lg_repl_getc(FILE *f) {
+  int fd = fileno(f);
+  int c = read_byte(fd);
+  if (c < 0x80) return c; /* ASCII, or -1 */
+  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+  if (extra < 0 || c >= 0xF8) return 0xFFFD;
+  int code = c & (0x3F >> extra);
+  for (int i = 0; i < extra; i++) {
+    int d = read_byte(fd);
+    if (d < 0) return -1;
+    if ((d & 0xC0) != 0x80) return 0xFFFD;
+    code = (code << 6) | (d & 0x3F);
+  }
+  return code;
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import NgrokAI
+import Synchronization
+
+/// What a run did and may still do: the mutation budget (`--max-changes`),
+/// dry runs, the journal, and the counts behind `--report` and the exit status.
+/// Counts are updated from the threads that run requests.
+public final class JobControl: Sendable {
+    public let options: JobOptions
+    public let journal: Journal?
+    /// Successful mutations recorded by an earlier run, for `--resume`.
+    private let done: [String: JournalEntry]
+    private let state = Mutex(State())
+
+    struct State {
+        var admitted = 0
+        var refused = false
+        var reads = 0
+        var mutations: [MutationKind: Int] = [:]
+        var failed: [Failure] = []
+        var dryRunCount = 0
+    }
+
+    /// A mutation that failed: `{op, id, error}` in the report.
+    public struct Failure: Codable, Sendable {
+        public var op: MutationKind
+        public var id: String?
+        public var error: String
+    }
+
+    public init(options: JobOptions) throws {
+        self.options = options
+        if let path = options.journalPath {
+            var done: [String: JournalEntry] = [:]
+            if options.resume {
+                for entry in try Journal.read(path: path) where entry.status == .ok {
+                    done[Self.resumeKey(entry.op, entry.id, entry.target)] = entry
+                }
+            }
+            self.done = done
+            journal = try Journal(path: path)
+        } else {
+            done = [:]
+            journal = nil
+        }
+    }
+
+    /// Admits one more mutation, or throws the `--max-changes` refusal.
+    func admit(_ kind: MutationKind, id: String?, operation: String) throws(NgrokAIError) {
+        try state.withLock { state throws(NgrokAIError) in
+            if let max = options.maxChanges, state.admitted + 1 > max {
+                state.refused = true
+                throw Self.refusal(max: max, wanted: state.admitted + 1, operation: operation, id: id)
+            }
+            state.admitted += 1
+        }
+    }
+
+    /// Checks that `count` more mutations fit the budget (plans call this with their size).
+    public func reserve(_ count: Int, operation: String) throws(NgrokAIError) {
+        try state.withLock { state throws(NgrokAIError) in
+            if let max = options.maxChanges, state.admitted + count > max {
+                state.refused = true
+                throw Self.refusal(max: max, wanted: state.admitted + count, operation: operation, id: nil)
+            }
+        }
+    }
+
+    private static func refusal(max: Int, wanted: Int, operation: String, id: String?) -> NgrokAIError {
+        NgrokAIError(
+            code: "max_changes",
+            message: "--max-changes \(max): refusing to make \(wanted) changes in this run; nothing more is sent",
+            operation: operation, id: id)
+    }
+
+    /// The journaled result of this mutation in an earlier run, for `--resume`.
+    func alreadyDone(_ kind: MutationKind, id: String?, target: [String: JSONValue]) -> JournalEntry? {
+        guard options.resume else { return nil }
+        return done[Self.resumeKey(kind, id, target)]
+    }
+
+    private static func resumeKey(_ kind: MutationKind, _ id: String?, _ target: [String: JSONValue]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let fields = (try? encoder.encode(target)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return "\(kind.rawValue) \(id ?? "") \(fields)"
+    }
+
+    func nextDryRunID() -> Int {
+        state.withLock {
+            $0.dryRunCount += 1
+            return $0.dryRunCount
+        }
+    }
+
+    func countRead(_ n: Int = 1) { state.withLock { $0.reads += n } }
+
+    func succeeded(_ kind: MutationKind) { state.withLock { $0.mutations[kind, default: 0] += 1 } }
+
+    func failed(_ kind: MutationKind, id: String?, error: String) {
+        state.withLock { $0.failed.append(Failure(op: kind, id: id, error: error)) }
+    }
+
+    /// True once `--max-changes` refused a mutation (exit status 3).
+    public var refusedChanges: Bool { state.withLock { $0.refused } }
+    /// The mutations that failed, whether or not the script caught the error (exit status 5).
+    public var failures: [Failure] { state.withLock { $0.failed } }
+    public var reads: Int { state.withLock { $0.reads } }
+    public var mutations: [MutationKind: Int] { state.withLock { $0.mutations } }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NgrokAI
+import Synchronization
+
+/// One line of the journal.
+public struct JournalEntry: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        /// Written before the request is sent, so a kill can never hide a mutation.
+        case started
+        case ok
+        case failed
+    }
+
+    public var time: String
+    public var op: MutationKind
+    public var id: String?
+    /// The fields the call asked to change (never a key's secret value).
+    public var target: [String: JSONValue]
+    public var before: JSONValue?
+    public var after: JSONValue?
+    public var status: Status
+    public var error: String?
+}
+
+/// The append-only JSON-lines record of every mutation of a run. Lines are
+/// written from any thread, each with one `write` and an `fsync`.
+public final class Journal: Sendable {
+    private let fd: Mutex<Int32>
+    public let path: String
+
+    /// Opens (creating) the journal for appending.
+    public init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw JournalError("cannot open journal \(path): \(String(cString: strerror(errno)))") }
+        self.fd = Mutex(fd)
+        self.path = path
+    }
+
+    deinit { fd.withLock { _ = close($0) } }
+
+    public func append(_ entry: JournalEntry) {
+        guard var line = try? Self.encoder.encode(entry) else { return }
+        line.append(UInt8(ascii: "\n"))
+        fd.withLock { fd in
+            line.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 { if errno == EINTR { continue } else { return } }
+                    offset += n
+                }
+            }
+            _ = fsync(fd)
+        }
+    }
+
+    /// The entries of an existing journal (a missing file has none). A torn
+    /// last line (the process was killed while writing it) is ignored.
+    public static func read(path: String) throws -> [JournalEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var entries: [JournalEntry] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            if let entry = try? JSONDecoder().decode(JournalEntry.self, from: Data(line)) { entries.append(entry) }
+        }
+        return entries
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func now() -> String { Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+}
+
+public struct JournalError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

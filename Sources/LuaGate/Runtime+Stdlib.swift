@@ -1,0 +1,76 @@
+import CLua
+import CLuaShim
+import Foundation
+import LuaKit
+
+/// The bundled stdlib, `require "luagate.<name>"`: each module is a `package.preload`
+/// entry and loads on its first `require`. Lua modules are compiled from their sources
+/// in stdlib/luagate/, embedded in the binary.
+extension Runtime {
+    /// Lua modules and their embedded sources.
+    static let stdlibSources: [String: [UInt8]] = [
+        "luagate.metadata": PackageResources.metadata_lua,
+        "luagate.plan": PackageResources.plan_lua,
+        "luagate.progress": PackageResources.progress_lua,
+        "luagate.rename": PackageResources.rename_lua,
+    ]
+
+    /// Native modules and their functions.
+    private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
+        [
+            "luagate.template": ["render": TemplateLibrary.render],
+            "luagate.term": ["isatty": isatty],
+        ]
+    }
+
+    /// `package.preload[name]` of a Lua module: compiles the source on first use.
+    private static let lazyLoader = "local compile = ... return function(name, ...) return compile(name)(name, ...) end"
+
+    func installStdlib() {
+        let L = lua.L
+        lua_getfield(L, LG_REGISTRYINDEX, LUA_PRELOAD_TABLE)
+        for (name, functions) in Self.nativeModules {
+            lua.pushLibrary(functions)
+            lua_setfield(L, LG_REGISTRYINDEX, Self.nativeKey(name))
+            lua.pushFunction(name, Self.loadNative)
+            lua_setfield(L, -2, name)
+        }
+        lua.pushFunction("compile", Self.compile)
+        loadStdlib(Array(Self.lazyLoader.utf8), name: "preload", arguments: 1)
+        for name in Self.stdlibSources.keys {
+            lua.stack.pushValue(at: -1)
+            lua_setfield(L, -3, name)
+        }
+        lua.stack.pop(2)
+    }
+
+    private static func nativeKey(_ name: String) -> String { "luagate.stdlib:" + name }
+
+    /// `require` of a native module: the table built at start.
+    private static func loadNative(_ call: LuaCall) throws -> LuaReturn {
+        let name = try call.checkString(1)
+        lua_getfield(call.L, LG_REGISTRYINDEX, nativeKey(name))
+        return .one
+    }
+
+    /// `compile(name)`: the chunk of a Lua module.
+    private static func compile(_ call: LuaCall) throws -> LuaReturn {
+        let name = try call.checkString(1)
+        guard let source = stdlibSources[name] else { throw LuaArgumentError(argument: 1, "no stdlib module '\(name)'") }
+        let status = source.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { luaL_loadbufferx(call.L, $0.baseAddress, $0.count, "=[luagate] \(name)", "t") }
+        }
+        guard status == LUA_OK else { throw LuaRuntimeError(call.stack.string(at: -1) ?? "cannot load \(name)") }
+        return .one
+    }
+
+    /// `term.isatty("stdin" | "stdout" | "stderr")`: whether that stream is a terminal.
+    private static func isatty(_ call: LuaCall) throws -> LuaReturn {
+        let streams = ["stdin": Int32(0), "stdout": 1, "stderr": 2]
+        guard let fd = streams[try call.checkString(1)] else {
+            throw LuaArgumentError(argument: 1, "\"stdin\", \"stdout\" or \"stderr\" expected")
+        }
+        call.stack.push(Foundation.isatty(fd) != 0)
+        return .one
+    }
+}

@@ -1,0 +1,244 @@
+import FakeNgrokAI
+import Foundation
+import Testing
+
+/// Batch jobs: dry runs, change budgets, locks, journals and resume, logs,
+/// reports and every documented exit status, against the real binary.
+@Suite struct BatchJobTests {
+    static func tempPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("luagate-\(UUID().uuidString)-\(name)").path
+    }
+
+    static func seeded(_ count: Int, latency: Int = 0) throws -> APIHarness {
+        let api = try APIHarness()
+        for i in 1...count { api.seed(name: "key-\(i)") }
+        api.server.faults.latencyMilliseconds = latency
+        return api
+    }
+
+    static func mutations(_ api: APIHarness) -> Int {
+        api.server.requestLog.entries().filter { $0.method != "GET" }.count
+    }
+
+    @Test func dryRunSendsNoMutationAndShowsWhatWouldChange() throws {
+        let api = try Self.seeded(3)
+        let first = api.server.store.all()[0]
+        let r = try api.luagate(["--dry-run", "-e", """
+            local k = providerKeys.list()[1]
+            local u = providerKeys.update(k.id, {name = "new-name", description = json.null})
+            print(u.name, u.id == k.id, u.providerId)
+            local c = providerKeys.create{providerId = "openai", name = "made", value = "sk-secret-0123456789"}
+            print(c.name, c.id)
+            print(providerKeys.delete(k.id))
+            print(providerKeys.rotate(k.id, {value = "sk-other-secret-0123", name = "rotated"}).name)
+            print(require("luagate.job").dry_run)
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "new-name\ttrue\topenai\nmade\tdry-run-1\ntrue\nrotated\ntrue\n")
+        #expect(Self.mutations(api) == 0)
+        #expect(r.stderr.contains("would update \(first.id): description null → null, name \"\(first.name)\" → \"new-name\""))
+        #expect(r.stderr.contains("would create a key: name \"made\", providerId \"openai\""))
+        #expect(r.stderr.contains("would delete \(first.id)"))
+        #expect(!r.stderr.contains("sk-secret") && !r.stdout.contains("sk-secret"))
+        #expect(api.server.store.get(id: first.id)?.name == first.name)
+    }
+
+    @Test func dryRunFromTheEnvironment() throws {
+        let api = try Self.seeded(1)
+        let id = api.server.store.all()[0].id
+        let r = try api.luagate(["-e", "print(providerKeys.update('\(id)', {name = 'x'}).name)"], environment: ["LUAGATE_DRY_RUN": "1"])
+        #expect(r.stdout == "x\n", "\(r.stderr)")
+        #expect(Self.mutations(api) == 0)
+    }
+
+    @Test func maxChangesRefusesAWholePlanBeforeSendingAnything() throws {
+        let api = try Self.seeded(50)
+        let r = try api.luagate(["--max-changes", "10", "-e", """
+            local keys = providerKeys.list()
+            require("luagate.job").reserve(#keys)
+            task.map(keys, function(k) return providerKeys.update(k.id, {name = k.name .. "!"}) end)
+            """])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("--max-changes 10: refusing to make 50 changes in this run"))
+        #expect(Self.mutations(api) == 0)
+    }
+
+    @Test func maxChangesStopsAtTheLimitEvenWhenCaught() throws {
+        let api = try Self.seeded(20)
+        let r = try api.luagate(["-e", """
+            local sent = 0
+            for _, k in ipairs(providerKeys.list()) do
+              local ok, e = pcall(providerKeys.update, k.id, {name = "x"})
+              if ok then sent = sent + 1 elseif e.code == "max_changes" then print("refused", e.operation) break end
+            end
+            print(sent)
+            """], environment: ["LUAGATE_MAX_CHANGES": "10"])
+        #expect(r.stdout == "refused\tproviderKeys.update\n10\n", "\(r.stderr)")
+        #expect(r.status == 3)
+        #expect(Self.mutations(api) == 10)
+    }
+
+    @Test func aSecondRunWithTheSameLockExitsFour() throws {
+        let lock = Self.tempPath("lock")
+        defer { try? FileManager.default.removeItem(atPath: lock) }
+        let first = try LiveProcess(ProcessRunner.luagate, ["--lock", lock, "-e", "print('holding') io.stdout:flush() task.sleep(60)"])
+        defer { first.signal(SIGKILL) }
+        #expect(first.waitForLine { $0 == "holding" })
+        let second = try ProcessRunner.luagate(["--lock", lock, "-e", "print('should not run')"])
+        #expect(second.status == 4)
+        #expect(second.stdout.isEmpty)
+        #expect(second.stderr.contains("another run holds the lock \(lock)"))
+        let waited = try ProcessRunner.luagate(["--lock", lock, "--lock-wait", "200ms", "-e", "print('no')"])
+        #expect(waited.status == 4)
+        first.signal(SIGKILL)
+        _ = first.finish()
+        let third = try ProcessRunner.luagate(["--lock", lock, "-e", "print('free again')"])
+        #expect(third.stdout == "free again\n")
+    }
+
+    /// SIGTERM mid-run: in-flight requests finish, the journal's `ok` lines are
+    /// exactly the keys the server changed, and `--resume` does the rest once.
+    @Test func terminatedJobJournalsExactlyWhatChangedAndResumes() throws {
+        let api = try Self.seeded(200, latency: 40)
+        let journal = Self.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = """
+            local keys = providerKeys.list()
+            local done = 0
+            task.map(keys, function(k)
+              local r = providerKeys.update(k.id, {name = "renamed-" .. k.id})
+              done = done + 1
+              print("done", done)
+              io.stdout:flush()
+              return r
+            end, {concurrency = 4})
+            print("finished")
+            """
+        let job = try LiveProcess(ProcessRunner.luagate, [
+            "--base-url", api.server.baseURL, "--journal", journal, "-e", script,
+        ], environment: ["AI_GATEWAY_API_KEY": api.token])
+        #expect(job.waitForLine { $0 == "done\t20" })
+        job.signal(SIGTERM)
+        let stopped = job.finish()
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        #expect(!stopped.stdout.contains("finished"))
+
+        let entries = try journalEntries(journal)
+        let ok = Set(entries.filter { $0["status"] as? String == "ok" }.compactMap { $0["id"] as? String })
+        let changed = Set(api.server.store.all().filter { api.server.store.mutationCount(for: $0.id) > 0 }.map(\.id))
+        #expect(ok == changed)
+        #expect(ok.count >= 20 && ok.count < 200)
+        #expect(api.server.store.all().allSatisfy { api.server.store.mutationCount(for: $0.id) <= 1 })
+        let started = entries.filter { $0["status"] as? String == "started" }.count
+        #expect(started == ok.count + entries.filter { $0["status"] as? String == "failed" }.count)
+
+        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
+        #expect(resumed.stdout.hasSuffix("finished\n"))
+        for key in api.server.store.all() {
+            #expect(key.name == "renamed-\(key.id)")
+            #expect(api.server.store.mutationCount(for: key.id) == 1, "\(key.id) updated twice")
+        }
+    }
+
+    @Test func journalLinesHaveTheDocumentedFields() throws {
+        let api = try Self.seeded(2)
+        let journal = Self.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let id = api.server.store.all()[0].id
+        let r = try api.luagate(["--journal", journal, "-e", """
+            providerKeys.update('\(id)', {name = 'journaled'})
+            pcall(providerKeys.delete, 'missing-id')
+            providerKeys.create{providerId = 'openai', name = 'n', value = 'sk-never-in-journal-123'}
+            """])
+        #expect(r.status == 5, "\(r.stderr)")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(!text.contains("sk-never-in-journal"))
+        let entries = try journalEntries(journal)
+        #expect(entries.map { "\($0["op"]!) \($0["status"]!)" } == [
+            "update started", "update ok", "delete started", "delete failed", "create started", "create ok",
+        ])
+        let update = entries[1]
+        #expect((update["before"] as? [String: Any])?["name"] as? String == "key-1" || (update["before"] as? [String: Any])?["name"] as? String == "key-2")
+        #expect((update["after"] as? [String: Any])?["name"] as? String == "journaled")
+        #expect(update["time"] is String)
+        #expect((entries[3]["error"] as? String)?.contains("404") == true)
+    }
+
+    @Test func jsonLogsParseLineByLineWithoutTheToken() throws {
+        let api = try Self.seeded(3)
+        let r = try api.luagate(["--log-format", "json", "--log-level", "debug", "--dry-run", "-e", """
+            for _, k in ipairs(providerKeys.list()) do providerKeys.update(k.id, {name = "x"}) end
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count >= 4)
+        var requests = 0
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["timestamp"] is String && object["level"] is String && object["message"] is String)
+            if object["method"] != nil {
+                requests += 1
+                #expect(object["path"] is String && object["status"] != nil && object["duration_ms"] != nil && object["attempt"] != nil)
+            }
+        }
+        #expect(requests == 4)
+        #expect(!r.stderr.contains(api.token))
+    }
+
+    @Test func reportSummarizesTheRun() throws {
+        let api = try Self.seeded(3)
+        let report = Self.tempPath("report.json")
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let r = try api.luagate(["--report", report, "-e", """
+            local keys = providerKeys.list()
+            providerKeys.update(keys[1].id, {name = "a"})
+            providerKeys.update(keys[2].id, {name = "b"})
+            print(pcall(providerKeys.update, "missing", {name = "c"}))
+            """])
+        #expect(r.status == 5)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        #expect(object["dryRun"] as? Bool == false)
+        #expect(object["reads"] as? Int == 1)
+        #expect((object["mutations"] as? [String: Int])?["update"] == 2)
+        let failed = try #require(object["failed"] as? [[String: Any]])
+        #expect(failed.count == 1 && failed[0]["op"] as? String == "update" && failed[0]["id"] as? String == "missing")
+        #expect(object["exitStatus"] as? Int == 5)
+        #expect(object["started"] is String && object["finished"] is String)
+        #expect(r.stderr.contains("report: 1 reads, 2 changes (update 2), 1 failed, exit 5"))
+    }
+
+    struct ExitCase: Sendable, CustomTestStringConvertible {
+        var status: Int32
+        var arguments: [String]
+        var testDescription: String { "exit \(status)" }
+    }
+
+    @Test(arguments: [
+        ExitCase(status: 0, arguments: ["-e", "print(1)"]),
+        ExitCase(status: 1, arguments: ["-e", "error('x')"]),
+        ExitCase(status: 2, arguments: ["--max-changes", "many", "-e", "print(1)"]),
+        ExitCase(status: 2, arguments: ["--resume", "-e", "print(1)"]),
+        ExitCase(status: 124, arguments: ["--timeout", "300ms", "-e", "task.sleep(20)"]),
+        ExitCase(status: 124, arguments: ["--timeout", "300ms", "-e", "while true do end"]),
+    ])
+    func exitStatus(_ c: ExitCase) throws {
+        let r = try ProcessRunner.luagate(c.arguments)
+        #expect(r.status == c.status, "\(r.stderr)")
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalsExitWithTheirStatus(_ signal: Int32, _ status: Int32) throws {
+        let p = try LiveProcess(ProcessRunner.luagate, ["-e", "print('ready') io.stdout:flush() task.sleep(30)"])
+        #expect(p.waitForLine { $0 == "ready" })
+        p.signal(signal)
+        let r = p.finish()
+        #expect(r.status == status, "\(r.stderr)")
+    }
+
+    private func journalEntries(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+}

@@ -1,0 +1,90 @@
+"""Prints the benchmark table of scripts/bench/run.sh, with the targets of issue 4.
+
+    python3 table.py results.txt
+
+Each line of results.txt: "RESULT latency=MS client=NAME count=N seconds=S p50_ms=X
+p99_ms=Y errors=E rss_kb=K", or "SPAWN ..." (spawn_rss.lua), or "STARTUP lua_ms=A luagate_ms=B".
+"""
+import sys
+
+CLIENTS = [
+    ("luagate-seq", "luagate, sequential (main thread)"),
+    ("luagate-map16", "luagate, `task.map` concurrency 16"),
+    ("python-seq", "Python `requests.Session`, sequential"),
+    ("python-threads16", "Python `requests`, 16-thread pool"),
+    ("curl-xargs16", "`xargs -P 16 curl`"),
+    ("wrk-c16", "`wrk -t2 -c16 -d5s` (server ceiling)"),
+]
+
+
+def parse(path):
+    results, spawns, startup = {}, [], None
+    with open(path) as file:
+        for line in file:
+            kind, *fields = line.split()
+            values = dict(field.split("=", 1) for field in fields)
+            if kind == "RESULT":
+                values["rps"] = int(values["count"]) / float(values["seconds"])
+                results[(int(values["latency"]), values["client"])] = values
+            elif kind == "SPAWN":
+                spawns.append(values)
+            elif kind == "STARTUP":
+                startup = values
+    return results, spawns, startup
+
+
+def check(name, value, op, target):
+    ok = value >= target if op == ">=" else value <= target
+    return "| %s | %.2f | %s %.2f | %s |" % (name, value, op, target, "PASS" if ok else "MISS")
+
+
+def main():
+    results, spawns, startup = parse(sys.argv[1])
+    latencies = sorted({latency for latency, _ in results})
+    print("| client |" + "".join(
+        " req/s @%d ms | p50 ms | p99 ms | peak RSS MB | errors |" % latency for latency in latencies))
+    print("|---|" + "---:|---:|---:|---:|---:|" * len(latencies))
+    for client, label in CLIENTS:
+        row = "| %s |" % label
+        for latency in latencies:
+            r = results.get((latency, client))
+            if r is None:
+                row += " – | – | – | – | – |"
+                continue
+            row += " %.0f | %.2f | %.2f | %.1f | %s |" % (
+                r["rps"], float(r["p50_ms"]), float(r["p99_ms"]), int(r["rss_kb"]) / 1024, r["errors"])
+        print(row)
+
+    print()
+    print("| target | measured | target | result |")
+    print("|---|---:|---:|---|")
+
+    def rps(latency, client):
+        r = results.get((latency, client))
+        return r["rps"] if r else float("nan")
+
+    if 0 in latencies:
+        print(check("0 ms: luagate map16 / Python 16 threads", rps(0, "luagate-map16") / rps(0, "python-threads16"), ">=", 2.0))
+        print(check("0 ms: luagate map16 / xargs curl", rps(0, "luagate-map16") / rps(0, "curl-xargs16"), ">=", 1.0))
+        print(check("0 ms: Python seq / luagate seq (slowdown)", rps(0, "python-seq") / rps(0, "luagate-seq"), "<=", 1.3))
+    if 20 in latencies:
+        print(check("20 ms: luagate map16 / ideal 800 req/s", rps(20, "luagate-map16") / 800, ">=", 0.85))
+        print(check("20 ms: Python seq / luagate seq (slowdown)", rps(20, "python-seq") / rps(20, "luagate-seq"), "<=", 1.3))
+    for spawn in spawns:
+        if spawn["kind"] == "trivial":
+            print(check("%s `task.spawn`: RSS growth MB" % f"{int(spawn['count']):,}", int(spawn["peak_growth_kb"]) / 1024, "<=", 50))
+    if startup:
+        print(check("start-up: luagate / lua5.4 (hello.lua)", float(startup["luagate_ms"]) / float(startup["lua_ms"]), "<=", 2.0))
+
+    print()
+    for spawn in spawns:
+        print("- spawn (%s): %s tasks in %s s; RSS %.1f → %.1f MB, peak growth %.1f MB" % (
+            spawn["kind"], spawn["count"], spawn["seconds"], int(spawn["rss_before_kb"]) / 1024,
+            int(spawn["rss_after_kb"]) / 1024, int(spawn["peak_growth_kb"]) / 1024))
+    if startup:
+        print("- start-up (hyperfine, `hello.lua`): lua5.4 %s ms, luagate %s ms (mean ± σ: %s / %s ms)" % (
+            startup["lua_ms"], startup["luagate_ms"], startup["lua_sd"], startup["luagate_sd"]))
+
+
+if __name__ == "__main__":
+    main()

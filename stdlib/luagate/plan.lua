@@ -1,0 +1,397 @@
+-- luagate.plan: changes to provider keys as a reviewable plan, checked as a whole
+-- before anything is sent.
+--
+-- A plan is a list of changes {id =, before = {field = value}, after = {field = value}},
+-- fields being name, description and metadata, each a string or json.null (cleared).
+-- A change may carry `refused = "why"`: it is shown and skipped, never sent.
+local json = require "json"
+local task = require "task"
+local providerKeys = require "providerKeys"
+local progress = require "luagate.progress"
+
+local null = json.null
+local array_mt = getmetatable(json.array())
+
+local M = {}
+
+--- Length limits of each field, in characters (code points) as the API counts them.
+M.limits = { name = 255, description = 255, metadata = 4096 }
+local FIELD_ORDER = { name = 1, description = 2, metadata = 3 }
+
+local Plan = { __name = "luagate.plan" }
+Plan.__index = Plan
+
+-- Options of each plan (keys, allow_duplicates), kept out of the list itself.
+local options = setmetatable({}, { __mode = "k" })
+
+local error_mt = {
+  __name = "luagate.error",
+  __luagate = true, -- uncaught: the traceback is added
+  __tostring = function(e) return e.message end,
+}
+
+local function blank(v) return v == nil or v == null end
+local function same(a, b) return (blank(a) and blank(b)) or a == b end
+
+--- t, reason = plan.decode_object(text): the JSON object `text` holds, or nil and why
+--- not. Absent (nil or json.null) and empty text read as an empty object.
+function M.decode_object(text)
+  if blank(text) or text == "" then return {} end
+  if type(text) ~= "string" then return nil, "not a string" end
+  local ok, value = pcall(json.decode, text)
+  if not ok then return nil, "not JSON: " .. tostring(value):gsub("^json%.decode: ", "") end
+  if type(value) ~= "table" or getmetatable(value) == array_mt then return nil, "JSON, but not an object" end
+  return value
+end
+
+-- Whether text is a JSON object or array (metadata "kept as JSON").
+local function is_json_document(text)
+  if type(text) ~= "string" or not text:find("^%s*[%[{]") then return false end
+  return (pcall(json.decode, text))
+end
+
+--- ctx = plan.context(key, index, spec): what templates about a key see: the key's
+--- fields, `meta` (its metadata decoded, when a JSON object), then `spec.vars`, then
+--- `index` (zero-padded to `spec.pad` digits when given).
+function M.context(key, index, spec)
+  local ctx = {}
+  for k, v in pairs(key) do ctx[k] = v end
+  ctx.meta = M.decode_object(key.metadata)
+  for k, v in pairs(spec.vars or {}) do ctx[k] = v end
+  ctx.index = spec.pad and ("%0" .. spec.pad .. "d"):format(index) or index
+  return ctx
+end
+
+--- err = plan.check_template_spec(spec): what is wrong with the template, `vars`, `pad`
+--- or `strict` of a builder's spec, or nil.
+function M.check_template_spec(spec)
+  if type(spec.template) ~= "string" then return "template must be a string" end
+  if spec.vars ~= nil and type(spec.vars) ~= "table" then return "vars must be a table" end
+  if spec.pad ~= nil and (math.type(spec.pad) ~= "integer" or spec.pad < 1) then
+    return "pad must be a positive integer"
+  end
+  if spec.strict ~= nil and type(spec.strict) ~= "boolean" then return "strict must be a boolean" end
+  return nil
+end
+
+--- p = plan.new(changes [, {keys = records, allow_duplicates = false}])
+--- `keys`: the keys to check new names against (those not in the plan keep their names).
+function M.new(changes, opts)
+  if type(changes) ~= "table" then
+    error(("bad argument #1 to 'new' (table expected, got %s)"):format(type(changes)), 2)
+  end
+  opts = opts or {}
+  local p = setmetatable({}, Plan)
+  for i, c in ipairs(changes) do
+    if type(c) ~= "table" or type(c.id) ~= "string" or type(c.after) ~= "table"
+        or (c.before ~= nil and type(c.before) ~= "table") then
+      error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
+        :format(i), 2)
+    end
+    c.before = c.before or {}
+    p[i] = c
+  end
+  options[p] = { keys = opts.keys or {}, allow_duplicates = opts.allow_duplicates }
+  return p
+end
+
+--- Whether v is a plan.
+function M.is(v) return getmetatable(v) == Plan end
+
+-- The fields of a change in display order.
+local function fields_of(change)
+  local fields = {}
+  for field in pairs(change.after) do fields[#fields + 1] = field end
+  table.sort(fields, function(a, b)
+    local x, y = FIELD_ORDER[a] or 9, FIELD_ORDER[b] or 9
+    if x ~= y then return x < y end
+    return tostring(a) < tostring(b)
+  end)
+  return fields
+end
+
+-- The name conflicts of the plan: conflicts[i] = message, for changes whose new name
+-- another key would also have once the plan is applied.
+local function conflicts(p)
+  local final = {}
+  for _, key in ipairs(options[p].keys) do final[key.id] = key.name end
+  local renamed = {}
+  for _, c in ipairs(p) do
+    if type(c.after.name) == "string" and not c.refused then
+      final[c.id] = c.after.name
+      renamed[c.id] = not same(c.before.name, c.after.name)
+    end
+  end
+  local holders = {}
+  for id, name in pairs(final) do
+    holders[name] = holders[name] or {}
+    table.insert(holders[name], id)
+  end
+  local found = {}
+  for i, c in ipairs(p) do
+    local name = c.after.name
+    if renamed[c.id] and #holders[name] > 1 then
+      local others = {}
+      for _, id in ipairs(holders[name]) do
+        if id ~= c.id then
+          others[#others + 1] = (renamed[id] and "the new name of " or "the name of ") .. id
+        end
+      end
+      table.sort(others)
+      found[i] = ("%q is also %s"):format(name, table.concat(others, ", "))
+    end
+  end
+  return found
+end
+
+-- What is wrong with each change: results[i] = {noop = bool, problems = {{kind, id, field, message}}}.
+-- kind: "violation" (a field breaks a rule), "conflict" (a duplicate name), "refused".
+local function analyse(p)
+  local name_conflicts = options[p].allow_duplicates and {} or conflicts(p)
+  local results = {}
+  for i, c in ipairs(p) do
+    local problems, changed = {}, false
+    local function problem(kind, field, message)
+      problems[#problems + 1] = { kind = kind, id = c.id, field = field, message = message }
+    end
+    for _, field in ipairs(fields_of(c)) do
+      local new, limit = c.after[field], M.limits[field]
+      if not limit then
+        problem("violation", field, ("unknown field '%s' (allowed: description, metadata, name)"):format(tostring(field)))
+      elseif new ~= null and type(new) ~= "string" then
+        problem("violation", field, ("must be a string or json.null (got %s)"):format(type(new)))
+      elseif not same(c.before[field], new) then
+        changed = true
+        local length = new ~= null and utf8.len(new)
+        if new == null then
+          if field == "name" then problem("violation", field, "cannot be cleared") end
+        elseif not length then
+          problem("violation", field, "is not valid UTF-8")
+        elseif length > limit then
+          problem("violation", field, ("at most %d characters (got %d)"):format(limit, length))
+        elseif field == "name" and length == 0 then
+          problem("violation", field, "must not be empty")
+        end
+        if field == "metadata" and new ~= null and is_json_document(c.before.metadata) and not is_json_document(new) then
+          problem("violation", field, "was JSON and would no longer be")
+        end
+      end
+    end
+    if name_conflicts[i] then problem("conflict", "name", name_conflicts[i]) end
+    if c.refused then problem("refused", nil, c.refused) end
+    results[i] = { noop = not changed, problems = problems }
+  end
+  return results
+end
+
+local function blocking(problems)
+  local list = {}
+  for _, problem in ipairs(problems) do
+    if problem.kind ~= "refused" then list[#list + 1] = problem end
+  end
+  return list
+end
+
+local function describe(problem)
+  return ("%s %s: %s%s"):format(problem.id, problem.field or "-",
+    problem.kind == "conflict" and "conflict: " or "", problem.message)
+end
+
+--- plan:validate(): raises one error (code = "plan") listing every violation and name
+--- conflict, or returns the plan. Refused changes are not errors: apply skips them.
+function Plan:validate()
+  local found = {}
+  for _, result in ipairs(analyse(self)) do
+    for _, problem in ipairs(blocking(result.problems)) do found[#found + 1] = problem end
+  end
+  if #found == 0 then return self end
+  local lines = {}
+  for i, problem in ipairs(found) do lines[i] = "  " .. describe(problem) end
+  error(setmetatable({
+    code = "plan",
+    operation = "plan:validate",
+    message = ("plan refused, nothing was sent: %d problem%s\n%s"):format(
+      #found, #found == 1 and "" or "s", table.concat(lines, "\n")),
+    violations = found,
+  }, error_mt), 2)
+end
+
+-- How a value looks in the table: JSON-quoted, cut to `width` characters.
+local function display(value, width)
+  if blank(value) then return "(none)" end
+  local ok, text = pcall(json.encode, value)
+  if not ok then text = ("%q"):format(tostring(value)) end
+  local length = utf8.len(text)
+  if length and length > width then
+    text = text:sub(1, utf8.offset(text, width) - 1) .. "…"
+  end
+  return text
+end
+
+local COLORS = { red = "\27[31m", green = "\27[32m", yellow = "\27[33m", dim = "\27[2m", bold = "\27[1m" }
+
+--- plan:show([{out = io.stdout, color = ?, noops = true, width = 60}]): prints a table of
+--- id, field and old → new, marking no-ops, conflicts, violations and refused changes;
+--- colour on a terminal unless NO_COLOR is set. Returns the plan.
+function Plan:show(opts)
+  opts = opts or {}
+  local out = opts.out or io.stdout
+  local color = opts.color
+  if color == nil then color = out == io.stdout and progress.color("stdout") end
+  local function paint(name, text) return color and COLORS[name] .. text .. "\27[0m" or text end
+  local width = opts.width or 60
+
+  local rows, counts = {}, { change = 0, noop = 0, refused = 0, problem = 0 }
+  local id_width, field_width = 2, 5
+  for i, result in ipairs(analyse(self)) do
+    local c = self[i]
+    local blocked = #blocking(result.problems) > 0
+    if c.refused then counts.refused = counts.refused + 1
+    elseif blocked then counts.problem = counts.problem + 1
+    elseif result.noop then counts.noop = counts.noop + 1
+    else counts.change = counts.change + 1 end
+    if opts.noops ~= false or not result.noop or #result.problems > 0 then
+      local fields = fields_of(c)
+      if #fields == 0 then fields = { false } end
+      for _, field in ipairs(fields) do
+        local marks = {}
+        for _, problem in ipairs(result.problems) do
+          if problem.field == nil or problem.field == field then
+            local kind = problem.kind == "violation" and "" or problem.kind .. ": "
+            marks[#marks + 1] = paint(problem.kind == "refused" and "yellow" or "red", kind .. problem.message)
+          end
+        end
+        local unchanged = not field or same(c.before[field], c.after[field])
+        if unchanged then table.insert(marks, 1, paint("dim", "no-op")) end
+        local old = display(field and c.before[field] or nil, width)
+        local new = display(field and c.after[field] or nil, width)
+        rows[#rows + 1] = {
+          id = c.id,
+          field = field or "-",
+          diff = unchanged and paint("dim", old .. " → " .. new) or paint("red", old) .. " → " .. paint("green", new),
+          marks = table.concat(marks, "; "),
+        }
+        id_width = math.max(id_width, #c.id)
+        field_width = math.max(field_width, #(field or "-"))
+      end
+    end
+  end
+
+  local format = "%-" .. id_width .. "s  %-" .. field_width .. "s  %s%s\n"
+  out:write(paint("bold", format:format("ID", "FIELD", "OLD → NEW", "")))
+  for _, row in ipairs(rows) do
+    out:write(format:format(row.id, row.field, row.diff, row.marks ~= "" and "  " .. row.marks or ""))
+  end
+  local summary = ("%d change%s: %d to apply, %d no-op, %d refused"):format(
+    #self, #self == 1 and "" or "s", counts.change, counts.noop, counts.refused)
+  if counts.problem > 0 then
+    summary = summary .. paint("red", (", %d with problems: nothing will be sent"):format(counts.problem))
+  end
+  out:write(summary, "\n")
+  return self
+end
+
+--- text = plan:json([json.encode options]): the plan for machines: a JSON array of
+--- {id, before, after, status = "change" | "no-op" | "refused" | "invalid", problems}.
+function Plan:json(opts)
+  local list = json.array()
+  for i, result in ipairs(analyse(self)) do
+    local c = self[i]
+    local status = #blocking(result.problems) > 0 and "invalid" or c.refused and "refused"
+      or result.noop and "no-op" or "change"
+    local entry = { id = c.id, before = c.before, after = c.after, status = status }
+    if #result.problems > 0 then
+      entry.problems = {}
+      for k, problem in ipairs(result.problems) do
+        entry.problems[k] = { kind = problem.kind, field = problem.field, message = problem.message }
+      end
+    end
+    list[i] = entry
+  end
+  return json.encode(list, opts)
+end
+
+--- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?}
+--- Validates (raising before any request), skips no-ops and refused changes, and sends
+--- the changed fields of each change with providerKeys.update, `concurrency` at a time.
+--- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}.
+--- With on_error = "abort", the first failure stops new updates; those in flight finish,
+--- then an error (code = "aborted") carrying the report is raised.
+function Plan:apply(opts)
+  opts = opts or {}
+  local on_error = opts.on_error or "continue"
+  if on_error ~= "continue" and on_error ~= "abort" then
+    error("bad argument #1 to 'apply' (on_error must be \"continue\" or \"abort\")", 2)
+  end
+  if opts.concurrency ~= nil and (math.type(opts.concurrency) ~= "integer" or opts.concurrency < 1) then
+    error("bad argument #1 to 'apply' (concurrency must be a positive integer)", 2)
+  end
+  self:validate()
+
+  local report = { updated = 0, unchanged = 0, skipped = 0, failed = {} }
+  local todo = {}
+  for i, result in ipairs(analyse(self)) do
+    local c = self[i]
+    if c.refused then
+      report.skipped = report.skipped + 1
+    elseif result.noop then
+      report.unchanged = report.unchanged + 1
+    else
+      local fields = {}
+      for field, value in pairs(c.after) do
+        if not same(c.before[field], value) then fields[field] = value end
+      end
+      todo[#todo + 1] = { index = i, id = c.id, fields = fields }
+    end
+  end
+
+  local bar = progress.new { total = #todo, label = "updating", enabled = opts.progress }
+  local stop, failures = false, {}
+  task.map(todo, function(item)
+    if stop then
+      report.skipped = report.skipped + 1
+      return
+    end
+    local ok, err = pcall(providerKeys.update, item.id, item.fields)
+    if ok then
+      report.updated = report.updated + 1
+    else
+      failures[#failures + 1] = { index = item.index, id = item.id, error = err }
+      stop = on_error == "abort"
+    end
+    bar:step(ok)
+  end, { concurrency = opts.concurrency })
+  bar:finish()
+
+  table.sort(failures, function(a, b) return a.index < b.index end)
+  for i, failure in ipairs(failures) do report.failed[i] = { id = failure.id, error = failure.error } end
+  if stop then
+    local first = report.failed[1]
+    error(setmetatable({
+      code = "aborted",
+      operation = "plan:apply",
+      id = first.id,
+      message = ("plan:apply aborted: %s failed: %s (%d updated, %d failed, %d skipped)"):format(
+        first.id, tostring(first.error), report.updated, #report.failed, report.skipped),
+      report = report,
+    }, error_mt), 2)
+  end
+  return report
+end
+
+--- report = plan.run(p, opts): shows the plan, applies it and prints what happened
+--- (what rename.apply and metadata.apply do).
+function M.run(p, opts)
+  opts = opts or {}
+  p:show(opts)
+  local report = p:apply(opts)
+  local out = opts.out or io.stdout
+  out:write(("applied: %d updated, %d unchanged, %d failed, %d skipped\n"):format(
+    report.updated, report.unchanged, #report.failed, report.skipped))
+  for _, failure in ipairs(report.failed) do
+    out:write(("  %s: %s\n"):format(failure.id, tostring(failure.error)))
+  end
+  return report
+end
+
+return M
