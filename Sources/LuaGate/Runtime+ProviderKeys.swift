@@ -29,6 +29,7 @@ extension Runtime {
             name: try fields.patch("name"),
             description: try fields.patch("description"),
             metadata: try fields.patch("metadata"))
+        try checked({ try change.validate(operation: operation, id: id) }, argument: { $0 == "id" ? 1 : 2 })
         var target: [String: JSONValue] = [:]
         for (field, patch) in [("name", change.name), ("description", change.description), ("metadata", change.metadata)] {
             switch patch {
@@ -54,6 +55,7 @@ extension Runtime {
             value: try fields.string("value", required: true)!,
             description: try fields.string("description"),
             metadata: try fields.string("metadata"))
+        try checked({ try creation.validate(operation: operation) }, argument: { _ in 1 })
         // The journal and logs get every field but the secret value.
         var target: [String: JSONValue] = ["providerId": .string(creation.providerId), "name": .string(creation.name)]
         if let description = creation.description { target["description"] = .string(description) }
@@ -71,6 +73,7 @@ extension Runtime {
         let rotation = ProviderKeyRotate(
             value: try fields.string("value", required: true)!,
             name: try fields.string("name", required: true)!)
+        try checked({ try rotation.validate(operation: operation, id: id) }, argument: { $0 == "id" ? 1 : 2 })
         return try mutate(
             call, .rotate, id: id, target: ["name": .string(rotation.name)], operation: operation,
             argument: { $0 == "id" ? 1 : 2 }
@@ -179,6 +182,16 @@ extension Runtime {
             stack.rawSet(table: 1, key: "pos")
             Record.push(first, onto: stack)
             return 1
+        }
+    }
+
+    /// Runs the client's own checks before anything starts, so that a refused
+    /// call raises an argument error here and never counts as a failed change.
+    private func checked(_ check: () throws -> Void, argument: @escaping (String?) -> Int32) throws {
+        do {
+            try check()
+        } catch let error as NgrokAIError {
+            throw ErrorObject.raising(error, argument: argument)
         }
     }
 

@@ -73,3 +73,26 @@ extension ProviderKeyRotate {
         try check.atMost(name, FieldLimits.name, field: "name")
     }
 }
+
+// Public checks, for callers that must refuse a call before starting it
+// (the client runs the same checks again before sending).
+extension ProviderKeyCreate {
+    /// Throws the `validation` error the client would raise, without sending anything.
+    public func validate(operation: String = "providerKeys.create") throws(NgrokAIError) {
+        try validate(Validator(operation: operation, id: nil))
+    }
+}
+
+extension ProviderKeyUpdate {
+    /// Throws the `validation` error the client would raise, without sending anything.
+    public func validate(operation: String = "providerKeys.update", id: String? = nil) throws(NgrokAIError) {
+        try validate(Validator(operation: operation, id: id))
+    }
+}
+
+extension ProviderKeyRotate {
+    /// Throws the `validation` error the client would raise, without sending anything.
+    public func validate(operation: String = "providerKeys.rotate", id: String? = nil) throws(NgrokAIError) {
+        try validate(Validator(operation: operation, id: id))
+    }
+}

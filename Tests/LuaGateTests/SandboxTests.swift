@@ -24,6 +24,29 @@ import Testing
         #expect(!r.stdout.isEmpty)
     }
 
+    static let jobs = examples.deletingLastPathComponent().appendingPathComponent("jobs")
+
+    static var jobScripts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: jobs.path)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+    }
+
+    /// The nightly jobs run in the sandbox, for real and as a dry run, and
+    /// a second run finds nothing left to do.
+    @Test(arguments: jobScripts)
+    func nightlyJobRunsInTheSandbox(_ name: String) throws {
+        let path = Self.jobs.appendingPathComponent(name).path
+        let dry = try ProcessRunner.luagate(["--sandbox", "--dry-run", path])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("would update"))
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-job-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let real = try ProcessRunner.luagate(["--sandbox-save", saved, path])
+        #expect(real.status == 0, "\(real.stderr)")
+        #expect(real.stdout.contains(" 0 failed"))
+        let again = try ProcessRunner.luagate(["--sandbox-data", saved, "--max-changes", "0", path])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func sandboxNeedsNoTokenAndHasMoreThanOnePage() throws {
         let r = try ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list{limit = 25} > 25)"])
         #expect(r.stdout == "true\n", "\(r.stderr)")

@@ -118,10 +118,13 @@ import Testing
         #expect(api.server.requestLog.count == 0)
     }
 
+    /// Caught, the error is the script's to handle; the run still exits 5 so
+    /// that a scheduler sees that a change failed.
     @Test func apiErrorsCaughtWithPcall() throws {
         let api = try APIHarness()
         let r = try api.luagate([ProcessRunner.scripts + "/api/not-found.lua"])
-        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stderr.isEmpty)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "false\t404\tproviderKeys.update\tnope")
         #expect(lines.dropFirst().first?.hasPrefix("ERR_NGROK_") == true)

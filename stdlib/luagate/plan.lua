@@ -216,16 +216,40 @@ function Plan:validate()
   }, error_mt), 2)
 end
 
--- How a value looks in the table: JSON-quoted, cut to `width` characters.
-local function display(value, width)
-  if blank(value) then return "(none)" end
-  local ok, text = pcall(json.encode, value)
-  if not ok then text = ("%q"):format(tostring(value)) end
+-- text cut to `width` characters.
+local function cut(text, width)
   local length = utf8.len(text)
-  if length and length > width then
-    text = text:sub(1, utf8.offset(text, width) - 1) .. "…"
-  end
+  if length and length > width then return text:sub(1, utf8.offset(text, width) - 1) .. "…" end
   return text
+end
+
+-- How a value looks in the table: JSON text compact, other strings JSON-quoted.
+local function display(value)
+  if blank(value) then return "(none)" end
+  if is_json_document(value) then return json.encode(json.decode(value)) end
+  local ok, quoted = pcall(json.encode, value)
+  return ok and quoted or ("%q"):format(tostring(value))
+end
+
+-- The rows of a change from one JSON object to another: one per top-level member that
+-- differs, {"field.member", old, new} as displayed; nil when the values are not both
+-- non-empty JSON objects or no member differs.
+local function member_rows(field, before, after)
+  if type(before) ~= "string" or type(after) ~= "string" then return nil end
+  local old, new = M.decode_object(before), M.decode_object(after)
+  if not old or not new or next(old) == nil then return nil end
+  local names, rows = {}, {}
+  for name in pairs(old) do names[#names + 1] = name end
+  for name in pairs(new) do
+    if old[name] == nil then names[#names + 1] = name end
+  end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local a = old[name] ~= nil and json.encode(old[name]) or "(none)"
+    local b = new[name] ~= nil and json.encode(new[name]) or "(none)"
+    if a ~= b then rows[#rows + 1] = { field .. "." .. name, a, b } end
+  end
+  return #rows > 0 and rows or nil
 end
 
 local COLORS = { red = "\27[31m", green = "\27[32m", yellow = "\27[33m", dim = "\27[2m", bold = "\27[1m" }
@@ -261,18 +285,22 @@ function Plan:show(opts)
             marks[#marks + 1] = paint(problem.kind == "refused" and "yellow" or "red", kind .. problem.message)
           end
         end
-        local unchanged = not field or same(c.before[field], c.after[field])
+        local before, after = field and c.before[field] or nil, field and c.after[field] or nil
+        local unchanged = same(before, after)
         if unchanged then table.insert(marks, 1, paint("dim", "no-op")) end
-        local old = display(field and c.before[field] or nil, width)
-        local new = display(field and c.after[field] or nil, width)
-        rows[#rows + 1] = {
-          id = c.id,
-          field = field or "-",
-          diff = unchanged and paint("dim", old .. " → " .. new) or paint("red", old) .. " → " .. paint("green", new),
-          marks = table.concat(marks, "; "),
-        }
-        id_width = math.max(id_width, #c.id)
-        field_width = math.max(field_width, #(field or "-"))
+        local lines = not unchanged and member_rows(field, before, after)
+          or { { field or "-", display(before), display(after) } }
+        for k, line in ipairs(lines) do
+          local old, new = cut(line[2], width), cut(line[3], width)
+          rows[#rows + 1] = {
+            id = c.id,
+            field = line[1],
+            diff = unchanged and paint("dim", old .. " → " .. new) or paint("red", old) .. " → " .. paint("green", new),
+            marks = k == 1 and table.concat(marks, "; ") or "",
+          }
+          id_width = math.max(id_width, #c.id)
+          field_width = math.max(field_width, #line[1])
+        end
       end
     end
   end

@@ -58,7 +58,7 @@ extension Runtime {
                 job.journal?.append(JournalEntry(
                     time: Journal.now(), op: kind, id: id, target: target, before: before, status: .failed, error: text))
                 job.failed(kind, id: id, error: text)
-                logger?.error("mutation failed", metadata: ["op": "\(kind.rawValue)", "id": "\(id ?? "")", "error": "\(text)"])
+                logger?.info("mutation failed", metadata: ["op": "\(kind.rawValue)", "id": "\(id ?? "")", "error": "\(text)"])
                 throw error
             }
         }, push: push)

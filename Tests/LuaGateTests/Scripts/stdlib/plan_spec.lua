@@ -104,7 +104,7 @@ test("show prints id, field, old → new and the marks, without colour off a ter
   has(text, "ID")
   has(text, a.id .. "  name      " .. '"alpha" → "alpha-2"  conflict: "alpha-2" is also the new name of ' .. c.id)
   has(text, '"beta" → "beta"  no-op')
-  has(text, 'k_refused' .. (" "):rep(#a.id - 9) .. '  metadata  "x" → "{}"  refused: not JSON')
+  has(text, 'k_refused' .. (" "):rep(#a.id - 9) .. '  metadata  "x" → {}  refused: not JSON')
   has(text, "4 changes: 0 to apply, 1 no-op, 1 refused, 2 with problems: nothing will be sent")
   local hidden = spec.buffer()
   p:show { out = hidden, noops = false }
@@ -118,7 +118,21 @@ test("show cuts long values and colours when asked", function()
   local text = out.text()
   has(text, "\27[31m")
   has(text, "\27[32m")
-  has(text, '"{\\"k\\":\\"vvvvvvvvv…')
+  has(text, "metadata.k     \27[31m(none)\27[0m → \27[32m\"" .. ("v"):rep(18) .. "…")
+  has(text, 'metadata.team  \27[31m"ml"\27[0m → \27[32m(none)')
+end)
+
+test("show lists the members that differ between JSON values, and JSON text unquoted", function()
+  local out = spec.buffer()
+  plan.new({
+    { id = a.id, before = { metadata = '{"team":"ml","env":"dev"}' }, after = { metadata = '{"env":"dev","team":"ops","x":[1]}' } },
+    { id = b.id, before = {}, after = { metadata = '{ "b": 1,\n "a": 2 }' } },
+  }):show { out = out }
+  local text = out.text()
+  has(text, 'metadata.team  "ml" → "ops"')
+  has(text, "metadata.x     (none) → [1]")
+  eq(text:find("metadata.env", 1, true), nil)
+  has(text, 'metadata       (none) → {"a":2,"b":1}')
 end)
 
 test("json gives the plan for machines", function()

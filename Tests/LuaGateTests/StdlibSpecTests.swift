@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The Lua-level specs of the bundled stdlib (Scripts/stdlib/*_spec.lua), each run by the
+/// luagate binary against a fresh fake API: every test prints `ok - …` or `not ok - …`, and
+/// the script exits non-zero if any failed.
+@Suite struct StdlibSpecTests {
+    static let folder = ProcessRunner.scripts + "/stdlib"
+
+    static var specs: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix("_spec.lua") }.sorted()
+    }
+
+    @Test func everyModuleHasASpec() {
+        #expect(Set(Self.specs).isSuperset(of: [
+            "json_spec.lua", "metadata_spec.lua", "plan_spec.lua", "rename_spec.lua", "template_spec.lua",
+        ]))
+    }
+
+    @Test(arguments: specs)
+    func specPasses(_ name: String) throws {
+        let api = try APIHarness()
+        let r = try api.luagate([Self.folder + "/" + name])
+        let lines = r.stdout.split(separator: "\n")
+        let failures = lines.filter { $0.hasPrefix("not ok") }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(lines.filter { $0.hasPrefix("ok - ") }.count >= 10, "\(r.stdout)")
+        #expect(lines.last?.hasSuffix(" tests, 0 failed") == true, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+}
