@@ -8,11 +8,16 @@
 #include "CLuaShim.h"
 
 static volatile sig_atomic_t sigint_seen = 0;
+static volatile sig_atomic_t sigterm_seen = 0;
 static volatile sig_atomic_t sigwinch_seen = 0;
 static void (*resize_hook)(void) = NULL;
+/* SIGTERM's action outside line reading (the runner's), put back after. */
+static struct sigaction saved_sigterm;
+static int sigterm_replaced = 0;
 
 static void on_signal(int sig) {
   if (sig == SIGINT) sigint_seen = 1;
+  else if (sig == SIGTERM) sigterm_seen = 1;
   else sigwinch_seen = 1;
 }
 
@@ -25,20 +30,30 @@ static void set_handler(int sig, void (*handler)(int), int flags) {
   sigaction(sig, &sa, NULL);
 }
 
+static void restore_sigterm(void) {
+  if (sigterm_replaced) sigaction(SIGTERM, &saved_sigterm, NULL);
+  sigterm_replaced = 0;
+}
+
 void lg_repl_catch_signals(void) {
   /* no SA_RESTART: the blocked read returns EINTR */
   set_handler(SIGINT, on_signal, 0);
   set_handler(SIGWINCH, on_signal, 0);
+  if (!sigterm_replaced) sigaction(SIGTERM, NULL, &saved_sigterm);
+  sigterm_replaced = 1;
+  set_handler(SIGTERM, on_signal, 0);
 }
 
 void lg_repl_hold_signals(void) {
   set_handler(SIGINT, on_signal, SA_RESTART);
   set_handler(SIGWINCH, SIG_DFL, 0);
+  restore_sigterm();
 }
 
 void lg_repl_release_signals(void) {
   set_handler(SIGINT, SIG_DFL, 0);
   set_handler(SIGWINCH, SIG_DFL, 0);
+  restore_sigterm();
 }
 
 int lg_repl_take_sigint(void) {
@@ -47,13 +62,15 @@ int lg_repl_take_sigint(void) {
   return seen;
 }
 
+int lg_repl_sigterm_seen(void) { return sigterm_seen; }
+
 void lg_repl_set_resize_hook(void (*hook)(void)) { resize_hook = hook; }
 
-/* One byte; -1 at end of input, on an error, or once SIGINT arrived. */
+/* One byte; -1 at end of input, on an error, or once SIGINT or SIGTERM arrived. */
 static int read_byte(int fd) {
   unsigned char c;
   for (;;) {
-    if (sigint_seen) return -1;
+    if (sigint_seen || sigterm_seen) return -1;
     ssize_t n = read(fd, &c, 1);
     if (n == 1) return c;
     if (n == 0 || errno != EINTR) return -1;

@@ -1,4 +1,3 @@
-import CLua
 import Foundation
 import LuaKit
 import NgrokAI
@@ -10,30 +9,17 @@ struct EncodeOptions {
     var indent: Int?
 
     init(_ call: LuaCall, argument: Int32) throws {
-        guard call.type(argument) != .none, call.type(argument) != .nil else { return }
-        try call.checkTable(argument)
-        let s = call.stack
-        lua_pushnil(call.L)
-        while lua_next(call.L, argument) != 0 {
-            defer { s.pop() }
-            let key = s.string(at: -2) ?? "?"
-            switch (key, s.type(at: -1)) {
-            case ("sort_keys", .boolean):
-                sortKeys = lua_toboolean(call.L, -1) != 0
-            case ("indent", .boolean):
-                indent = lua_toboolean(call.L, -1) != 0 ? 2 : nil
-            case ("indent", .number) where lua_isinteger(call.L, -1) != 0 && lua_tointegerx(call.L, -1, nil) >= 0:
-                indent = Int(clamping: lua_tointegerx(call.L, -1, nil))
-            case ("sort_keys", _):
-                s.pop(2)
-                throw LuaArgumentError(argument: argument, "field 'sort_keys': must be a boolean")
-            case ("indent", _):
-                s.pop(2)
-                throw LuaArgumentError(argument: argument, "field 'indent': must be a boolean or a non-negative integer")
-            default:
-                s.pop(2)
-                throw LuaArgumentError(argument: argument, "unknown option '\(key)' (allowed: indent, sort_keys)")
-            }
+        let options = try OptionsTable(call, argument: argument, allowed: ["indent", "sort_keys"])
+        switch options["sort_keys"] {
+        case nil: break
+        case .boolean(let b)?: sortKeys = b
+        default: throw options.error("sort_keys", "must be a boolean")
+        }
+        switch options["indent"] {
+        case nil, .boolean(false)?: break
+        case .boolean(true)?: indent = 2
+        case .integer(let n)? where n >= 0: indent = Int(n)
+        default: throw options.error("indent", "must be a boolean or a non-negative integer")
         }
     }
 }

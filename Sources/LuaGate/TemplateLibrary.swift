@@ -1,4 +1,3 @@
-import CLua
 import Foundation
 import LuaKit
 import Mustache
@@ -43,51 +42,29 @@ struct TemplateOptions {
     var renderer = TemplateRenderer()
 
     init(_ call: LuaCall, argument: Int32) throws {
-        guard call.type(argument) != .none, call.type(argument) != .nil else { return }
-        try call.checkTable(argument)
-        let s = call.stack
-        lua_pushnil(call.L)
-        while lua_next(call.L, argument) != 0 {
-            defer { s.pop() }
-            let key = s.string(at: -2) ?? "?"
-            func fail(_ message: String) -> LuaArgumentError {
-                s.pop()  // the key: the deferred pop removes the value
-                return LuaArgumentError(argument: argument, message)
+        let options = try OptionsTable(call, argument: argument, allowed: ["escape", "partials", "strict"])
+        if let value = options["escape"] {
+            guard let escape = value.stringValue.flatMap(TemplateRenderer.Escape.init(rawValue:)) else {
+                throw options.error("escape", "must be \"none\", \"json\" or \"html\"")
             }
-            switch key {
-            case "escape":
-                guard let name = s.string(at: -1), let escape = TemplateRenderer.Escape(rawValue: name) else {
-                    throw fail("field 'escape': must be \"none\", \"json\" or \"html\"")
-                }
-                renderer.escape = escape
-            case "strict":
-                guard s.type(at: -1) == .boolean else { throw fail("field 'strict': must be a boolean") }
-                renderer.strict = lua_toboolean(call.L, -1) != 0
-            case "partials":
-                guard s.type(at: -1) == .table else { throw fail("field 'partials': must be a table of name = template") }
-                guard let partials = Self.strings(s, at: s.absolute(-1)) else {
-                    throw fail("field 'partials': must be a table of name = template")
-                }
-                renderer.partials = partials
-            default:
-                throw fail("unknown option '\(key)' (allowed: escape, partials, strict)")
-            }
+            renderer.escape = escape
         }
-    }
-
-    /// A table of string keys and string values, or nil.
-    private static func strings(_ s: LuaStack, at index: Int32) -> [String: String]? {
-        var result: [String: String] = [:]
-        lua_pushnil(s.L)
-        while lua_next(s.L, index) != 0 {
-            defer { s.pop() }
-            guard let key = s.string(at: -2), s.type(at: -2) == .string, let value = s.string(at: -1) else {
-                s.pop()
-                return nil
-            }
-            result[key] = value
+        switch options["strict"] {
+        case nil: break
+        case .boolean(let b)?: renderer.strict = b
+        default: throw options.error("strict", "must be a boolean")
         }
-        return result
+        switch options["partials"] {
+        case nil: break
+        case .table(let entries)?:
+            for (name, text) in entries {
+                guard let name = name.stringValue, let text = text.stringValue else {
+                    throw options.error("partials", "must be a table of name = template")
+                }
+                renderer.partials[name] = text
+            }
+        default: throw options.error("partials", "must be a table of name = template")
+        }
     }
 }
 

@@ -20,6 +20,9 @@ struct LuagateCommand: ParsableCommand {
             on 127.0.0.1, seeded with a sample account (or --sandbox-data FILE, e.g. made by
             --snapshot FILE from a real account), so scripts can be rehearsed safely.
 
+            REPL: with no script on a terminal, or with -i, luagate reads Lua at a prompt with
+            line editing, Tab completion and history; type .help there (try luagate --sandbox).
+
             Batch jobs: every long option can also be set in the environment as LUAGATE_
             plus its name upper-cased with '-' as '_' (LUAGATE_DRY_RUN=1,
             LUAGATE_MAX_CHANGES=10); the command line wins.

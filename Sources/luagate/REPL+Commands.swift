@@ -80,7 +80,7 @@ extension REPL {
 
             """
         for library in ["json", "task", "rename", "metadata", "template"] {
-            let names = globalFunctionNames(library)
+            let names = globalNames(library)
             guard !names.isEmpty else { continue }
             text += "\(library): " + names.joined(separator: ", ") + "\n"
         }
@@ -101,7 +101,7 @@ extension REPL {
     }
 
     /// The names in the global table `name` (read raw), functions and fields alike.
-    private func globalFunctionNames(_ name: String) -> [String] {
+    private func globalNames(_ name: String) -> [String] {
         let stack = lua.stack
         let top = stack.top
         defer { stack.top = top }

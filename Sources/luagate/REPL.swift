@@ -86,8 +86,13 @@ final class REPL {
 
     /// Reads and compiles one chunk; nil at end of input.
     private func readChunk() -> Chunk? {
-        let first = reader.read(prompt: prompt(first: true))
-        guard case .line(var line) = first else { return first == .interrupted ? .interrupted : nil }
+        var line: String
+        switch reader.read(prompt: prompt(first: true)) {
+        case .line(let text): line = text
+        case .interrupted: return .interrupted
+        case .end: return nil
+        case .terminated: return terminated()
+        }
         if Self.isCommand(line) {
             reader.remember(line)
             return .command(line)
@@ -110,12 +115,19 @@ final class REPL {
                 switch reader.read(prompt: prompt(first: false)) {
                 case .line(let more): line += "\n" + more
                 case .interrupted: return .interrupted
+                case .terminated: return terminated()
                 case .end:
                     reader.remember(line)
                     return .failure(error)
                 }
             }
         }
+    }
+
+    /// SIGTERM at the prompt ends the REPL, and the run stops as after any SIGTERM.
+    private func terminated() -> Chunk? {
+        lg_request_stop(lua.L, SIGTERM)
+        return nil
     }
 
     /// `.name …` (a dot and a letter: `.5` is still a number).
@@ -141,7 +153,8 @@ final class REPL {
     /// Calls the chunk on the stack and shows its results (or its error).
     func evaluate() {
         let base = lua.stack.top
-        if lg_stop_signal() != 0 { lg_clear_stop(lua.L) }  // a stale Ctrl-C
+        checkStop()  // a Ctrl-C that came after the last Lua instruction
+        if !running { return }
         if interactive, lg_repl_take_sigint() != 0 {  // Ctrl-C right after Enter
             return report(Array("interrupted!".utf8))
         }
@@ -163,9 +176,14 @@ final class REPL {
     }
 
     /// After running Lua code: Ctrl-C no longer kills the process (lg_docall
-    /// restored the default), and a recorded Ctrl-C is forgotten.
+    /// restored the default).
     func afterCall() {
         if interactive { lg_repl_hold_signals() }
+        checkStop()
+    }
+
+    /// A recorded Ctrl-C is forgotten; SIGTERM ends the REPL (and the run).
+    private func checkStop() {
         let signal = lg_stop_signal()
         if signal == SIGTERM { running = false } else if signal != 0 { lg_clear_stop(lua.L) }
     }

@@ -11,6 +11,8 @@ enum REPLInput: Equatable {
     /// Ctrl-C while the line was being edited: it is dropped.
     case interrupted
     case end
+    /// SIGTERM while the line was being edited.
+    case terminated
 }
 
 /// Where the REPL's lines come from.
@@ -58,6 +60,7 @@ final class EditLineReader: REPLLineReader {
         lg_repl_hold_signals()
         activeCompleter = nil
         defer { free(line) }
+        if lg_repl_sigterm_seen() != 0 { return .terminated }
         if lg_repl_take_sigint() != 0 {
             Output.out("^C\n")
             return .interrupted

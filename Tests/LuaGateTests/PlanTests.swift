@@ -16,20 +16,21 @@ import Testing
 
     @Test func overLongNamesAreCaughtBeforeAnyRequest() throws {
         let api = try Self.seeded(3)
-        // "é" * 253 + "k1" is 255 characters: fine; the names are not the problem yet.
-        let ok = try api.luagate(["-e", """
-            local p = require("luagate.rename").plan(providerKeys.list(), function(k) return ("é"):rep(253) .. k.name end,
-              { allow_duplicates = true })
-            print(pcall(p.validate, p))
-            """])
-        #expect(ok.stdout.hasPrefix("true\t"), "\(ok.stderr)")
-        // 254 + 2 = 256 characters: refused, every key listed, nothing sent.
+        // "é" * 254 + "k1" is 256 characters: refused, every key listed, nothing sent.
         let r = try api.luagate([Self.script, "254"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("luagate: plan refused, nothing was sent: 3 problems"), "\(r.stderr)")
         #expect(r.stderr.components(separatedBy: "name: at most 255 characters (got 256)").count == 4)
         #expect(api.requests("PATCH").isEmpty)
         #expect(api.server.store.all().map(\.name).sorted() == ["k1", "k2", "k3"])
+    }
+
+    @Test func aUnicodeNameOfExactly255CharactersIsSent() throws {
+        let api = try Self.seeded(3)
+        let r = try api.luagate([Self.script, "253"])
+        #expect(r.stdout == "updated=3 unchanged=0 failed=0 skipped=0\n", "\(r.stderr)")
+        #expect(api.server.store.all().map { $0.name.unicodeScalars.count } == [255, 255, 255])
+        #expect(api.server.store.all().allSatisfy { $0.name.hasPrefix(String(repeating: "é", count: 253)) })
     }
 
     @Test func conflictsAreCaughtBeforeAnyRequest() throws {
@@ -48,7 +49,7 @@ import Testing
         let api = try Self.seeded(4)
         api.server.faults.enqueue(.status(422), count: 1, method: "PATCH")
         let r = try api.luagate([Self.script, "", "1", "continue"])
-        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.status == 5, "\(r.stderr)")  // the script went on; a mutation failed (see `luagate --help`)
         let first = try #require(api.server.store.all().first { $0.name == "k1" })
         #expect(r.stdout == "updated=3 unchanged=0 failed=1 skipped=0\nfailed\t\(first.id)\t422\n")
         #expect(api.requests("PATCH").count == 4)
@@ -68,6 +69,25 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(api.requests("PATCH").count == 3)
         #expect(api.server.store.all().filter { $0.name.hasSuffix("-renamed") }.count == 2)
+    }
+
+    @Test func aPlanLargerThanMaxChangesSendsNothing() throws {
+        let api = try Self.seeded(3)
+        let r = try api.luagate(["--max-changes", "2", Self.script])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("--max-changes 2: refusing to make 3 changes in this run"), "\(r.stderr)")
+        #expect(api.requests("PATCH").isEmpty)
+        let fits = try api.luagate(["--max-changes", "3", Self.script])
+        #expect(fits.stdout == "updated=3 unchanged=0 failed=0 skipped=0\n", "\(fits.stderr)")
+    }
+
+    @Test func aDryRunShowsAndReportsButSendsNothing() throws {
+        let api = try Self.seeded(2)
+        let r = try api.luagate(["--dry-run", "-e", "require('luagate.rename').apply(providerKeys.list(), {pattern = '$', replace = '-x'})"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"k1\" → \"k1-x\""), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("dry run, nothing sent: 2 updated, 0 unchanged, 0 failed, 0 skipped\n"), "\(r.stdout)")
+        #expect(api.requests("PATCH").isEmpty)
     }
 
     /// Runs luagate under `script`, so that stdout and stderr are a terminal.

@@ -32,7 +32,15 @@ class Repl:
         self.child = pexpect.spawn(
             str(LUAGATE), list(args), env=env, encoding="utf-8", timeout=timeout, dimensions=(40, 160)
         )
-        self.child.expect_exact("> ")
+        self.expect_prompt("> ")
+
+    def expect_prompt(self, prompt=PROMPT):
+        """Waits for the prompt, then for libedit to take the terminal: it draws
+        the prompt before it turns echo and canonical mode off, and keys typed
+        in between would reach the terminal's line discipline instead (Ctrl-D,
+        Ctrl-R)."""
+        self.child.expect_exact(prompt)
+        self.child.waitnoecho()
 
     def send(self, text):
         self.child.send(text)
@@ -40,14 +48,14 @@ class Repl:
     def eval(self, line):
         """Types `line` and Enter; returns what was printed before the next prompt."""
         self.child.send(line + "\r")
-        self.child.expect_exact(PROMPT)
+        self.expect_prompt()
         lines = plain(self.child.before).split("\n")
         return "\n".join(lines[1:])  # lines[0] is the echo of the input
 
     def continue_with(self, line):
         """Types a line of an incomplete chunk; the `>>` prompt follows."""
         self.child.send(line + "\r")
-        self.child.expect_exact("\r\n>> ")
+        self.expect_prompt("\r\n>> ")
 
     def exit(self):
         self.child.sendcontrol("d")

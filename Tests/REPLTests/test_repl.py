@@ -1,5 +1,6 @@
 """The interactive REPL, driven through a pseudo-terminal (see conftest.py)."""
 import os
+import signal
 import stat
 import subprocess
 import time
@@ -91,6 +92,15 @@ def test_records_show_summary_and_fields(repl):
     assert listed.split("\n")[1].startswith("  <providerKey aigpk_")
 
 
+def test_plans_show_themselves(repl):
+    r = repl("--sandbox")
+    assert r.eval('p = rename.plan(providerKeys.list{provider = "groq"}, {pattern = "groq", replace = "GROQ"})') == ""
+    out = r.eval("p")
+    assert out.split("\n")[0].split() == ["ID", "FIELD", "OLD", "→", "NEW"]
+    assert '"groq-staging" → "GROQ-staging"' in out
+    assert out.endswith("1 change: 1 to apply, 0 no-op, 0 refused")
+
+
 # --- Completion ----------------------------------------------------------------
 
 def test_tab_completes_globals_fields_and_record_keys(repl):
@@ -118,14 +128,14 @@ def test_ctrl_c_interrupts_a_loop_and_the_repl_goes_on(repl):
     r.child.expect_exact("spinning")
     r.child.sendintr()
     r.child.expect_exact("interrupted!")
-    r.child.expect_exact(PROMPT)
+    r.expect_prompt()
     assert r.eval("1 + 1") == "2"
     # a second time works too (the handler is installed for each evaluation)
     r.send("print('aga' .. 'in') while true do end\r")
     r.child.expect_exact("again")
     r.child.sendintr()
     r.child.expect_exact("interrupted!")
-    r.child.expect_exact(PROMPT)
+    r.expect_prompt()
     assert r.eval("2 + 2") == "4"
 
 
@@ -139,6 +149,7 @@ def test_ctrl_c_cancels_a_slow_api_call_within_a_second(repl, fake_api):
     r.child.expect_exact("interrupted!", timeout=2)
     r.child.expect_exact(PROMPT, timeout=2)
     assert time.monotonic() - start < 1.0
+    r.child.waitnoecho()
     assert r.eval("keys") == "nil"
     assert r.eval("1 + 1") == "2"
 
@@ -147,10 +158,10 @@ def test_ctrl_c_at_the_prompt_clears_the_line(repl):
     r = repl()
     r.send("this is not lua")
     r.child.sendintr()
-    r.child.expect_exact("^C" + PROMPT)
+    r.expect_prompt("^C" + PROMPT)
     r.continue_with("function f()")
     r.child.sendintr()  # drops the incomplete chunk too
-    r.child.expect_exact("^C" + PROMPT)
+    r.expect_prompt("^C" + PROMPT)
     assert r.eval("f") == "nil"
     assert r.eval("3 * 3") == "9"
 
@@ -158,6 +169,20 @@ def test_ctrl_c_at_the_prompt_clears_the_line(repl):
 def test_ctrl_d_exits(repl):
     r = repl()
     assert r.exit() == 0
+
+
+def test_sigterm_at_the_prompt_ends_the_run(repl):
+    r = repl()
+    r.child.kill(signal.SIGTERM)
+    r.child.expect(pexpect.EOF, timeout=5)
+    r.child.close()
+    assert r.child.exitstatus == 143
+
+
+def test_utf8_input(repl):
+    r = repl()
+    assert r.eval('"Équipe café"') == '"Équipe café"'
+    assert r.eval('#"é"') == "2"
 
 
 # --- History ---------------------------------------------------------------------
@@ -236,7 +261,7 @@ def test_sandbox_globals_are_ready(repl):
 def test_colours_on_a_terminal_unless_no_color(repl):
     r = repl(NO_COLOR="")
     r.child.send("'green'\r")
-    r.child.expect_exact(PROMPT)
+    r.expect_prompt()
     assert "\x1b[32m\"green\"\x1b[0m" in r.child.before
 
 

@@ -3,7 +3,6 @@
 -- template it; the same builders work for `description` (spec.field = "description").
 local json = require "json"
 local plan = require "luagate.plan"
-local template = require "luagate.template"
 
 local null = json.null
 local array_mt = getmetatable(json.array())
@@ -78,15 +77,10 @@ local SPEC_KEYS = {
   strict = true, partials = true, escape = true, overwrite_non_json = true, field = true,
 }
 
-local function render(spec, text, key, index, escape)
-  return pcall(template.render, text, plan.context(key, index, spec),
-    { escape = escape, strict = spec.strict ~= false, partials = spec.partials })
-end
-
 -- A set/merge value: a table, or a template rendering to a JSON object.
 local function object_of(spec, value, key, index, what)
   if type(value) == "table" then return value end
-  local ok, text = render(spec, value, key, index, "json")
+  local ok, text = plan.render(spec, value, key, index, "json")
   if not ok then return nil, text end
   local t, reason = plan.decode_object(text)
   if not t then return nil, ("%s template gave %s: %s"):format(what, reason, text) end
@@ -105,21 +99,20 @@ local function builder(spec, field)
     end
   end
 
+  local problem = plan.check_template_spec(spec)
+  if problem then return nil, problem end
   if spec.template ~= nil then
-    local problem = plan.check_template_spec(spec)
-    if problem then return nil, problem end
     if spec.escape ~= nil and spec.escape ~= "none" and spec.escape ~= "json" and spec.escape ~= "html" then
       return nil, "escape must be \"none\", \"json\" or \"html\""
     end
     return function(key, index)
-      if spec.escape then
-        local ok, text = render(spec, spec.template, key, index, spec.escape)
-        return ok and text or nil, nil, not ok and text or nil
+      local ok, text = plan.render(spec, spec.template, key, index, spec.escape or "json")
+      -- Without an explicit escape: JSON escaping when the result is JSON, none otherwise.
+      if ok and not spec.escape and not pcall(json.decode, text) then
+        ok, text = plan.render(spec, spec.template, key, index, "none")
       end
-      -- JSON escaping when the result is JSON, none otherwise.
-      local ok, text = render(spec, spec.template, key, index, "json")
-      if ok and not pcall(json.decode, text) then ok, text = render(spec, spec.template, key, index, "none") end
-      return ok and text or nil, nil, not ok and text or nil
+      if not ok then return nil, nil, text end
+      return text
     end
   end
 
@@ -163,14 +156,8 @@ local function builder(spec, field)
 end
 
 local function build(fname, keys, spec, opts)
-  if type(keys) ~= "table" then
-    return nil, ("bad argument #1 to '%s' (table of keys expected, got %s)"):format(fname, type(keys))
-  end
-  for i, key in ipairs(keys) do
-    if type(key) ~= "table" or type(key.id) ~= "string" then
-      return nil, ("bad argument #1 to '%s' (keys[%d] is not a key: it needs an id)"):format(fname, i)
-    end
-  end
+  local invalid = plan.check_keys(fname, keys, { "id" })
+  if invalid then return nil, invalid end
   local field = "metadata"
   if type(spec) == "table" then
     for k in pairs(spec) do

@@ -8,6 +8,8 @@ local json = require "json"
 local task = require "task"
 local providerKeys = require "providerKeys"
 local progress = require "luagate.progress"
+local template = require "luagate.template"
+local job = package.loaded["luagate.job"] -- the run's rules (--dry-run, --max-changes)
 
 local null = json.null
 local array_mt = getmetatable(json.array())
@@ -62,15 +64,39 @@ function M.context(key, index, spec)
   return ctx
 end
 
+--- ok, text | err = plan.render(spec, tpl, key, index [, escape]): `tpl` rendered with
+--- plan.context(key, index, spec), `spec.strict` (default true) and `spec.partials`.
+function M.render(spec, tpl, key, index, escape)
+  return pcall(template.render, tpl, M.context(key, index, spec),
+    { escape = escape, strict = spec.strict ~= false, partials = spec.partials })
+end
+
 --- err = plan.check_template_spec(spec): what is wrong with the template, `vars`, `pad`
 --- or `strict` of a builder's spec, or nil.
 function M.check_template_spec(spec)
-  if type(spec.template) ~= "string" then return "template must be a string" end
+  if spec.template ~= nil and type(spec.template) ~= "string" then return "template must be a string" end
   if spec.vars ~= nil and type(spec.vars) ~= "table" then return "vars must be a table" end
   if spec.pad ~= nil and (math.type(spec.pad) ~= "integer" or spec.pad < 1) then
     return "pad must be a positive integer"
   end
   if spec.strict ~= nil and type(spec.strict) ~= "boolean" then return "strict must be a boolean" end
+  return nil
+end
+
+--- err = plan.check_keys(fname, keys, fields): the argument error of builder `fname` when
+--- `keys` is not a list of records with these string fields (e.g. {"id", "name"}), or nil.
+function M.check_keys(fname, keys, fields)
+  if type(keys) ~= "table" then
+    return ("bad argument #1 to '%s' (table of keys expected, got %s)"):format(fname, type(keys))
+  end
+  for i, key in ipairs(keys) do
+    for _, field in ipairs(fields) do
+      if type(key) ~= "table" or type(key[field]) ~= "string" then
+        return ("bad argument #1 to '%s' (keys[%d] is not a key: it needs a string %s)")
+          :format(fname, i, table.concat(fields, " and "))
+      end
+    end
+  end
   return nil
 end
 
@@ -342,6 +368,7 @@ end
 --- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?}
 --- Validates (raising before any request), skips no-ops and refused changes, and sends
 --- the changed fields of each change with providerKeys.update, `concurrency` at a time.
+--- Under --max-changes, the whole plan must fit the budget before anything is sent.
 --- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}.
 --- With on_error = "abort", the first failure stops new updates; those in flight finish,
 --- then an error (code = "aborted") carrying the report is raised.
@@ -373,6 +400,7 @@ function Plan:apply(opts)
     end
   end
 
+  if job then job.reserve(#todo) end -- --max-changes: the whole plan fits, or nothing is sent
   local bar = progress.new { total = #todo, label = "updating", enabled = opts.progress }
   local stop, failures = false, {}
   task.map(todo, function(item)
@@ -414,7 +442,8 @@ function M.run(p, opts)
   p:show(opts)
   local report = p:apply(opts)
   local out = opts.out or io.stdout
-  out:write(("applied: %d updated, %d unchanged, %d failed, %d skipped\n"):format(
+  out:write(("%s: %d updated, %d unchanged, %d failed, %d skipped\n"):format(
+    job and job.dry_run and "dry run, nothing sent" or "applied",
     report.updated, report.unchanged, #report.failed, report.skipped))
   for _, failure in ipairs(report.failed) do
     out:write(("  %s: %s\n"):format(failure.id, tostring(failure.error)))

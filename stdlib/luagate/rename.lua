@@ -1,6 +1,5 @@
 -- luagate.rename: bulk renames of provider keys as reviewable plans (luagate.plan).
 local plan = require "luagate.plan"
-local template = require "luagate.template"
 
 local M = {}
 
@@ -25,11 +24,10 @@ local function renamer(spec)
   if spec.template ~= nil then
     local problem = plan.check_template_spec(spec)
     if problem then return nil, problem end
-    local options = { strict = spec.strict ~= false, partials = spec.partials }
     return function(key, index)
-      local ok, new = pcall(template.render, spec.template, plan.context(key, index, spec), options)
-      if not ok then return nil, new end
-      return new
+      local ok, new = plan.render(spec, spec.template, key, index)
+      if ok then return new end
+      return nil, new
     end
   end
   return nil, "spec needs pattern = … (with replace) or template = …"
@@ -37,14 +35,8 @@ end
 
 -- The plan for `keys`, or nil and an error message.
 local function build(fname, keys, spec, opts)
-  if type(keys) ~= "table" then
-    return nil, ("bad argument #1 to '%s' (table of keys expected, got %s)"):format(fname, type(keys))
-  end
-  for i, key in ipairs(keys) do
-    if type(key) ~= "table" or type(key.id) ~= "string" or type(key.name) ~= "string" then
-      return nil, ("bad argument #1 to '%s' (keys[%d] is not a key: it needs an id and a name)"):format(fname, i)
-    end
-  end
+  local invalid = plan.check_keys(fname, keys, { "id", "name" })
+  if invalid then return nil, invalid end
   local rename, problem = renamer(spec)
   if not rename then return nil, ("bad argument #2 to '%s' (%s)"):format(fname, problem) end
   opts = opts or {}

@@ -113,19 +113,22 @@ const char *lg_copyright(void);
 
 /* --- The REPL's terminal side (repl.c) ------------------------------------ */
 
-/* While the REPL reads a line (catch): SIGINT and SIGWINCH only set flags,
-   without SA_RESTART so that the blocked read returns. Between lines (hold):
-   SIGINT only sets the flag, so Ctrl-C while results print does not kill
-   the process. Release restores the defaults. */
+/* While the REPL reads a line (catch): SIGINT, SIGTERM and SIGWINCH only set
+   flags, without SA_RESTART so that the blocked read returns. Between lines
+   (hold): SIGINT only sets the flag, so Ctrl-C while results print does not
+   kill the process; SIGTERM gets its previous action back. Release restores
+   the defaults (and SIGTERM's previous action). */
 void lg_repl_catch_signals(void);
 void lg_repl_hold_signals(void);
 void lg_repl_release_signals(void);
 /* True once SIGINT arrived since the last call (and clears it). */
 int lg_repl_take_sigint(void);
+/* True once SIGTERM arrived while a line was read (the REPL then ends). */
+int lg_repl_sigterm_seen(void);
 /* Called (outside the signal handler) after the terminal was resized. */
 void lg_repl_set_resize_hook(void (*hook)(void));
 /* libedit's rl_getc_function: one character from `f` as a Unicode code point
-   decoded from UTF-8; -1 at end of input or once SIGINT arrived. */
+   decoded from UTF-8; -1 at end of input or once SIGINT or SIGTERM arrived. */
 int lg_repl_getc(FILE *f);
 
 #endif
