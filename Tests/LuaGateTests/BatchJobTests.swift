@@ -63,6 +63,31 @@ import Testing
         #expect(Self.mutations(api) == 0)
     }
 
+    static let renamePlan = """
+        local rename = require "luagate.rename"
+        local report = rename.plan(providerKeys.list(), {pattern = "^key%-", replace = "team-"}):apply()
+        print("updated", report.updated)
+        """
+
+    @Test func maxChangesStopsA50KeyPlanBeforeSendingAnything() throws {
+        let api = try Self.seeded(50)
+        let r = try api.luagate(["--max-changes", "10", "-e", Self.renamePlan])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("--max-changes 10: refusing to make 50 changes"))
+        #expect(api.requests("PATCH").isEmpty)
+    }
+
+    @Test func dryRunOfAPlanPrintsThePlanAndWhatWouldHappen() throws {
+        let api = try Self.seeded(5)
+        let r = try api.luagate(["--dry-run", "-e", Self.renamePlan])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("key-3"))
+        #expect(r.stdout.contains("team-3"))
+        #expect(r.stdout.contains("dry run, nothing sent: 5 updated, 0 unchanged, 0 failed, 0 skipped"))
+        #expect(r.stdout.hasSuffix("updated\t5\n"))
+        #expect(Self.mutations(api) == 0)
+    }
+
     @Test func maxChangesStopsAtTheLimitEvenWhenCaught() throws {
         let api = try Self.seeded(20)
         let r = try api.luagate(["-e", """

@@ -10,6 +10,7 @@ local providerKeys = require "providerKeys"
 local progress = require "luagate.progress"
 local template = require "luagate.template"
 local job = package.loaded["luagate.job"] -- the run's rules (--dry-run, --max-changes)
+local summarize -- defined after Plan:apply
 
 local null = json.null
 local array_mt = getmetatable(json.array())
@@ -401,6 +402,8 @@ function Plan:apply(opts)
   end
 
   if job then job.reserve(#todo) end -- --max-changes: the whole plan fits, or nothing is sent
+  local dry_run = job and job.dry_run and not opts.quiet
+  if dry_run then self:show(opts) end -- a dry run shows what would change, then what would happen
   local bar = progress.new { total = #todo, label = "updating", enabled = opts.progress }
   local stop, failures = false, {}
   task.map(todo, function(item)
@@ -432,15 +435,12 @@ function Plan:apply(opts)
       report = report,
     }, error_mt), 2)
   end
+  if dry_run then summarize(report, opts) end
   return report
 end
 
---- report = plan.run(p, opts): shows the plan, applies it and prints what happened
---- (what rename.apply and metadata.apply do).
-function M.run(p, opts)
-  opts = opts or {}
-  p:show(opts)
-  local report = p:apply(opts)
+--- Prints the one-line outcome of an apply, and each failure.
+summarize = function(report, opts)
   local out = opts.out or io.stdout
   out:write(("%s: %d updated, %d unchanged, %d failed, %d skipped\n"):format(
     job and job.dry_run and "dry run, nothing sent" or "applied",
@@ -448,6 +448,16 @@ function M.run(p, opts)
   for _, failure in ipairs(report.failed) do
     out:write(("  %s: %s\n"):format(failure.id, tostring(failure.error)))
   end
+end
+
+--- report = plan.run(p, opts): shows the plan, applies it and prints what happened
+--- (what rename.apply and metadata.apply do).
+function M.run(p, opts)
+  opts = opts or {}
+  p:show(opts)
+  local quiet = setmetatable({ quiet = true }, { __index = opts })
+  local report = p:apply(quiet)
+  summarize(report, opts)
   return report
 end
 
