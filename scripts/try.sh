@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 . scripts/lib/ensure-packages.sh
 ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}"
-swift build -c release --product luagate >&2
+swift build -c release --static-swift-stdlib --product luagate >&2
 .build/release/luagate --sandbox "${1:-scripts/examples/list-by-provider.lua}"
