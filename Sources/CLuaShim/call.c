@@ -134,3 +134,15 @@ int lg_require(lua_State *L, const char *name) {
   lua_pushstring(L, name);
   return lg_docall(L, 1, 1, 1);
 }
+
+static int setglobal_k(lua_State *L) {
+  lua_setglobal(L, lua_tostring(L, 1)); /* value at 2 is on top */
+  return 0;
+}
+
+int lg_setglobal(lua_State *L, const char *name) {
+  lua_pushcfunction(L, setglobal_k);
+  lua_pushstring(L, name);
+  lua_rotate(L, -3, 2); /* [fn, name, value] */
+  return lg_docall(L, 2, 0, 0);
+}

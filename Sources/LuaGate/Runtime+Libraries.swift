@@ -33,7 +33,7 @@ extension Runtime {
         lua.stack.rawSet(table: -2, key: "concurrency")
         loadStdlib(PackageResources.task_lua, name: "task", arguments: 1)
         lua.registerModule("task")
-        lua.setGlobal("task")
+        try? lua.setGlobal("task")  // a fresh _G has no metamethods
     }
 
     /// `task.now()`: seconds on a monotonic clock (for measuring durations).
@@ -97,7 +97,7 @@ extension Runtime {
         lua.stack.pushNull()
         lua.stack.rawSet(table: -2, key: "null")
         lua.registerModule("json")
-        lua.setGlobal("json")
+        try? lua.setGlobal("json")
     }
 
     /// `providerKeys` (global and `require "providerKeys"`).
@@ -112,7 +112,7 @@ extension Runtime {
             "update": { [unowned self] in try update($0) },
         ])
         lua.registerModule("providerKeys")
-        lua.setGlobal("providerKeys")
+        try? lua.setGlobal("providerKeys")
         lua.pushFunction("next", { [unowned self] in try iterNext($0) })
         lua_setfield(lua.L, LG_REGISTRYINDEX, Runtime.iterNextKey)
     }

@@ -55,7 +55,7 @@ extension LuaState {
         return status == LUA_OK ? text : "(error in __tostring: \(text))"
     }
 
-    private func check(_ status: Int32) throws(LuaError) {
+    func check(_ status: Int32) throws(LuaError) {
         guard status != LUA_OK else { return }
         let bytes = stack.bytes(at: -1) ?? Array("(error object is a \(stack.type(at: -1).name) value)".utf8)
         stack.pop()

@@ -34,11 +34,14 @@ public final class LuaState {
     /// Sets the global `name` to `body`.
     public func setGlobal(_ name: String, function body: @escaping LuaFunction) {
         pushFunction(name, body)
-        lua_setglobal(L, name)
+        try? setGlobal(name)
     }
 
-    /// Sets the global `name` to the value on top of the stack, popping it.
-    public func setGlobal(_ name: String) { lua_setglobal(L, name) }
+    /// Sets the global `name` to the value on top of the stack, popping it,
+    /// in protected mode (a `__newindex` on `_G` may raise).
+    public func setGlobal(_ name: String) throws(LuaError) {
+        try check(lg_setglobal(L, name))
+    }
 
     /// Builds a table of functions (a library, as `luaL_newlib`) and leaves it on the stack.
     public func pushLibrary(_ functions: KeyValuePairs<String, LuaFunction>) {

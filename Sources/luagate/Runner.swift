@@ -132,7 +132,7 @@ struct Runner {
             stack.push(bytes: bytes)
             lua_rawseti(lua.L, -2, lua_Integer(i - script))
         }
-        lua.setGlobal("arg")
+        try? lua.setGlobal("arg")  // before any script runs: _G has no metamethods yet
     }
 
     /// LUA_INIT_5_4, else LUA_INIT: `@file` runs a file, anything else is code.
@@ -160,10 +160,10 @@ struct Runner {
         }
         do {
             try lua.require(module)
+            try lua.setGlobal(global)
         } catch {
             return error
         }
-        lua.setGlobal(global)
         return nil
     }
 

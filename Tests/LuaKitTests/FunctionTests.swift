@@ -110,7 +110,7 @@ struct FunctionTests {
                 return .none
             },
         ])
-        state.setGlobal("obj")
+        try state.setGlobal("obj")
         let results = try state.run(
             """
             local function try(f) local ok, e = pcall(f); return e end

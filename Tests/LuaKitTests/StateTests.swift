@@ -156,7 +156,7 @@ struct ModuleTests {
         try state.require("string")
         #expect(state.stack.type(at: -1) == .table)
         #expect(state.stack.top == 1)
-        state.setGlobal("loaded")
+        try state.setGlobal("loaded")
         #expect(try state.run("return loaded == string, loaded.upper('x')") == [true, "X"])
     }
 

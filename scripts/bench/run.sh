@@ -118,6 +118,10 @@ cp "$WORK/results.txt" "$OUT"
 echo
 echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
   "$(awk '/MemTotal/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%d)"
+echo "Tools: $(swift --version 2>/dev/null | sed -n 's/^.*\(Swift version [^ ]*\).*$/\1/p' | head -1)," \
+  "$(python3 --version) with requests $(python3 -c 'import requests; print(requests.__version__)')," \
+  "curl $(curl --version | head -1 | cut -d' ' -f2), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)," \
+  "$(hyperfine --version), $(lua5.4 -v | cut -d' ' -f1-2)"
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 python3 "$BENCH/table.py" "$OUT"

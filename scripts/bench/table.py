@@ -77,9 +77,11 @@ def main():
         print(check("start-up: luagate / lua5.4 (hello.lua)", float(startup["luagate_ms"]) / float(startup["lua_ms"]), "<=", 2.0))
 
     print()
+    kinds = {"trivial": "trivial functions, each done at once",
+             "waiting": "each waits once in `task.sleep(0)`, so all are alive together"}
     for spawn in spawns:
-        print("- spawn (%s): %s tasks in %s s; RSS %.1f → %.1f MB, peak growth %.1f MB" % (
-            spawn["kind"], spawn["count"], spawn["seconds"], int(spawn["rss_before_kb"]) / 1024,
+        print("- `task.spawn` × %s (%s): %s s; RSS %.1f → %.1f MB, peak growth %.1f MB" % (
+            spawn["count"], kinds.get(spawn["kind"], spawn["kind"]), spawn["seconds"], int(spawn["rss_before_kb"]) / 1024,
             int(spawn["rss_after_kb"]) / 1024, int(spawn["peak_growth_kb"]) / 1024))
     if startup:
         print("- start-up (hyperfine, `hello.lua`): lua5.4 %s ms, luagate %s ms (mean ± σ: %s / %s ms)" % (

@@ -80,6 +80,10 @@ int lg_tolstring(lua_State *L, int idx);
    code, whose memory errors are ordinary Lua errors). */
 int lg_resume(lua_State *co, lua_State *from, int narg, int *nres);
 
+/* Protected `_G[name] = <top>` (popping the value): _G may have a __newindex
+   metamethod that raises. On failure the error message is on the stack. */
+int lg_setglobal(lua_State *L, const char *name);
+
 /* Protected `require(name)`, leaving the module on top (lua.c's dolibrary). */
 int lg_require(lua_State *L, const char *name);
 
