@@ -68,6 +68,9 @@ do {
     var base = NgrokAIConfiguration(userAgent: "luagate/\(LuaGateVersion.current)")
     base.requestTimeout = .milliseconds(Int64(options.requestTimeout * 1000))
     base.retry.maxRetries = options.retries
+    // One connection per request the scheduler may have in flight: with fewer,
+    // HTTP/1.1 requests queue in the pool and concurrency is lost.
+    base.maxConnectionsPerHost = options.maxInFlight
     base.logger = logLevel <= .info ? Logger(label: "luagate.api") : nil
     api = try NgrokAIConfiguration.fromEnvironment(apiKeyFile: options.apiKeyFile, base: base)
     if let url = options.baseURL {
