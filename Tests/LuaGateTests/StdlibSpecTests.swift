@@ -21,7 +21,8 @@ import Testing
     @Test(arguments: specs)
     func specPasses(_ name: String) throws {
         let api = try APIHarness()
-        let r = try api.luagate([Self.folder + "/" + name])
+        // `require "spec"` finds the shared helpers next to the specs.
+        let r = try api.luagate([Self.folder + "/" + name], environment: ["LUA_PATH": Self.folder + "/?.lua;;"])
         let lines = r.stdout.split(separator: "\n")
         let failures = lines.filter { $0.hasPrefix("not ok") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

@@ -12,6 +12,23 @@ import Testing
         for line in lines { #expect(line.hasSuffix("\tok"), "\(line)") }
     }
 
+    /// `--concurrency` is task.map's default: 3 items at 3 at a time all run at once.
+    @Test func concurrencyOptionIsTheMapDefault() throws {
+        let r = try ProcessRunner.luagate(["--concurrency", "3", "-e", """
+            local running, most = 0, 0
+            task.map({1, 2, 3, 4, 5, 6}, function()
+              running = running + 1
+              most = math.max(most, running)
+              task.sleep(0.01)
+              running = running - 1
+            end)
+            print(task.concurrency, most)
+            """])
+        #expect(r.stdout == "3\t3\n", "\(r.stderr)")
+        let zero = try ProcessRunner.luagate(["--concurrency", "0", "-e", "print(1)"])
+        #expect(zero.status == 2)
+    }
+
     @Test func unawaitedFailureIsReportedAndFailsTheRun() throws {
         let r = try ProcessRunner.luagate(["-e", "task.spawn(function() error('background boom') end) print('main done')"])
         #expect(r.stdout == "main done\n")

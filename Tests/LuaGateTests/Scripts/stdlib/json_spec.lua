@@ -1,5 +1,4 @@
 -- json: round trips, errors with positions, null and empty arrays, lua-cjson.
-package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
 local spec = require "spec"
 local test, eq, same, raises = spec.test, spec.eq, spec.same, spec.raises
 

@@ -1,5 +1,4 @@
 -- luagate.metadata: decode, encode, and plans that set, merge, remove or template.
-package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
 local spec = require "spec"
 local metadata = require "luagate.metadata"
 local test, eq, same, raises, has = spec.test, spec.eq, spec.same, spec.raises, spec.has

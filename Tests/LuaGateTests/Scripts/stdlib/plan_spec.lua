@@ -1,5 +1,4 @@
 -- luagate.plan and luagate.progress: validation, show, json and apply.
-package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
 local spec = require "spec"
 local plan = require "luagate.plan"
 local progress = require "luagate.progress"

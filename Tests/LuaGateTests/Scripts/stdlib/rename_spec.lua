@@ -1,5 +1,4 @@
 -- luagate.rename: specs as functions, patterns and templates; the helpers; apply.
-package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
 local spec = require "spec"
 local rename = require "luagate.rename"
 local test, eq, same, raises, has = spec.test, spec.eq, spec.same, spec.raises, spec.has

@@ -1,6 +1,5 @@
 -- luagate.template: the Mustache spec's behaviour (mustache-spec.json) with
 -- {strict = false, escape = "html"}, then luagate's own options.
-package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
 local spec = require "spec"
 local template = require "luagate.template"
 local test, eq, raises, has = spec.test, spec.eq, spec.raises, spec.has
