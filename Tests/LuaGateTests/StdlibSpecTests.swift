@@ -6,6 +6,8 @@ import Testing
 /// the script exits non-zero if any failed.
 @Suite struct StdlibSpecTests {
     static let folder = ProcessRunner.scripts + "/stdlib"
+    /// `require "spec"` finds the shared helpers next to the specs.
+    static let environment = ["LUA_PATH": folder + "/?.lua;;"]
 
     static var specs: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
@@ -21,8 +23,7 @@ import Testing
     @Test(arguments: specs)
     func specPasses(_ name: String) throws {
         let api = try APIHarness()
-        // `require "spec"` finds the shared helpers next to the specs.
-        let r = try api.luagate([Self.folder + "/" + name], environment: ["LUA_PATH": Self.folder + "/?.lua;;"])
+        let r = try api.luagate([Self.folder + "/" + name], environment: Self.environment)
         let lines = r.stdout.split(separator: "\n")
         let failures = lines.filter { $0.hasPrefix("not ok") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
