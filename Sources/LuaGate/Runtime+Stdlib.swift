@@ -7,13 +7,20 @@ import LuaKit
 /// entry and loads on its first `require`. Lua modules are compiled from their sources
 /// in stdlib/luagate/, embedded in the binary.
 extension Runtime {
-    /// Lua modules and their embedded sources.
-    static let stdlibSources: [String: [UInt8]] = [
-        "luagate.metadata": PackageResources.metadata_lua,
-        "luagate.plan": PackageResources.plan_lua,
-        "luagate.progress": PackageResources.progress_lua,
-        "luagate.rename": PackageResources.rename_lua,
-    ]
+    /// The Lua modules.
+    static let stdlibModules = ["luagate.metadata", "luagate.plan", "luagate.progress", "luagate.rename"]
+
+    /// The embedded source of a Lua module. Each is read on its module's first
+    /// `require`, not at start: building them all costs start-up time.
+    static func stdlibSource(_ name: String) -> [UInt8]? {
+        switch name {
+        case "luagate.metadata": PackageResources.metadata_lua
+        case "luagate.plan": PackageResources.plan_lua
+        case "luagate.progress": PackageResources.progress_lua
+        case "luagate.rename": PackageResources.rename_lua
+        default: nil
+        }
+    }
 
     /// Native modules and their functions.
     private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
@@ -37,7 +44,7 @@ extension Runtime {
         }
         lua.pushFunction("compile", Self.compile)
         loadStdlib(Array(Self.lazyLoader.utf8), name: "preload", arguments: 1)
-        for name in Self.stdlibSources.keys {
+        for name in Self.stdlibModules {
             lua.stack.pushValue(at: -1)
             lua_setfield(L, -3, name)
         }
@@ -56,7 +63,7 @@ extension Runtime {
     /// `compile(name)`: the chunk of a Lua module.
     private static func compile(_ call: LuaCall) throws -> LuaReturn {
         let name = try call.checkString(1)
-        guard let source = stdlibSources[name] else { throw LuaArgumentError(argument: 1, "no stdlib module '\(name)'") }
+        guard let source = stdlibSource(name) else { throw LuaArgumentError(argument: 1, "no stdlib module '\(name)'") }
         let status = source.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { luaL_loadbufferx(call.L, $0.baseAddress, $0.count, "=[luagate] \(name)", "t") }
         }

@@ -17,7 +17,7 @@ extension NgrokAIConfiguration {
     /// - Throws: ``NgrokAIError`` with code ``NgrokAIError/Code/config`` when the file can't be
     ///   read or is empty.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ environment: [String: String] = processVariables(),
         apiKeyFile: String? = nil,
         base: NgrokAIConfiguration = NgrokAIConfiguration()
     ) throws(NgrokAIError) -> NgrokAIConfiguration {
@@ -32,6 +32,16 @@ extension NgrokAIConfiguration {
             configuration.token = try readTokenFile(apiKeyFile)
         }
         return configuration
+    }
+
+    /// The two variables this reads, from the process's environment (only
+    /// those: copying the whole environment into a dictionary costs start-up time).
+    public static func processVariables() -> [String: String] {
+        var variables: [String: String] = [:]
+        for name in [tokenVariable, baseURLVariable] {
+            if let value = getenv(name) { variables[name] = String(cString: value) }
+        }
+        return variables
     }
 
     /// The trimmed contents of a token file.

@@ -18,7 +18,7 @@ struct CommandLineSteps {
     /// Every `-e`/`-l`/`-W` comes before the script, and `-e`/`-l` take one
     /// value, attached or next. `hiddenPrefix` arguments after argv[0] came
     /// from the environment: they are not in the `arg` table.
-    init(argv: [String], options: LuagateCommand, hiddenPrefix: Int = 0) {
+    init(argv: [String], options: RunOptions, hiddenPrefix: Int = 0) {
         defer { scriptIndex = scriptIndex.map { $0 - hiddenPrefix } }
         var rest = options.scriptAndArguments
         var index = argv.count - rest.count

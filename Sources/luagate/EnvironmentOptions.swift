@@ -29,6 +29,16 @@ enum EnvironmentOptions {
         return extra
     }
 
+    /// Whether any `LUAGATE_` variable is set (even to a value the options ignore).
+    static func anySet() -> Bool {
+        var entry = environ
+        while let pointer = entry.pointee {
+            if strncmp(pointer, "LUAGATE_", 8) == 0 { return true }
+            entry += 1
+        }
+        return false
+    }
+
     static func variable(_ option: String) -> String? {
         let name = "LUAGATE_" + String(option.uppercased().map { $0 == "-" ? "_" : $0 })
         return getenv(name).map { String(cString: $0) }

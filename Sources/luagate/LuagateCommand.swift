@@ -71,19 +71,19 @@ struct LuagateCommand: ParsableCommand {
 
     @Option(name: .customLong("concurrency"), help: ArgumentHelp(
         "Default number of items task.map works on at once.", valueName: "n"))
-    var concurrency: Int = 8
+    var concurrency = RunOptions().concurrency
 
     @Option(name: .customLong("max-in-flight"), help: ArgumentHelp(
         "Most API requests in flight at once, however tasks nest.", valueName: "n"))
-    var maxInFlight: Int = 64
+    var maxInFlight = RunOptions().maxInFlight
 
     @Option(name: .customLong("retries"), help: ArgumentHelp(
         "Retries of a failed request (429, and 5xx or connection failures when safe to repeat).", valueName: "n"))
-    var retries: Int = 4
+    var retries = RunOptions().retries
 
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
         "Seconds one request attempt may take; then it fails with code \"timeout\".", valueName: "seconds"))
-    var requestTimeout: Double = 30
+    var requestTimeout = RunOptions().requestTimeout
 
     @Flag(name: .customLong("verbose"), help: "Log every API request and retry on stderr (never the token or key values).")
     var verbose = false
@@ -112,7 +112,7 @@ struct LuagateCommand: ParsableCommand {
     var resume = false
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("Logs on stderr as text or JSON lines.", valueName: "text|json"))
-    var logFormat: LogFormat = .text
+    var logFormat: RunOptions.LogFormat = .text
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "trace, debug, info, notice, warning, error or critical (default notice; --verbose means debug).",
@@ -151,10 +151,16 @@ struct LuagateCommand: ParsableCommand {
         "The script to run ('-' for standard input) and its arguments.", valueName: "script [args]"))
     var scriptAndArguments: [String] = []
 
-    var usesSandbox: Bool { sandbox || sandboxData != nil || sandboxSave != nil }
-
-    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+    /// The parsed values, for the run.
+    var runOptions: RunOptions {
+        RunOptions(
+            execute: execute, library: library, interactive: interactive, luaVersion: luaVersion,
+            ignoreEnvironment: ignoreEnvironment, warnings: warnings, baseURL: baseURL, apiKeyFile: apiKeyFile,
+            concurrency: concurrency, maxInFlight: maxInFlight, retries: retries, requestTimeout: requestTimeout,
+            verbose: verbose, dryRun: dryRun, maxChanges: maxChanges, lock: lock, lockWait: lockWait,
+            journal: journal, resume: resume, logFormat: logFormat, logLevel: logLevel, report: report,
+            timeout: timeout, sandbox: sandbox, sandboxData: sandboxData, sandboxSave: sandboxSave,
+            snapshot: snapshot, showVersion: showVersion, scriptAndArguments: scriptAndArguments)
     }
 
     mutating func validate() throws {
@@ -176,3 +182,5 @@ struct LuagateCommand: ParsableCommand {
         }
     }
 }
+
+extension RunOptions.LogFormat: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ struct Runner {
     let progname: String
     /// argv as bytes, exactly as given (for the `arg` table).
     let rawArguments: [[UInt8]]
-    let options: LuagateCommand
+    let options: RunOptions
     let steps: CommandLineSteps
     let api: NgrokAIConfiguration
     let job: JobControl

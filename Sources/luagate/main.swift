@@ -28,17 +28,21 @@ func fail(_ status: Int32, _ message: String) -> Never {
 }
 
 // 1. Options: LUAGATE_* variables first, so that the command line wins.
-let fromEnvironment = EnvironmentOptions.arguments(given: argv)
+let fromEnvironment = EnvironmentOptions.anySet() ? EnvironmentOptions.arguments(given: argv) : []
 let parsedArguments = [argv[0]] + fromEnvironment + argv.dropFirst()
-let options: LuagateCommand
-do {
-    options = try LuagateCommand.parse(Array(parsedArguments.dropFirst()))
-} catch {
-    if LuagateCommand.exitCode(for: error) == .success {
-        Output.out(LuagateCommand.fullMessage(for: error) + "\n")
-        exit(0)
+let options: RunOptions
+if fromEnvironment.isEmpty, let plain = RunOptions.plainScript(argv) {
+    options = plain
+} else {
+    do {
+        options = try LuagateCommand.parse(Array(parsedArguments.dropFirst())).runOptions
+    } catch {
+        if LuagateCommand.exitCode(for: error) == .success {
+            Output.out(LuagateCommand.fullMessage(for: error) + "\n")
+            exit(0)
+        }
+        usageError(LuagateCommand.message(for: error))
     }
-    usageError(LuagateCommand.message(for: error))
 }
 if let first = options.scriptAndArguments.first, first == "--help" || first == "-h" {
     Output.out(LuagateCommand.helpMessage() + "\n")

@@ -15,6 +15,7 @@ import Testing
 
     static let cases: [Case] = [
         Case(arguments: ["\(s)/args.lua", "one", "two words", ""]),
+        Case(arguments: ["\(s)/args.lua", "--", "-i", "--version", "-e", "print(1)"]),
         Case(arguments: ["-e", "x=1", "\(s)/args.lua", "-e", "--", "-"]),
         Case(arguments: ["-e", "print(1)", "-e", "print(2)"]),
         Case(arguments: ["-eprint('joined')"]),

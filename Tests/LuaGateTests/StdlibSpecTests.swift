@@ -20,6 +20,18 @@ import Testing
         ]))
     }
 
+    /// Every file in stdlib/luagate/ is compiled into the binary and loads with `require`.
+    @Test func everyStdlibFileIsBundled() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path + "/stdlib/luagate")
+        let modules = files.filter { $0.hasSuffix(".lua") }.map { "luagate." + $0.dropLast(4) }.sorted()
+        #expect(modules.count >= 4)
+        let code = modules.map { "assert(type(require('\($0)')) == 'table', '\($0)')" }.joined(separator: "\n")
+        let r = try ProcessRunner.luagate(["-e", code + "\nprint('ok')"])
+        #expect(r.stdout == "ok\n", "\(r.stderr)")
+    }
+
     @Test(arguments: specs)
     func specPasses(_ name: String) throws {
         let api = try APIHarness()

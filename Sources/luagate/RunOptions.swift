@@ -1,0 +1,54 @@
+/// What a run was asked to do: the command line's values, whether they came
+/// from ``LuagateCommand`` or, for the plain `luagate script.lua [args]`, were
+/// taken without starting the argument parser at all (see ``plainScript(_:)``).
+struct RunOptions {
+    var execute: [String] = []
+    var library: [String] = []
+    var interactive = false
+    var luaVersion = false
+    var ignoreEnvironment = false
+    var warnings = false
+    var baseURL: String?
+    var apiKeyFile: String?
+    var concurrency = 8
+    var maxInFlight = 64
+    var retries = 4
+    var requestTimeout: Double = 30
+    var verbose = false
+    var dryRun = false
+    var maxChanges: Int?
+    var lock: String?
+    var lockWait: String?
+    var journal: String?
+    var resume = false
+    var logFormat: LogFormat = .text
+    var logLevel: String?
+    var report: String?
+    var timeout: String?
+    var sandbox = false
+    var sandboxData: String?
+    var sandboxSave: String?
+    var snapshot: String?
+    var showVersion = false
+    /// The script (`-` for standard input) and its arguments.
+    var scriptAndArguments: [String] = []
+
+    enum LogFormat: String, CaseIterable {
+        case text, json
+    }
+
+    var usesSandbox: Bool { sandbox || sandboxData != nil || sandboxSave != nil }
+
+    /// The options of `luagate script [args...]` with no option before the
+    /// script: the defaults, with everything after argv[0] belonging to the
+    /// script (as lua.c takes it). Nil for any other command line, which goes
+    /// to the argument parser. (The caller checks that no `LUAGATE_*`
+    /// variable adds options.)
+    ///
+    /// Start-up is most of what a short script costs, and the parser's first
+    /// use (reflection over every option) is about a third of it.
+    static func plainScript(_ argv: [String]) -> RunOptions? {
+        guard argv.count > 1, !argv[1].hasPrefix("-") else { return nil }
+        return RunOptions(scriptAndArguments: Array(argv.dropFirst()))
+    }
+}
