@@ -126,12 +126,13 @@ import Testing
     @Test func requestTimeoutGivesTimeoutErrors() throws {
         let api = try APIHarness()
         let key = api.seed(name: "slow")
-        api.server.faults.enqueue(.delay(milliseconds: 3000), count: 10)
+        api.server.faults.enqueue(.delay(milliseconds: 30_000), count: 10)
         let start = Date()
         let r = try api.luagate(["--request-timeout", "0.3", "--retries", "0", "-e",
                                  "local ok, e = pcall(providerKeys.get, '\(key.id)') print(ok, e.code, e.status)"])
         #expect(r.stdout == "false\ttimeout\tnil\n", "\(r.stderr)")
-        #expect(Date().timeIntervalSince(start) < 2.5)
+        // Far below the 30 s the server would take, with room for a loaded machine.
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test func postWhoseResponseWasLostIsNotRepeated() throws {
