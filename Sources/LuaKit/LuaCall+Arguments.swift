@@ -23,9 +23,22 @@ extension LuaCall {
         }
     }
 
+    /// Like `luaL_checkstring`: a string, or a number converted as Lua
+    /// converts it (`12` → "12", `1.5` → "1.5"); the argument itself is left as it is.
     public func checkString(_ arg: Int32) throws(LuaArgumentError) -> String {
-        guard type(arg) == .string else { throw typeError(arg, expected: "string") }
-        guard let s = stack.string(at: arg) else { throw LuaArgumentError(argument: arg, "string is not valid UTF-8") }
+        let s: String?
+        switch type(arg) {
+        case .string:
+            s = stack.string(at: arg)
+        case .number:
+            lua_pushvalue(L, arg)
+            lua_tolstring(L, -1, nil)  // converts the copy in place
+            s = stack.string(at: -1)
+            stack.pop()
+        default:
+            throw typeError(arg, expected: "string")
+        }
+        guard let s else { throw LuaArgumentError(argument: arg, "string is not valid UTF-8") }
         return s
     }
 

@@ -385,7 +385,7 @@ struct LauxlibCompatibilityTests {
     @Test(arguments: [
         "'x', '1.5'", "'x', 1.5", "'x', {}", "'x', nil", "'x'", "{}, 1", "io.stdout, 1",
         "'x', 'abc'", "'x', ...", "..., 1", "setmetatable({}, {__name = 'Named'}), 1",
-        "setmetatable({}, {__name = 42}), 1", "nil, 2^63",
+        "setmetatable({}, {__name = 42}), 1", "nil, 2^63", "12, 'x'", "1.5, {}",
     ])
     func integerAndStringChecksMatchStringRep(args: String) throws {
         let state = LuaState()
@@ -397,6 +397,19 @@ struct LauxlibCompatibilityTests {
         let results = try messages(state, lauxlib: "string.rep", swift: "rep", args: args)
         #expect(results.count == 2)
         #expect(results[0] == results[1])
+    }
+
+    @Test func checkStringConvertsNumbersAsLuaDoesAndLeavesThemNumbers() throws {
+        let state = LuaState()
+        state.setGlobal("str") { call in
+            call.stack.push(try call.checkString(1))
+            call.stack.push(call.type(1) == .number)
+            return .results(2)
+        }
+        #expect(try state.run("return str(12)") == ["12", true])
+        #expect(try state.run("return str(1.5)") == ["1.5", true])
+        #expect(try state.run("return str(2^63)") == ["9.2233720368548e+18", true])
+        #expect(try state.run("return str(12) == tostring(12), str(-0.0) == tostring(-0.0)") == [true, true])
     }
 
     @Test(arguments: ["'s'", "1", "nil", "", "...", "io.stdout", "setmetatable({}, {})"])
