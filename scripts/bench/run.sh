@@ -105,7 +105,7 @@ echo "==> 20,000 task.spawn" >&2
 "$LUAGATE" "$BENCH/spawn_rss.lua" 20000 "$(getconf PAGESIZE)" | grep '^SPAWN ' | tee -a "$WORK/results.txt" >&2
 
 echo "==> start-up (hyperfine)" >&2
-hyperfine -N --warmup 3 --export-json "$WORK/hyperfine.json" \
+hyperfine -N --warmup 20 --min-runs 300 --export-json "$WORK/hyperfine.json" \
   "lua5.4 $BENCH/hello.lua" "$LUAGATE $BENCH/hello.lua" >&2
 python3 - "$WORK/hyperfine.json" >> "$WORK/results.txt" <<'PY'
 import json, sys
