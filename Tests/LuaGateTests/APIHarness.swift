@@ -13,14 +13,14 @@ final class APIHarness {
 
     var token: String { server.token }
 
-    /// Runs `luagate --base-url <fake> ARGS` with the token in the environment
-    /// and checks that the token appears in none of its output.
+    /// Runs `luagate ARGS` with the fake's URL and the token in the environment
+    /// (so that the command line is exactly ARGS) and checks that the token
+    /// appears in none of its output.
     func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                  token: String? = nil) throws -> ProcessResult {
-        var env = ["AI_GATEWAY_API_KEY": token ?? server.token]
+        var env = ["AI_GATEWAY_API_URL": server.baseURL, "AI_GATEWAY_API_KEY": token ?? server.token]
         env.merge(environment) { _, new in new }
-        let result = try ProcessRunner.run(
-            ProcessRunner.luagate, ["--base-url", server.baseURL] + arguments, stdin: stdin, environment: env)
+        let result = try ProcessRunner.run(ProcessRunner.luagate, arguments, stdin: stdin, environment: env)
         precondition(!result.stdout.contains(server.token) && !result.stderr.contains(server.token),
                      "the API token was printed")
         return result

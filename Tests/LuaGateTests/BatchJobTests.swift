@@ -49,6 +49,17 @@ import Testing
         let r = try api.luagate(["-e", "print(providerKeys.update('\(id)', {name = 'x'}).name)"], environment: ["LUAGATE_DRY_RUN": "1"])
         #expect(r.stdout == "x\n", "\(r.stderr)")
         #expect(Self.mutations(api) == 0)
+
+        // `luagate script.lua args` (which skips the argument parser) honours the variable too.
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("dry-run-\(UUID()).lua")
+        try "print(providerKeys.update(arg[1], {name = 'y'}).name)".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let plain = try api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "1"])
+        #expect(plain.stdout == "y\n", "\(plain.stderr)")
+        #expect(Self.mutations(api) == 0)
+        let real = try api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "0"])
+        #expect(real.stdout == "y\n", "\(real.stderr)")
+        #expect(Self.mutations(api) == 1)
     }
 
     @Test func maxChangesRefusesAWholePlanBeforeSendingAnything() throws {
