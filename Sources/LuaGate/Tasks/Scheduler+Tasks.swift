@@ -61,7 +61,7 @@ extension Scheduler {
     /// Pushes a finished task's results, or throws its error value.
     private func pushResults(_ stack: LuaStack, handle: Int32) throws -> LuaReturn {
         if stack.rawGet(table: handle, key: "error") != .nil {
-            throw RaisedValue(stack: stack)
+            throw RaisedValue()
         }
         stack.pop()
         guard stack.rawGet(table: handle, key: "results") == .table else { return .none }
@@ -182,6 +182,5 @@ extension Scheduler {
 
 /// Raises the value on top of the stack (a task's error, raised again by `await`).
 private struct RaisedValue: LuaErrorValue {
-    let stack: LuaStack
     func push(onto stack: LuaStack) {}  // already on top
 }
