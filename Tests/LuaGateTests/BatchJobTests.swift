@@ -177,6 +177,38 @@ import Testing
         }
     }
 
+    /// `--resume` skips the creates the journal shows made (their `ok` line
+    /// holds the new id, not the call's), counting alike creates one by one.
+    @Test func resumeSkipsCreatesAlreadyMade() throws {
+        let api = try APIHarness()
+        let journal = Self.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        func creates(_ names: [String]) -> String {
+            names.map {
+                "print(providerKeys.create{providerId = 'openai', name = '\($0)', value = 'sk-secret-0123456789'}.id)"
+            }.joined(separator: "\n")
+        }
+        let first = try api.luagate(["--journal", journal, "-e", creates(["a", "b"])])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(api.server.store.count == 2)
+
+        // The same creates and one more alike: only the third is sent.
+        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(api.server.store.count == 3)
+        let ids = resumed.stdout.split(separator: "\n").map(String.init)
+        #expect(Array(ids.prefix(2)) == first.stdout.split(separator: "\n").map(String.init))
+        #expect(Set(ids).count == 3)
+        #expect(api.requests("POST").count == 3)
+
+        // Everything is journaled now: a third run sends nothing.
+        let again = try api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
+        #expect(again.stdout == resumed.stdout, "\(again.stderr)")
+        #expect(api.requests("POST").count == 3)
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(!text.contains("sk-secret-0123456789"))  // only the API's redacted form
+    }
+
     @Test func journalLinesHaveTheDocumentedFields() throws {
         let api = try Self.seeded(2)
         let journal = Self.tempPath("journal.jsonl")

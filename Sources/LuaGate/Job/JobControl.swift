@@ -9,8 +9,9 @@ import Synchronization
 public final class JobControl: Sendable {
     public let options: JobOptions
     public let journal: Journal?
-    /// Successful mutations recorded by an earlier run, for `--resume`.
-    private let done: [String: JournalEntry]
+    /// Successful mutations recorded by an earlier run, for `--resume`, in
+    /// journal order under their resume key.
+    private let done: [String: [JournalEntry]]
     private let state = Mutex(State())
 
     struct State {
@@ -20,6 +21,8 @@ public final class JobControl: Sendable {
         var mutations: [MutationKind: Int] = [:]
         var failed: [Failure] = []
         var dryRunCount = 0
+        /// How many journaled creates of each resume key this run has skipped.
+        var resumedCreates: [String: Int] = [:]
     }
 
     /// A mutation that failed: `{op, id, error}` in the report.
@@ -32,10 +35,10 @@ public final class JobControl: Sendable {
     public init(options: JobOptions) throws {
         self.options = options
         if let path = options.journalPath {
-            var done: [String: JournalEntry] = [:]
+            var done: [String: [JournalEntry]] = [:]
             if options.resume {
                 for entry in try Journal.read(path: path) where entry.status == .ok {
-                    done[Self.resumeKey(entry.op, entry.id, entry.target)] = entry
+                    done[Self.resumeKey(entry.op, entry.requestID, entry.target), default: []].append(entry)
                 }
             }
             self.done = done
@@ -75,9 +78,21 @@ public final class JobControl: Sendable {
     }
 
     /// The journaled result of this mutation in an earlier run, for `--resume`.
+    ///
+    /// Updates, deletes and rotations are done once their id and target values
+    /// are; creates are counted, so a run that creates two keys alike skips
+    /// only as many as the journal shows created.
     func alreadyDone(_ kind: MutationKind, id: String?, target: [String: JSONValue]) -> JournalEntry? {
         guard options.resume else { return nil }
-        return done[Self.resumeKey(kind, id, target)]
+        let key = Self.resumeKey(kind, id, target)
+        guard let entries = done[key] else { return nil }
+        guard kind == .create else { return entries.last }
+        return state.withLock { state in
+            let skipped = state.resumedCreates[key, default: 0]
+            guard skipped < entries.count else { return nil }
+            state.resumedCreates[key] = skipped + 1
+            return entries[skipped]
+        }
     }
 
     private static func resumeKey(_ kind: MutationKind, _ id: String?, _ target: [String: JSONValue]) -> String {

@@ -20,6 +20,10 @@ public struct JournalEntry: Codable, Sendable {
     public var after: JSONValue?
     public var status: Status
     public var error: String?
+
+    /// The id the call was made with: none for `create`, whose `ok` line
+    /// records the id of the key it made.
+    var requestID: String? { op == .create ? nil : id }
 }
 
 /// The append-only JSON-lines record of every mutation of a run. Lines are
