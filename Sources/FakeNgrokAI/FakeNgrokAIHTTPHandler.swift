@@ -124,6 +124,13 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
                 record(pending, status: 0)
                 context.close(promise: nil)
                 return
+            case .respondLate(let milliseconds):
+                let late = route(pending.request)
+                record(pending, status: late.status)
+                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                    if context.channel.isActive { self.write(late, context: context, head: pending.head) }
+                }
+                return
             case .delay, nil:
                 response = route(pending.request)
             }

@@ -17,6 +17,9 @@ public enum Fault: Sendable, Hashable {
     case dropResponseAfterApplying
     /// Handles the request normally, after an extra delay (in addition to the plan's latency).
     case delay(milliseconds: Int)
+    /// Applies the request at once and sends its response only after a delay: the change
+    /// is made even if the client gives up or dies waiting.
+    case respondLate(milliseconds: Int)
 
     /// The fault's kind, for counting.
     public var kind: Kind {
@@ -28,13 +31,14 @@ public enum Fault: Sendable, Hashable {
         case .malformedBody: .malformedBody
         case .dropResponseAfterApplying: .dropResponseAfterApplying
         case .delay: .delay
+        case .respondLate: .respondLate
         }
     }
 
     /// Fault kinds without their parameters.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case rateLimited, serviceUnavailable, status, resetMidResponse, malformedBody
-        case dropResponseAfterApplying, delay
+        case dropResponseAfterApplying, delay, respondLate
     }
 
     /// `.rateLimited` with a Retry-After in whole seconds.

@@ -124,6 +124,20 @@ import TestSupport
         }
     }
 
+    @Test func respondLateAppliesAtOnceAndAnswersAfterTheDelay() async throws {
+        try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
+            let clock = ContinuousClock()
+            server.faults.enqueue(.respondLate(milliseconds: 300), method: "POST")
+            let start = clock.now
+            let response = try await client.post("/provider-keys", json: Self.createBody)
+            #expect(response.status == 201)
+            #expect(clock.now - start >= .milliseconds(300))
+            #expect(server.store.count == 1)
+            #expect(server.requestLog.last?.fault == .respondLate(milliseconds: 300))
+            #expect(server.faults.injectedCount(of: .respondLate) == 1)
+        }
+    }
+
     @Test func delayAndLatencyAreAddedWithoutBlockingTheEventLoop() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
             let clock = ContinuousClock()

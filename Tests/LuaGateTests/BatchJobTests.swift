@@ -209,6 +209,110 @@ import Testing
         #expect(!text.contains("sk-secret-0123456789"))  // only the API's redacted form
     }
 
+    /// SIGKILL mid-run of a job that creates keys, while four creates have
+    /// been made but not answered: `--resume` finds those four instead of
+    /// making them again, and ends with every key created exactly once.
+    @Test func killedCreateJobResumesWithoutDuplicates() throws {
+        let api = try APIHarness()
+        let journal = Self.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = """
+            local names = {}
+            for i = 1, 60 do names[i] = "new-" .. i end
+            local done = 0
+            task.map(names, function(name)
+              local key = providerKeys.create{providerId = "openai", name = name, value = "sk-secret-0123456789"}
+              done = done + 1
+              print("done", done)
+              io.stdout:flush()
+              return key
+            end, {concurrency = 4})
+            print("finished")
+            """
+        let job = try LiveProcess(ProcessRunner.luagate, ["--journal", journal, "-e", script],
+                                  environment: ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token])
+        #expect(job.waitForLine { $0 == "done\t10" })
+        // The next four creates are made and left unanswered, filling all four slots.
+        let faults = api.server.faults
+        faults.enqueue(.respondLate(milliseconds: 60_000), count: 4, method: "POST")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while faults.injectedCount(of: .respondLate) < 4, ContinuousClock.now < deadline { sched_yield() }
+        #expect(faults.injectedCount(of: .respondLate) == 4)
+        job.signal(SIGKILL)
+        _ = job.finish()
+        let made = api.server.store.count
+        #expect(made >= 14 && made < 60)
+
+        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
+        #expect(resumed.stdout.hasSuffix("finished\n"))
+        let names = api.server.store.all().compactMap(\.name).sorted()
+        #expect(names == (1...60).map { "new-\($0)" }.sorted())
+        #expect(api.requests("POST").count == 60)
+    }
+
+    /// A journal whose last lines are `started` with no outcome: the run was
+    /// killed (SIGKILL, power loss) while those requests were in flight.
+    private static func interruptedJournal(_ lines: [String]) throws -> String {
+        let path = tempPath("journal.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// `--resume` after a kill: a create in doubt whose key exists is not made
+    /// again; one whose key does not exist (or only an older namesake) is sent.
+    @Test(arguments: [(made: true, startedAgo: 1.0), (made: false, startedAgo: 1.0), (made: true, startedAgo: -3600.0)])
+    func resumeSettlesACreateInDoubt(made: Bool, startedAgo: Double) throws {
+        let api = try APIHarness()
+        api.seed(name: "other")
+        let existing = made ? api.seed(name: "made", description: "d") : nil
+        let started = Self.timestamp(Date.now.addingTimeInterval(-startedAgo))
+        let journal = try Self.interruptedJournal([
+            #"{"op":"create","status":"started","target":{"description":"d","name":"made","providerId":"openai"},"time":"\#(started)"}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = "print(providerKeys.create{providerId = 'openai', name = 'made', description = 'd', value = 'sk-secret-0123456789'}.id)"
+        let r = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sendsAgain = existing == nil || startedAgo < 0  // an hour "before" the key: too old to be its
+        #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
+        if !sendsAgain { #expect(r.stdout == existing!.id + "\n") }
+        #expect(api.server.store.count == (made ? 2 : 1) + (sendsAgain ? 1 : 0))
+        let last = try #require(try journalEntries(journal).last)
+        #expect(last["status"] as? String == "ok")
+        #expect(last["id"] as? String == r.stdout.trimmingCharacters(in: .newlines))
+
+        // Settled: another resume sends nothing.
+        let again = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(again.stdout == r.stdout, "\(again.stderr)")
+        #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
+    }
+
+    /// A delete in doubt whose key is gone counts as done; without the journal
+    /// line the same delete is a 404.
+    @Test func resumeSettlesADeleteInDoubt() throws {
+        let api = try APIHarness()
+        let script = "print(providerKeys.delete('aigpk_gone'))"
+        let journal = try Self.interruptedJournal([
+            #"{"id":"aigpk_gone","op":"delete","status":"started","target":{},"time":"\#(Self.timestamp(.now))"}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let r = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(r.stdout == "true\n", "\(r.stderr)")
+        #expect(r.status == 0)
+        #expect(try journalEntries(journal).last?["status"] as? String == "ok")
+
+        let fresh = Self.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: fresh) }
+        let missing = try api.luagate(["--journal", fresh, "--resume", "-e", script])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("404"))
+    }
+
     @Test func journalLinesHaveTheDocumentedFields() throws {
         let api = try Self.seeded(2)
         let journal = Self.tempPath("journal.jsonl")

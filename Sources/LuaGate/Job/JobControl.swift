@@ -12,6 +12,9 @@ public final class JobControl: Sendable {
     /// Successful mutations recorded by an earlier run, for `--resume`, in
     /// journal order under their resume key.
     private let done: [String: [JournalEntry]]
+    /// Mutations an earlier run started but recorded no outcome for (it was
+    /// killed while they were in flight), for `--resume`, by resume key.
+    private let inDoubt: [String: [JournalEntry]]
     private let state = Mutex(State())
 
     struct State {
@@ -23,6 +26,11 @@ public final class JobControl: Sendable {
         var dryRunCount = 0
         /// How many journaled creates of each resume key this run has skipped.
         var resumedCreates: [String: Int] = [:]
+        /// How many in-doubt mutations of each resume key this run has taken up.
+        var resumedDoubts: [String: Int] = [:]
+        /// Keys the journal shows created, or that this run matched to an
+        /// in-doubt create: none is matched twice.
+        var claimed: Set<String> = []
     }
 
     /// A mutation that failed: `{op, id, error}` in the report.
@@ -36,15 +44,29 @@ public final class JobControl: Sendable {
         self.options = options
         if let path = options.journalPath {
             var done: [String: [JournalEntry]] = [:]
+            var open: [String: [JournalEntry]] = [:]
+            var claimed: Set<String> = []
             if options.resume {
-                for entry in try Journal.read(path: path) where entry.status == .ok {
-                    done[Self.resumeKey(entry.op, entry.requestID, entry.target), default: []].append(entry)
+                for entry in try Journal.read(path: path) {
+                    let key = Self.resumeKey(entry.op, entry.requestID, entry.target)
+                    guard entry.status != .started else {
+                        open[key, default: []].append(entry)
+                        continue
+                    }
+                    if open[key]?.isEmpty == false { open[key]!.removeFirst() }
+                    if entry.status == .ok {
+                        done[key, default: []].append(entry)
+                        if entry.op == .create, let id = entry.id { claimed.insert(id) }
+                    }
                 }
             }
             self.done = done
+            inDoubt = open.filter { !$0.value.isEmpty }
             journal = try Journal(path: path)
+            state.withLock { $0.claimed = claimed }
         } else {
             done = [:]
+            inDoubt = [:]
             journal = nil
         }
     }
@@ -93,6 +115,26 @@ public final class JobControl: Sendable {
             state.resumedCreates[key] = skipped + 1
             return entries[skipped]
         }
+    }
+
+    /// An earlier run's `started` line with no outcome for this mutation, if
+    /// one is left: the change may or may not have been made. Each is taken once.
+    func takeInDoubt(_ kind: MutationKind, id: String?, target: [String: JSONValue]) -> JournalEntry? {
+        guard options.resume else { return nil }
+        let key = Self.resumeKey(kind, id, target)
+        guard let entries = inDoubt[key] else { return nil }
+        return state.withLock { state in
+            let taken = state.resumedDoubts[key, default: 0]
+            guard taken < entries.count else { return nil }
+            state.resumedDoubts[key] = taken + 1
+            return entries[taken]
+        }
+    }
+
+    /// Claims a key as the result of an in-doubt create; false if the journal
+    /// or an earlier claim already accounts for it.
+    func claim(_ id: String) -> Bool {
+        state.withLock { $0.claimed.insert(id).inserted }
     }
 
     private static func resumeKey(_ kind: MutationKind, _ id: String?, _ target: [String: JSONValue]) -> String {

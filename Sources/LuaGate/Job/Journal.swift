@@ -77,6 +77,12 @@ public final class Journal: Sendable {
     }()
 
     static func now() -> String { Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+
+    /// A journal or API timestamp (RFC 3339, with or without fractional seconds).
+    static func date(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
 }
 
 public struct JournalError: Error, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Foundation
 import LuaKit
 import NgrokAI
 
@@ -38,7 +39,15 @@ extension Runtime {
                 return result
             }, push: push)
         }
+        let doubt = job.takeInDoubt(kind, id: id, target: target)
         return try request(call, argument: argument, { client in
+            if kind == .create, let doubt,
+               let made = try await Self.madeByEarlierRun(target: target, doubt: doubt, client: client, job: job) {
+                job.journal?.append(JournalEntry(
+                    time: Journal.now(), op: kind, id: made.id, target: target, after: .object(made.fields), status: .ok))
+                logger?.notice("not created again: the key an interrupted run created", metadata: ["op": "create", "id": "\(made.id)"])
+                return made
+            }
             var before: JSONValue?
             if let journal = job.journal {
                 before = try? await Self.current(kind, id: id, client: client, job: job).map { .object($0.fields) }
@@ -53,6 +62,12 @@ extension Runtime {
                 job.succeeded(kind)
                 logger?.debug("mutation ok", metadata: ["op": "\(kind.rawValue)", "id": "\(id ?? key?.id ?? "")"])
                 return key
+            } catch let error as NgrokAIError where doubt != nil && kind == .delete && error.status == 404 {
+                // The interrupted run's delete went through.
+                job.journal?.append(JournalEntry(
+                    time: Journal.now(), op: kind, id: id, target: target, before: before, status: .ok))
+                logger?.notice("already deleted by an interrupted run", metadata: ["op": "delete", "id": "\(id ?? "")"])
+                return nil
             } catch {
                 let text = "\(error)"
                 job.journal?.append(JournalEntry(
@@ -62,6 +77,33 @@ extension Runtime {
                 throw error
             }
         }, push: push)
+    }
+
+    /// How far the API's clock may be behind ours when matching an
+    /// interrupted create to the key it made.
+    static let clockSkew: TimeInterval = 600
+
+    /// The key an interrupted run's create made, if it made one: a key of the
+    /// same provider with the call's fields, created no earlier than shortly
+    /// before the journal's `started` line, and not already accounted for.
+    /// Lists are newest first, so the search stops at older keys.
+    private static func madeByEarlierRun(
+        target: [String: JSONValue], doubt: JournalEntry, client: NgrokAIClient, job: JobControl
+    ) async throws -> ProviderKey? {
+        guard case .string(let provider)? = target["providerId"], let started = Journal.date(doubt.time) else { return nil }
+        let earliest = started.addingTimeInterval(-clockSkew)
+        var page = try await client.listProviderKeys(provider: provider)
+        while true {
+            job.countRead()
+            for key in page.keys {
+                guard let created = key.createdAt.flatMap(Journal.date) else { continue }
+                if created < earliest { return nil }
+                let same = target.allSatisfy { field, value in (key.fields[field] ?? .null) == value }
+                if same, job.claim(key.id) { return key }
+            }
+            guard let next = page.nextPageURI else { return nil }
+            page = try await client.listProviderKeys(nextPageURI: next)
+        }
     }
 
     /// The record as it is now (not for `create`).
