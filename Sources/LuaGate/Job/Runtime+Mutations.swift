@@ -4,7 +4,8 @@ import NgrokAI
 
 /// Every mutating call (`update`, `create`, `delete`, `rotate`) goes through
 /// `mutate`, which applies the job's rules in order: `--resume` skips what the
-/// journal shows done; `--max-changes` refuses what exceeds the budget;
+/// journal shows done (and settles what it shows in doubt, see
+/// `madeByEarlierRun`); `--max-changes` refuses what exceeds the budget;
 /// `--dry-run` sends nothing and returns what the record would look like;
 /// otherwise the journal gets a `started` line, the request is sent, and an
 /// `ok` or `failed` line follows. Counts for the report are kept throughout.
