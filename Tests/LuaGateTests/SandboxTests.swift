@@ -24,6 +24,17 @@ import Testing
         #expect(!r.stdout.isEmpty)
     }
 
+    /// The README's first example: one line per key, ids in one column even
+    /// after names with accented letters.
+    @Test func listByProviderAlignsItsColumns() throws {
+        let r = try ProcessRunner.luagate(["--sandbox", Self.examples.appendingPathComponent("list-by-provider.lua").path])
+        let keyLines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(keyLines.count == 40, "\(r.stderr)")
+        #expect(keyLines.contains { $0.contains("É") })
+        let columns = Set(keyLines.compactMap { line in line.range(of: "aigpk_").map { line.distance(from: line.startIndex, to: $0.lowerBound) } })
+        #expect(columns.count == 1, "\(r.stdout)")
+    }
+
     static let jobs = examples.deletingLastPathComponent().appendingPathComponent("jobs")
 
     static var jobScripts: [String] {

@@ -11,11 +11,17 @@ for key in providerKeys.iter() do
   group[#group + 1] = key
 end
 table.sort(providers)
+
+-- Pads to a width in characters (string.format counts bytes, so "É" would count twice).
+local function pad(text, width)
+  return text .. string.rep(" ", width - (utf8.len(text) or #text))
+end
+
 for _, provider in ipairs(providers) do
   local keys = groups[provider]
   table.sort(keys, function(a, b) return a.name < b.name end)
   print(string.format("%s (%d)", provider, #keys))
   for _, key in ipairs(keys) do
-    print(string.format("  %-28s %-34s %s", key.name, key.id, key.keyRedacted))
+    print(string.format("  %s %-34s %s", pad(key.name, 28), key.id, key.keyRedacted))
   end
 end
