@@ -1,5 +1,11 @@
 -- Finds keys not used for N days (default 90): never used, or last used before the cut-off.
 --   luagate --sandbox scripts/examples/unused-keys.lua [days]
+
+-- Pads to a width in characters (string.format counts bytes, so "É" would count twice).
+local function pad(text, width)
+  return text .. string.rep(" ", width - (utf8.len(text) or #text))
+end
+
 local days = tonumber(arg and arg[1]) or 90
 
 -- RFC 3339 timestamp ("2026-08-01T12:00:00Z", fractions allowed) to seconds since the epoch, UTC.
@@ -25,5 +31,5 @@ end
 table.sort(unused, function(a, b) return (a.lastUsed or "") < (b.lastUsed or "") end)
 print(string.format("%d keys unused for %d days:", #unused, days))
 for _, key in ipairs(unused) do
-  print(string.format("  %-28s %-10s last used %s", key.name, key.providerId, key.lastUsed or "never"))
+  print(string.format("  %s %-10s last used %s", pad(key.name, 28), key.providerId, key.lastUsed or "never"))
 end
