@@ -132,24 +132,30 @@ import Testing
         #expect(third.stdout == "free again\n")
     }
 
+    /// A job that makes `change` (a Lua expression of `item`) for each of
+    /// `items` at concurrency 4, printing `done N` after each and `finished`
+    /// at the end, for tests that stop it midway.
+    static func countingJob(items: String, change: String) -> String {
+        """
+        local done = 0
+        task.map(\(items), function(item)
+          local r = \(change)
+          done = done + 1
+          print("done", done)
+          io.stdout:flush()
+          return r
+        end, {concurrency = 4})
+        print("finished")
+        """
+    }
+
     /// SIGTERM mid-run: in-flight requests finish, the journal's `ok` lines are
     /// exactly the keys the server changed, and `--resume` does the rest once.
     @Test func terminatedJobJournalsExactlyWhatChangedAndResumes() throws {
         let api = try Self.seeded(200, latency: 40)
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let script = """
-            local keys = providerKeys.list()
-            local done = 0
-            task.map(keys, function(k)
-              local r = providerKeys.update(k.id, {name = "renamed-" .. k.id})
-              done = done + 1
-              print("done", done)
-              io.stdout:flush()
-              return r
-            end, {concurrency = 4})
-            print("finished")
-            """
+        let script = Self.countingJob(items: "providerKeys.list()", change: #"providerKeys.update(item.id, {name = "renamed-" .. item.id})"#)
         let job = try LiveProcess(ProcessRunner.luagate, [
             "--base-url", api.server.baseURL, "--journal", journal, "-e", script,
         ], environment: ["AI_GATEWAY_API_KEY": api.token])
@@ -216,19 +222,9 @@ import Testing
         let api = try APIHarness()
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let script = """
-            local names = {}
-            for i = 1, 60 do names[i] = "new-" .. i end
-            local done = 0
-            task.map(names, function(name)
-              local key = providerKeys.create{providerId = "openai", name = name, value = "sk-secret-0123456789"}
-              done = done + 1
-              print("done", done)
-              io.stdout:flush()
-              return key
-            end, {concurrency = 4})
-            print("finished")
-            """
+        let script = Self.countingJob(
+            items: #"(function() local t = {} for i = 1, 60 do t[i] = "new-" .. i end return t end)()"#,
+            change: #"providerKeys.create{providerId = "openai", name = item, value = "sk-secret-0123456789"}"#)
         let job = try LiveProcess(ProcessRunner.luagate, ["--journal", journal, "-e", script],
                                   environment: ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token])
         #expect(job.waitForLine { $0 == "done\t10" })
