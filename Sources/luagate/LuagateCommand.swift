@@ -108,7 +108,7 @@ struct LuagateCommand: ParsableCommand {
         "Append a JSON line for every mutation to this file, fsynced per line.", valueName: "path"))
     var journal: String?
 
-    @Flag(name: .customLong("resume"), help: "With --journal, skip mutations the journal shows already succeeded.")
+    @Flag(name: .customLong("resume"), help: "With --journal, skip changes the journal shows done, and settle those a killed run left in doubt.")
     var resume = false
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("Logs on stderr as text or JSON lines.", valueName: "text|json"))
