@@ -288,6 +288,32 @@ import Testing
         #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
     }
 
+    /// A torn last line (killed mid-write) is ignored; a bad line before the
+    /// end refuses the run, since skipping it could repeat a change.
+    @Test func resumeReadsATornJournalButRefusesACorruptOne() throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "k")
+        let ok = #"{"after":{"id":"\#(key.id)","name":"x"},"id":"\#(key.id)","op":"update","status":"ok","target":{"name":"x"},"time":"\#(Self.timestamp(.now))"}"#
+        let script = "print(providerKeys.update('\(key.id)', {name = 'x'}).name)"
+
+        let torn = try Self.interruptedJournal([ok])
+        defer { try? FileManager.default.removeItem(atPath: torn) }
+        let handle = try #require(FileHandle(forWritingAtPath: torn))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"id":"aigpk_1","op":"upd"#.utf8))
+        try handle.close()
+        let resumed = try api.luagate(["--journal", torn, "--resume", "-e", script])
+        #expect(resumed.stdout == "x\n", "\(resumed.stderr)")
+        #expect(Self.mutations(api) == 0)
+
+        let corrupt = try Self.interruptedJournal(["not json", ok])
+        defer { try? FileManager.default.removeItem(atPath: corrupt) }
+        let refused = try api.luagate(["--journal", corrupt, "--resume", "-e", script])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("line 1: not a journal entry"), "\(refused.stderr)")
+        #expect(Self.mutations(api) == 0)
+    }
+
     /// A delete in doubt whose key is gone counts as done; without the journal
     /// line the same delete is a 404.
     @Test func resumeSettlesADeleteInDoubt() throws {

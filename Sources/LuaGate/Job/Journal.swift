@@ -59,13 +59,21 @@ public final class Journal: Sendable {
     }
 
     /// The entries of an existing journal (a missing file has none). A torn
-    /// last line (the process was killed while writing it) is ignored.
+    /// last line (the process was killed while writing it) is ignored; any
+    /// other line that is not an entry is an error, since skipping it could
+    /// make a resumed run repeat a change.
     public static func read(path: String) throws -> [JournalEntry] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var entries: [JournalEntry] = []
-        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            if let entry = try? JSONDecoder().decode(JournalEntry.self, from: Data(line)) { entries.append(entry) }
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            do {
+                entries.append(try JSONDecoder().decode(JournalEntry.self, from: Data(line)))
+            } catch {
+                let torn = index == lines.count - 1  // no newline after it: cut off mid-write
+                if !torn { throw JournalError("journal \(path), line \(index + 1): not a journal entry") }
+            }
         }
         return entries
     }
