@@ -109,12 +109,7 @@ public final class JobControl: Sendable {
         let key = Self.resumeKey(kind, id, target)
         guard let entries = done[key] else { return nil }
         guard kind == .create else { return entries.last }
-        return state.withLock { state in
-            let skipped = state.resumedCreates[key, default: 0]
-            guard skipped < entries.count else { return nil }
-            state.resumedCreates[key] = skipped + 1
-            return entries[skipped]
-        }
+        return take(entries, key: key, counted: \.resumedCreates)
     }
 
     /// An earlier run's `started` line with no outcome for this mutation, if
@@ -123,10 +118,17 @@ public final class JobControl: Sendable {
         guard options.resume else { return nil }
         let key = Self.resumeKey(kind, id, target)
         guard let entries = inDoubt[key] else { return nil }
-        return state.withLock { state in
-            let taken = state.resumedDoubts[key, default: 0]
+        return take(entries, key: key, counted: \.resumedDoubts)
+    }
+
+    /// The next of `entries` this run has not taken yet, counted in `counter`.
+    private func take(
+        _ entries: [JournalEntry], key: String, counted counter: WritableKeyPath<State, [String: Int]> & Sendable
+    ) -> JournalEntry? {
+        state.withLock { state in
+            let taken = state[keyPath: counter][key, default: 0]
             guard taken < entries.count else { return nil }
-            state.resumedDoubts[key] = taken + 1
+            state[keyPath: counter][key] = taken + 1
             return entries[taken]
         }
     }
