@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "fake-ngrok-ai", targets: ["fake-ngrok-ai"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
         .library(name: "NgrokAI", targets: ["NgrokAI"]),
+        .library(name: "NgrokAICatalogue", targets: ["NgrokAICatalogue"]),
         .library(name: "FakeNgrokAI", targets: ["FakeNgrokAI"]),
     ],
     dependencies: [
@@ -35,9 +36,13 @@ let package = Package(
         // The only code that raises Lua errors or yields: Swift never longjmps.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
+        // The one description of the API's resources that the client, the fake, the Lua
+        // bindings and the docs read, with the value types and helpers they share.
+        .target(name: "NgrokAICatalogue"),
         .target(
             name: "NgrokAI",
             dependencies: [
+                "NgrokAICatalogue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -50,6 +55,7 @@ let package = Package(
         .target(
             name: "FakeNgrokAI",
             dependencies: [
+                "NgrokAICatalogue",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,49 +7,86 @@ struct IncomingRequest: Sendable {
     var body: [UInt8]
 }
 
-/// Maps requests to the provider-key operations and renders their responses.
+/// Maps requests to the operations of the ``Catalogue``'s resources and renders their
+/// responses: one generic route table, bodies checked against the same catalogue the client uses.
 struct APIRouter: Sendable {
-    let store: ProviderKeyStore
+    let account: AccountStore
     /// `http://127.0.0.1:PORT`, used in every URI the API returns.
     let baseURL: String
     /// The user the fake acts as.
     var userID = FakeProviderKey.defaultUserID
-
-    static let maxNameLength = 255
-    static let maxDescriptionLength = 255
-    static let maxMetadataLength = 4096
-    static let maxProviderIDLength = 255
-    static let maxValueLength = 16_384
 
     /// Answers one authenticated request (never a fault).
     func respond(to request: IncomingRequest) throws(APIError) -> APIResponse {
         guard let segments = request.target.segments else {
             throw .badRequest("request path contains an invalid percent-encoding")
         }
-        guard segments.first == "provider-keys" else {
-            throw .notFound("no such resource: \(request.target.rawPath)")
-        }
         let path = String(request.target.rawPath)
+        let joined = "/" + segments.joined(separator: "/")
+        for resource in Catalogue.all where resource.kind == .readOnly {
+            if let query = resource.queries.first(where: { $0.path == joined }) {
+                guard request.method == "GET" else { throw .methodNotAllowed(request.method, path: path, allowed: ["GET"]) }
+                return try answer(resource, query, request.target)
+            }
+        }
+        guard let first = segments.first, let resource = Catalogue.all.first(where: { $0.kind != .readOnly && $0.path == "/" + first })
+        else {
+            throw .notFound("no such resource: \(path)")
+        }
+        if resource.kind == .singleton {
+            guard segments.count == 1 else { throw .notFound("no such resource: \(path)") }
+            switch request.method {
+            case "GET":
+                guard let record = account.singleton(resource, baseURL: baseURL) else {
+                    throw .notFound("this account has no \(resource.singular)")
+                }
+                return .json(200, AccountStore.encode(.object(record)))
+            case "PATCH":
+                let body = try checked(resource, request.body, mode: .update)
+                return .json(200, AccountStore.encode(.object(try account.update(resource, id: nil, body, by: userID, baseURL: baseURL))))
+            default: throw .methodNotAllowed(request.method, path: path, allowed: ["GET", "PATCH"])
+            }
+        }
         switch segments.count {
         case 1:
             switch request.method {
-            case "GET": return try list(request.target)
-            case "POST": return try create(request.body)
+            case "GET": return try list(resource, request.target)
+            case "POST":
+                let body = try checked(resource, request.body, mode: .create)
+                return .json(201, AccountStore.encode(.object(try account.create(resource, body, by: userID, baseURL: baseURL))))
             default: throw .methodNotAllowed(request.method, path: path, allowed: ["GET", "POST"])
             }
         case 2 where !segments[1].isEmpty:
             let id = segments[1]
             switch request.method {
-            case "GET": return try get(id)
-            case "PATCH": return try update(id, request.body)
-            case "DELETE": return try delete(id)
+            case "GET":
+                guard let json = account.renderedRecord(resource, id: id, baseURL: baseURL) else {
+                    throw AccountStore.notFound(resource, id)
+                }
+                return .json(200, json)
+            case "PATCH":
+                // An unknown id is reported before body problems, as REST APIs usually do.
+                guard account.renderedRecord(resource, id: id, baseURL: baseURL) != nil else { throw AccountStore.notFound(resource, id) }
+                let body = try checked(resource, request.body, mode: .update)
+                return .json(200, AccountStore.encode(.object(try account.update(resource, id: id, body, by: userID, baseURL: baseURL))))
+            case "DELETE":
+                try account.delete(resource, id: id)
+                return .noContent
             default: throw .methodNotAllowed(request.method, path: path, allowed: ["GET", "PATCH", "DELETE"])
             }
-        case 3 where !segments[1].isEmpty && segments[2] == "rotate":
-            guard request.method == "POST" else {
-                throw .methodNotAllowed(request.method, path: path, allowed: ["POST"])
+        case 3 where !segments[1].isEmpty:
+            guard let action = resource.action(segments[2]) else { throw .notFound("no such resource: \(path)") }
+            guard request.method == "POST" else { throw .methodNotAllowed(request.method, path: path, allowed: ["POST"]) }
+            let id = segments[1]
+            guard account.renderedRecord(resource, id: id, baseURL: baseURL) != nil else { throw AccountStore.notFound(resource, id) }
+            let object = try Self.object(request.body)
+            let body: [String: JSONValue]
+            do {
+                body = try resource.checked(object, action: action)
+            } catch {
+                throw .badRequest(error.message)
             }
-            return try rotate(segments[1], request.body)
+            return .json(200, AccountStore.encode(.object(try account.perform(resource, action, id: id, body, by: userID, baseURL: baseURL))))
         default:
             throw .notFound("no such resource: \(path)")
         }
@@ -57,115 +94,104 @@ struct APIRouter: Sendable {
 
     // MARK: - Routes
 
-    private func list(_ target: RequestTarget) throws(APIError) -> APIResponse {
-        var limit = 100
-        if let text = target.queryValue("limit") {
-            guard let value = Int(text), (1...100).contains(value) else {
-                throw .badRequest("limit must be an integer between 1 and 100, got \"\(text)\"")
-            }
-            limit = value
-        }
-        let beforeID = target.queryValue("beforeId").flatMap { $0.isEmpty ? nil : $0 }
-        let provider = target.queryValue("provider").flatMap { $0.isEmpty ? nil : $0 }
-        let page = store.page(beforeID: beforeID, limit: limit, provider: provider, baseURL: baseURL)
+    private func list(_ resource: Resource, _ target: RequestTarget) throws(APIError) -> APIResponse {
+        let parameters = try Self.parameters(target, resource.listParameters)
+        let limit = Int(parameters["limit"]?.intValue ?? 100)
+        let filters = resource.listFilters.compactMap { field in parameters[field.name]?.stringValue.map { (field.name, $0) } }
+        let page = account.page(
+            resource, beforeID: parameters["beforeId"]?.stringValue, limit: limit, filters: filters, baseURL: baseURL)
         var nextPageURI: String?
         if page.hasMore, let last = page.lastID {
             nextPageURI = baseURL + target.settingQuery("beforeId", to: last)
         }
         // The records are pre-rendered JSON objects: join them into the list object
-        // `{"aiGatewayProviderKeys":[…],"nextPageUri":…,"uri":…}` (keys in sorted order).
+        // `{"<envelope>":[…],"nextPageUri":…,"uri":…}` (keys in sorted order).
         var body = Data()
         body.reserveCapacity(page.records.reduce(128) { $0 + $1.count + 1 })
-        body.append(contentsOf: #"{"aiGatewayProviderKeys":["#.utf8)
+        body.append(contentsOf: "{\"\(resource.envelope!)\":[".utf8)
         for (index, record) in page.records.enumerated() {
-            if index > 0 {
-                body.append(UInt8(ascii: ","))
-            }
+            if index > 0 { body.append(UInt8(ascii: ",")) }
             body.append(record)
         }
         body.append(contentsOf: #"],"nextPageUri":"#.utf8)
-        body.append(try encode(nextPageURI))
+        body.append(AccountStore.encode(nextPageURI.map { .string($0) } ?? .null))
         body.append(contentsOf: #","uri":"#.utf8)
-        body.append(try encode(baseURL + target.pathAndQuery))
+        body.append(AccountStore.encode(.string(baseURL + target.pathAndQuery)))
         body.append(UInt8(ascii: "}"))
         return .json(200, body)
     }
 
-    private func get(_ id: String) throws(APIError) -> APIResponse {
-        guard let json = store.renderedRecord(id: id, baseURL: baseURL) else { throw notFound(id) }
-        return .json(200, json)
-    }
-
-    private func create(_ bytes: [UInt8]) throws(APIError) -> APIResponse {
-        let body = try RequestBody(bytes, allowed: ["providerId", "name", "value", "description", "metadata"])
-        let providerID = try body.requiredString("providerId", maxLength: Self.maxProviderIDLength)
-        let name = try body.requiredString("name", maxLength: Self.maxNameLength)
-        let value = try body.requiredString("value", maxLength: Self.maxValueLength)
-        let description = try body.nullableString("description", maxLength: Self.maxDescriptionLength)
-        let metadata = try body.nullableString("metadata", maxLength: Self.maxMetadataLength)
-        let key = store.create(
-            providerId: providerID,
-            name: name,
-            value: value,
-            description: description.text,
-            metadata: metadata.text,
-            by: userID
-        )
-        return .json(201, key.json(baseURL: baseURL))
-    }
-
-    private func update(_ id: String, _ bytes: [UInt8]) throws(APIError) -> APIResponse {
-        // An unknown id is reported before body problems, as REST APIs usually do.
-        guard store.get(id: id) != nil else { throw notFound(id) }
-        let body = try RequestBody(bytes, allowed: ["name", "description", "metadata"])
-        let name: String?
-        switch try body.nullableString("name", maxLength: Self.maxNameLength) {
-        case .unchanged: name = nil
-        case .clear: throw .badRequest("name must not be null: a provider key needs a name")
-        case .set(let text):
-            guard !text.isEmpty else { throw .badRequest("name must not be empty") }
-            name = text
+    private func answer(_ resource: Resource, _ query: Query, _ target: RequestTarget) throws(APIError) -> APIResponse {
+        let fields = query.result.isPaged ? query.parameters + [Field("cursor", .string, "", create: .optional)] : query.parameters
+        let parameters = try Self.parameters(target, fields)
+        let uri = JSONValue.string(baseURL + target.pathAndQuery)
+        let start = parameters["startTime"]?.stringValue.flatMap(RFC3339.date(from:)).map(RFC3339.string(from:)) ?? ""
+        let end = parameters["endTime"]?.stringValue.flatMap(RFC3339.date(from:)).map(RFC3339.string(from:))
+        switch (resource.name, query.name) {
+        case ("usage", "list"):
+            let page = account.usagePage(
+                start: start, end: end, accessKeyID: parameters["accessKeyId"]?.stringValue,
+                includeRetries: parameters["includeRetries"]?.boolValue ?? false, cursor: parameters["cursor"]?.stringValue,
+                limit: Int(parameters["limit"]?.intValue ?? 100))
+            let next = page.next.map { JSONValue.string(baseURL + target.settingQuery("cursor", to: $0)) } ?? .null
+            return .json(200, AccountStore.encode(["aiGatewayUsage": .array(page.events.map { .object($0) }), "nextPageUri": next, "uri": uri]))
+        case ("usage", "overview"):
+            let overview = account.usageOverview(start: start, end: end, groupBy: parameters["groupBy"]?.stringValue ?? "provider")
+            return .json(200, AccountStore.encode(["buckets": .array(overview.buckets), "totals": overview.totals, "uri": uri]))
+        case ("credits", "balance"):
+            return .json(200, AccountStore.encode(["balanceCents": .int(account.credits.balanceCents)]))
+        case ("credits", "transactions"):
+            return .json(200, AccountStore.encode(["items": .array(account.credits.transactions)]))
+        default:
+            throw .notFound("no such resource: \(target.rawPath)")
         }
-        let description = try body.nullableString("description", maxLength: Self.maxDescriptionLength)
-        let metadata = try body.nullableString("metadata", maxLength: Self.maxMetadataLength)
-        guard let key = store.update(id: id, name: name, description: description, metadata: metadata, by: userID)
-        else { throw notFound(id) }
-        return .json(200, key.json(baseURL: baseURL))
-    }
-
-    private func delete(_ id: String) throws(APIError) -> APIResponse {
-        guard store.delete(id: id) else { throw notFound(id) }
-        return .noContent
-    }
-
-    private func rotate(_ id: String, _ bytes: [UInt8]) throws(APIError) -> APIResponse {
-        guard store.get(id: id) != nil else { throw notFound(id) }
-        let body = try RequestBody(bytes, allowed: ["value", "name"])
-        let value = try body.requiredString("value", maxLength: Self.maxValueLength)
-        let name = try body.requiredString("name", maxLength: Self.maxNameLength)
-        guard let key = store.rotate(id: id, value: value, name: name, by: userID) else { throw notFound(id) }
-        return .json(200, key.json(baseURL: baseURL))
     }
 
     // MARK: - Helpers
 
-    private func notFound(_ id: String) -> APIError {
-        .notFound("provider key \"\(id)\" was not found")
-    }
-
-    private func encode<T: Encodable>(_ value: T) throws(APIError) -> Data {
+    /// The request body as a JSON object checked against the resource's create or update fields.
+    private func checked(_ resource: Resource, _ bytes: [UInt8], mode: WriteMode) throws(APIError) -> [String: JSONValue] {
+        let object = try Self.object(bytes)
         do {
-            return try JSONCoding.compactEncoder.encode(value)
+            return try resource.checked(object, for: mode)
         } catch {
-            throw APIError(status: 500, msg: "internal error encoding the response")
+            throw .badRequest(error.message)
         }
     }
-}
 
-extension FieldUpdate {
-    /// The value to store on creation (absent and null both mean none).
-    var text: String? {
-        if case .set(let text) = self { return text }
-        return nil
+    static func object(_ bytes: [UInt8]) throws(APIError) -> [String: JSONValue] {
+        guard !bytes.isEmpty else { throw .badRequest("request body is empty; expected a JSON object") }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: Data(bytes))
+        } catch {
+            throw .badRequest("request body is not valid JSON")
+        }
+        guard case .object(let object) = value else { throw .badRequest("request body must be a JSON object") }
+        return object
+    }
+
+    /// Query parameters read as the types `fields` give them and checked like a body.
+    static func parameters(_ target: RequestTarget, _ fields: [Field]) throws(APIError) -> [String: JSONValue] {
+        var values: [String: JSONValue] = [:]
+        for field in fields {
+            guard let text = target.queryValue(field.name) else { continue }
+            switch field.type {
+            case .integer:
+                guard let number = Int64(text) else { throw .badRequest("\(field.name) must be an integer, got \"\(text)\"") }
+                values[field.name] = .int(number)
+            case .boolean:
+                guard text == "true" || text == "false" else { throw .badRequest("\(field.name) must be true or false, got \"\(text)\"") }
+                values[field.name] = .bool(text == "true")
+            default:
+                if text.isEmpty, field.name == "beforeId" || field.name == "provider" { continue }
+                values[field.name] = .string(text)
+            }
+        }
+        do {
+            return try Shape.check(values, fields: fields, mode: .create, path: "")
+        } catch {
+            throw .badRequest(error.message)
+        }
     }
 }

@@ -10,6 +10,9 @@ public struct FakeNgrokAIConfiguration: Sendable {
     public var seed: UInt64 = 1
     /// Keys present at start.
     public var initialKeys: [FakeProviderKey] = []
+    /// Also seed the rest of the sample account (providers, access keys and their
+    /// configurations, API keys, gateway configuration, credits, usage) around the keys.
+    public var sampleAccount: Bool = false
     /// Event loop threads; nil uses one per CPU core.
     public var eventLoopThreads: Int? = nil
     /// How many requests the request log keeps (older ones are discarded).
@@ -21,6 +24,7 @@ public struct FakeNgrokAIConfiguration: Sendable {
         token: String = "fake-token",
         seed: UInt64 = 1,
         initialKeys: [FakeProviderKey] = [],
+        sampleAccount: Bool = false,
         eventLoopThreads: Int? = nil,
         requestLogCapacity: Int = 100_000
     ) {
@@ -29,6 +33,7 @@ public struct FakeNgrokAIConfiguration: Sendable {
         self.token = token
         self.seed = seed
         self.initialKeys = initialKeys
+        self.sampleAccount = sampleAccount
         self.eventLoopThreads = eventLoopThreads
         self.requestLogCapacity = requestLogCapacity
     }
@@ -44,7 +49,8 @@ public struct FakeNgrokAIConfiguration: Sendable {
             port: port,
             token: token,
             seed: seed,
-            initialKeys: SampleAccount.make(seed: seed, count: keyCount)
+            initialKeys: SampleAccount.make(seed: seed, count: keyCount),
+            sampleAccount: true
         )
     }
 }

@@ -31,7 +31,7 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        router = APIRouter(store: core.store, baseURL: ServerCore.baseURL(for: context.channel.localAddress))
+        router = APIRouter(account: core.store.account, baseURL: ServerCore.baseURL(for: context.channel.localAddress))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -27,7 +27,9 @@ public final class FakeNgrokAIServer: Sendable {
     public let port: Int
     /// The accepted bearer token.
     public let token: String
-    /// The in-memory state (thread-safe).
+    /// The in-memory account: every resource (thread-safe).
+    public let account: AccountStore
+    /// The account's provider keys, typed (thread-safe).
     public let store: ProviderKeyStore
     /// The injected faults, mutable at runtime (thread-safe).
     public let faults: FaultPlan
@@ -43,6 +45,7 @@ public final class FakeNgrokAIServer: Sendable {
     private init(configuration: FakeNgrokAIConfiguration, core: ServerCore, group: MultiThreadedEventLoopGroup, channel: any Channel) {
         self.configuration = configuration
         self.store = core.store
+        self.account = core.store.account
         self.faults = core.faults
         self.requestLog = core.requestLog
         self.token = configuration.token
@@ -90,9 +93,9 @@ public final class FakeNgrokAIServer: Sendable {
         try await group.shutdownGracefully()
     }
 
-    /// The current keys as a snapshot file, with record URIs under this server's base URL.
+    /// The whole account as a snapshot file, with record URIs under this server's base URL.
     public func snapshotJSON() -> Data {
-        store.snapshotJSON(baseURL: baseURL)
+        account.snapshotJSON(baseURL: baseURL)
     }
 
     private func markStopped() -> Bool {
@@ -119,8 +122,12 @@ public final class FakeNgrokAIServer: Sendable {
         guard isLoopback(host: configuration.host) else {
             throw FakeNgrokAIServerError.nonLoopbackHost(configuration.host)
         }
+        let store = ProviderKeyStore(keys: configuration.initialKeys, seed: configuration.seed)
+        if configuration.sampleAccount {
+            SampleAccount.seedRest(store.account, keys: configuration.initialKeys, seed: configuration.seed)
+        }
         let core = ServerCore(
-            store: ProviderKeyStore(keys: configuration.initialKeys, seed: configuration.seed),
+            store: store,
             faults: FaultPlan(seed: configuration.seed),
             requestLog: RequestLog(capacity: configuration.requestLogCapacity),
             token: configuration.token

@@ -1,51 +1,36 @@
 import Foundation
 
-/// A user reference as the API renders it.
-struct UserRefJSON: Codable, Sendable {
-    var id: String
-    var uri: String?
-}
-
-/// The wire shape of a provider key record (all fields, nulls written explicitly).
-struct ProviderKeyRecordJSON: Codable, Sendable {
-    var id: String
-    var uri: String?
-    var createdAt: String
-    var updatedAt: String?
-    var providerId: String
-    var name: String
-    var keyRedacted: String?
-    var createdBy: UserRefJSON?
-    var lastUpdatedBy: UserRefJSON?
-    var description: String?
-    var metadata: String?
-    var lastUsed: String?
-    /// Accepted on load only (hand-written seed files); never encoded.
-    var value: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, uri, createdAt, updatedAt, providerId, name, keyRedacted, createdBy, lastUpdatedBy
-        case description, metadata, lastUsed, value
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(uri, forKey: .uri)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(providerId, forKey: .providerId)
-        try c.encode(name, forKey: .name)
-        try c.encode(keyRedacted, forKey: .keyRedacted)
-        try c.encode(createdBy, forKey: .createdBy)
-        try c.encode(lastUpdatedBy, forKey: .lastUpdatedBy)
-        try c.encode(description, forKey: .description)
-        try c.encode(metadata, forKey: .metadata)
-        try c.encode(lastUsed, forKey: .lastUsed)
-    }
-}
-
+/// A provider key as the account store holds it, and back.
 extension FakeProviderKey {
+    /// The record's fields as stored (no `uri`; users as `{id}`); the secret is kept apart.
+    var storedFields: [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "id": .string(id), "providerId": .string(providerId), "name": .string(name),
+            "keyRedacted": .string(keyRedacted),
+            "createdAt": .string(RFC3339.string(from: createdAt)), "updatedAt": .string(RFC3339.string(from: updatedAt)),
+            "createdBy": .object(["id": .string(createdBy)]), "lastUpdatedBy": .object(["id": .string(lastUpdatedBy)]),
+        ]
+        if let description { fields["description"] = .string(description) }
+        if let metadata { fields["metadata"] = .string(metadata) }
+        if let lastUsed { fields["lastUsed"] = .string(RFC3339.string(from: lastUsed)) }
+        return fields
+    }
+
+    /// Rebuilds a key from stored fields; nil when a required field is missing or malformed.
+    init?(storedFields fields: [String: JSONValue], value: String?) {
+        guard let id = fields["id"]?.stringValue, let providerId = fields["providerId"]?.stringValue,
+            let name = fields["name"]?.stringValue,
+            let createdAt = fields["createdAt"]?.stringValue.flatMap(RFC3339.date(from:))
+        else { return nil }
+        let createdBy = fields["createdBy"]?["id"]?.stringValue ?? FakeProviderKey.defaultUserID
+        self.init(
+            id: id, providerId: providerId, name: name, keyRedacted: fields["keyRedacted"]?.stringValue, value: value,
+            description: fields["description"]?.stringValue, metadata: fields["metadata"]?.stringValue,
+            createdAt: createdAt, updatedAt: fields["updatedAt"]?.stringValue.flatMap(RFC3339.date(from:)),
+            lastUsed: fields["lastUsed"]?.stringValue.flatMap(RFC3339.date(from:)),
+            createdBy: createdBy, lastUpdatedBy: fields["lastUpdatedBy"]?["id"]?.stringValue ?? createdBy)
+    }
+
     /// The API's URI for this key under `baseURL`.
     public func uri(baseURL: String) -> String {
         baseURL + "/provider-keys/" + PercentEncoding.encodePathSegment(id)
@@ -53,70 +38,14 @@ extension FakeProviderKey {
 
     /// The record as the API renders it (compact JSON object, never containing `value`).
     public func json(baseURL: String) -> Data {
-        (try? JSONCoding.compactEncoder.encode(record(baseURL: baseURL))) ?? Data("{}".utf8)
+        let store = AccountStore()
+        store.insert(.providerKeys, fields: storedFields)
+        return store.renderedRecord(.providerKeys, id: id, baseURL: baseURL) ?? Data("{}".utf8)
     }
 
     /// The record as the API renders it, as a JSONSerialization-style dictionary.
     public func jsonObject(baseURL: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: json(baseURL: baseURL)) as? [String: Any]) ?? [:]
-    }
-
-    func record(baseURL: String) -> ProviderKeyRecordJSON {
-        ProviderKeyRecordJSON(
-            id: id,
-            uri: uri(baseURL: baseURL),
-            createdAt: RFC3339.string(from: createdAt),
-            updatedAt: RFC3339.string(from: updatedAt),
-            providerId: providerId,
-            name: name,
-            keyRedacted: keyRedacted,
-            createdBy: UserRefJSON(id: createdBy, uri: Self.userURI(createdBy, baseURL: baseURL)),
-            lastUpdatedBy: UserRefJSON(id: lastUpdatedBy, uri: Self.userURI(lastUpdatedBy, baseURL: baseURL)),
-            description: description,
-            metadata: metadata,
-            lastUsed: lastUsed.map(RFC3339.string(from:)),
-            value: nil
-        )
-    }
-
-    /// Rebuilds a key from a record as the API returns it (plus an optional `value`).
-    init(record: ProviderKeyRecordJSON) throws {
-        guard let createdAt = RFC3339.date(from: record.createdAt) else {
-            throw SnapshotError.invalidRecord(id: record.id, reason: "createdAt is not an RFC 3339 timestamp")
-        }
-        var updatedAt = createdAt
-        if let text = record.updatedAt {
-            guard let date = RFC3339.date(from: text) else {
-                throw SnapshotError.invalidRecord(id: record.id, reason: "updatedAt is not an RFC 3339 timestamp")
-            }
-            updatedAt = date
-        }
-        var lastUsed: Date?
-        if let text = record.lastUsed {
-            guard let date = RFC3339.date(from: text) else {
-                throw SnapshotError.invalidRecord(id: record.id, reason: "lastUsed is not an RFC 3339 timestamp")
-            }
-            lastUsed = date
-        }
-        let createdBy = record.createdBy?.id ?? FakeProviderKey.defaultUserID
-        self.init(
-            id: record.id,
-            providerId: record.providerId,
-            name: record.name,
-            keyRedacted: record.keyRedacted,
-            value: record.value,
-            description: record.description,
-            metadata: record.metadata,
-            createdAt: createdAt,
-            updatedAt: updatedAt,
-            lastUsed: lastUsed,
-            createdBy: createdBy,
-            lastUpdatedBy: record.lastUpdatedBy?.id ?? createdBy
-        )
-    }
-
-    static func userURI(_ userID: String, baseURL: String) -> String {
-        baseURL + "/users/" + PercentEncoding.encodePathSegment(userID)
     }
 }
 

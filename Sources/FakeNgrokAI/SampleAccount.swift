@@ -28,7 +28,7 @@ public enum SampleAccount {
     ) -> [FakeProviderKey] {
         guard count > 0 else { return [] }
         var random = SeededRandom(seed: seed ^ 0x7361_6D70_6C65)
-        var ids = ProviderKeyIDGenerator(seed: seed)
+        var ids = RecordIDGenerator(seed: seed)
         let reference = referenceDate.timeIntervalSince1970
 
         // Creation ages in seconds, oldest first, between 2 years and 1 day before the reference.

@@ -27,50 +27,47 @@ struct Endpoint: Sendable {
         }
     }
 
-    static let collection = "/provider-keys"
+    /// An operation of `resource`: on the collection (`id` nil), on one record, or on a
+    /// record's action (`action`), with `query` items (not yet encoded) appended.
+    init(
+        _ resource: Resource, _ name: String, _ method: HTTPMethod, id: String? = nil, action: String? = nil,
+        path: String? = nil, query: [(String, String)] = []
+    ) {
+        var path = path ?? resource.path
+        if let id { path += "/" + Self.segment(id) }
+        if let action { path += "/" + action }
+        if !query.isEmpty {
+            path += "?" + query.map { "\($0.0)=\($0.1.percentEncodedComponent)" }.joined(separator: "&")
+        }
+        self.init(method: method, path: path, operation: "\(resource.name).\(name)", id: id)
+    }
+
+    init(method: HTTPMethod, path: String, operation: String, id: String? = nil) {
+        self.method = method
+        self.path = path
+        self.operation = operation
+        self.id = id
+    }
+
+    /// One path segment: "." and ".." are unreserved but are dot-segments that servers and
+    /// proxies collapse, so they are escaped too.
+    static func segment(_ id: String) -> String {
+        id == "." || id == ".." ? String(repeating: "%2E", count: id.count) : id.percentEncodedComponent
+    }
+
+    // Provider-key shorthands.
 
     static func list(provider: String?, limit: Int?, beforeId: String?) -> Endpoint {
-        var query: [String] = []
-        if let beforeId { query.append("beforeId=\(beforeId.percentEncodedComponent)") }
-        if let limit { query.append("limit=\(limit)") }
-        if let provider { query.append("provider=\(provider.percentEncodedComponent)") }
-        let path = query.isEmpty ? collection : collection + "?" + query.joined(separator: "&")
-        return Endpoint(method: .GET, path: path, operation: Operation.list)
+        var query: [(String, String)] = []
+        if let beforeId { query.append(("beforeId", beforeId)) }
+        if let limit { query.append(("limit", String(limit))) }
+        if let provider { query.append(("provider", provider)) }
+        return Endpoint(.providerKeys, "list", .GET, query: query)
     }
 
-    static func get(id: String) -> Endpoint {
-        Endpoint(method: .GET, path: record(id), operation: Operation.get, id: id)
-    }
-
-    static func create() -> Endpoint {
-        Endpoint(method: .POST, path: collection, operation: Operation.create)
-    }
-
-    static func update(id: String) -> Endpoint {
-        Endpoint(method: .PATCH, path: record(id), operation: Operation.update, id: id)
-    }
-
-    static func delete(id: String) -> Endpoint {
-        Endpoint(method: .DELETE, path: record(id), operation: Operation.delete, id: id)
-    }
-
-    static func rotate(id: String) -> Endpoint {
-        Endpoint(method: .POST, path: record(id) + "/rotate", operation: Operation.rotate, id: id)
-    }
-
-    private static func record(_ id: String) -> String {
-        // "." and ".." are unreserved but are dot-segments that servers and proxies collapse.
-        let segment = id == "." || id == ".." ? String(repeating: "%2E", count: id.count) : id.percentEncodedComponent
-        return collection + "/" + segment
-    }
-
-    /// Operation names, as they appear in ``NgrokAIError/operation`` and logs.
-    enum Operation {
-        static let list = "providerKeys.list"
-        static let get = "providerKeys.get"
-        static let create = "providerKeys.create"
-        static let update = "providerKeys.update"
-        static let delete = "providerKeys.delete"
-        static let rotate = "providerKeys.rotate"
-    }
+    static func get(id: String) -> Endpoint { Endpoint(.providerKeys, "get", .GET, id: id) }
+    static func create() -> Endpoint { Endpoint(.providerKeys, "create", .POST) }
+    static func update(id: String) -> Endpoint { Endpoint(.providerKeys, "update", .PATCH, id: id) }
+    static func delete(id: String) -> Endpoint { Endpoint(.providerKeys, "delete", .DELETE, id: id) }
+    static func rotate(id: String) -> Endpoint { Endpoint(.providerKeys, "rotate", .POST, id: id, action: "rotate") }
 }

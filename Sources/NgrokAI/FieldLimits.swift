@@ -44,55 +44,36 @@ struct Validator {
     }
 }
 
-extension ProviderKeyCreate {
-    /// Checks the API's rules: `providerId`, `name` and `value` non-empty; lengths within ``FieldLimits``.
-    func validate(_ check: Validator) throws(NgrokAIError) {
-        try check.nonEmpty(providerId, field: "providerId")
-        try check.nonEmpty(name, field: "name")
-        try check.atMost(name, FieldLimits.name, field: "name")
-        try check.nonEmpty(value, field: "value")
-        try check.atMost(description, FieldLimits.description, field: "description")
-        try check.atMost(metadata, FieldLimits.metadata, field: "metadata")
-    }
-}
-
-extension ProviderKeyUpdate {
-    /// Checks the lengths of the values being set.
-    func validate(_ check: Validator) throws(NgrokAIError) {
-        try check.atMost(name.value, FieldLimits.name, field: "name")
-        try check.atMost(description.value, FieldLimits.description, field: "description")
-        try check.atMost(metadata.value, FieldLimits.metadata, field: "metadata")
-    }
-}
-
-extension ProviderKeyRotate {
-    /// Checks that `value` and `name` are given and `name` is within ``FieldLimits/name``.
-    func validate(_ check: Validator) throws(NgrokAIError) {
-        try check.nonEmpty(value, field: "value")
-        try check.nonEmpty(name, field: "name")
-        try check.atMost(name, FieldLimits.name, field: "name")
-    }
-}
-
 // Public checks, for callers that must refuse a call before starting it
 // (the client runs the same checks again before sending).
 extension ProviderKeyCreate {
     /// Throws the `validation` error the client would raise, without sending anything.
     public func validate(operation: String = "providerKeys.create") throws(NgrokAIError) {
-        try validate(Validator(operation: operation, id: nil))
+        try Self.check(Resource.providerKeys.checked(fields, for: .create), operation: operation, id: nil)
     }
 }
 
 extension ProviderKeyUpdate {
     /// Throws the `validation` error the client would raise, without sending anything.
     public func validate(operation: String = "providerKeys.update", id: String? = nil) throws(NgrokAIError) {
-        try validate(Validator(operation: operation, id: id))
+        try ProviderKeyCreate.check(Resource.providerKeys.checked(fields, for: .update), operation: operation, id: id)
     }
 }
 
 extension ProviderKeyRotate {
     /// Throws the `validation` error the client would raise, without sending anything.
     public func validate(operation: String = "providerKeys.rotate", id: String? = nil) throws(NgrokAIError) {
-        try validate(Validator(operation: operation, id: id))
+        try ProviderKeyCreate.check(Resource.providerKeys.checked(fields, action: Resource.providerKeys.action("rotate")!), operation: operation, id: id)
+    }
+}
+
+extension ProviderKeyCreate {
+    /// Runs a catalogue check, turning a violation into the client's `validation` error.
+    static func check(_ body: @autoclosure () throws(Violation) -> [String: JSONValue], operation: String, id: String?) throws(NgrokAIError) {
+        do {
+            _ = try body()
+        } catch {
+            throw NgrokAIClient.validationError(error, operation: operation, id: id)
+        }
     }
 }

@@ -1,7 +1,5 @@
-import Foundation
-import NIOCore
-import NIOFoundationCompat
-
+/// Typed provider-key calls: the generic operations of ``Resource/providerKeys`` with records
+/// decoded as ``ProviderKey``.
 extension NgrokAIClient {
     /// Lists provider keys, newest first, one page at a time.
     ///
@@ -12,12 +10,11 @@ extension NgrokAIClient {
     public func listProviderKeys(provider: String? = nil, limit: Int? = nil, beforeId: String? = nil) async throws
         -> ProviderKeyPage
     {
-        let endpoint = Endpoint.list(provider: provider, limit: limit, beforeId: beforeId)
-        let check = Validator(operation: endpoint.operation, id: nil)
-        if let provider { try check.nonEmpty(provider, field: "provider") }
-        if let beforeId { try check.nonEmpty(beforeId, field: "beforeId") }
-        try check.within(limit, FieldLimits.listLimit, field: "limit")
-        return try await page(endpoint)
+        var parameters: [String: JSONValue] = [:]
+        if let provider { parameters["provider"] = .string(provider) }
+        if let limit { parameters["limit"] = .int(Int64(limit)) }
+        if let beforeId { parameters["beforeId"] = .string(beforeId) }
+        return try ProviderKeyPage(try await list(.providerKeys, parameters: parameters))
     }
 
     /// Fetches the page at a ``ProviderKeyPage/nextPageURI``.
@@ -25,138 +22,100 @@ extension NgrokAIClient {
     /// The URI must be on the base URL's scheme, host and port (or be a path), so the token is
     /// never sent anywhere else; otherwise the call fails with code ``NgrokAIError/Code/config``.
     public func listProviderKeys(nextPageURI: String) async throws -> ProviderKeyPage {
-        let operation = Endpoint.Operation.list
-        try Validator(operation: operation, id: nil).nonEmpty(nextPageURI, field: "nextPageURI")
-        let base: BaseURL
-        switch prepared {
-        case .success(let value): base = value.base
-        case .failure(var error):
-            error.operation = operation
-            throw error
-        }
-        let refuse = { (why: String) in
-            NgrokAIError(
-                code: NgrokAIError.Code.config, message: "refusing next page URI \"\(nextPageURI)\": \(why)",
-                operation: operation
-            )
-        }
-        guard let components = URLComponents(string: nextPageURI) else { throw refuse("not a valid URL") }
-        var path = components.percentEncodedPath
-        if path.isEmpty { path = "/" }
-        guard path.hasPrefix("/") else { throw refuse("not an absolute path") }
-        if let query = components.percentEncodedQuery { path += "?" + query }
-        if components.scheme != nil || components.host != nil {
-            guard base.isSameOrigin(scheme: components.scheme, host: components.percentEncodedHost, port: components.port)
-            else {
-                throw refuse("it is not on the API's origin \(base.scheme)://\(base.host):\(base.port)")
-            }
-            if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
-                throw refuse("it contains user info")
-            }
-        }
-        let origin = base.prefix.dropLast(base.pathPrefix.count)
-        var endpoint = Endpoint(method: .GET, path: path, operation: operation)
-        endpoint.absoluteURL = origin + path
-        return try await page(endpoint)
-    }
-
-    private func page(_ endpoint: Endpoint) async throws -> ProviderKeyPage {
-        let response = try await perform(endpoint)
-        return try decode(endpoint, response) { json in try ProviderKeyPage(json: json) }
+        try ProviderKeyPage(try await list(.providerKeys, nextPageURI: nextPageURI))
     }
 
     /// Fetches one provider key.
     public func getProviderKey(id: String) async throws -> ProviderKey {
-        let endpoint = Endpoint.get(id: id)
-        try Validator(operation: endpoint.operation, id: id).nonEmpty(id, field: "id")
-        return try await record(endpoint)
+        try ProviderKey(decoding: try await get(.providerKeys, id: id), operation: "providerKeys.get", id: id)
     }
 
     /// Creates a provider key.
     public func createProviderKey(_ create: ProviderKeyCreate) async throws -> ProviderKey {
-        let endpoint = Endpoint.create()
-        try create.validate(Validator(operation: endpoint.operation, id: nil))
-        return try await record(endpoint, body: try encode(create, endpoint))
+        try ProviderKey(decoding: try await self.create(.providerKeys, create.fields), operation: "providerKeys.create", id: nil)
     }
 
     /// Changes a provider key's name, description or metadata; unchanged fields are not sent.
     public func updateProviderKey(id: String, _ update: ProviderKeyUpdate) async throws -> ProviderKey {
-        let endpoint = Endpoint.update(id: id)
-        let check = Validator(operation: endpoint.operation, id: id)
-        try check.nonEmpty(id, field: "id")
-        try update.validate(check)
-        return try await record(endpoint, body: try encode(update, endpoint))
+        try ProviderKey(
+            decoding: try await self.update(.providerKeys, id: id, update.fields), operation: "providerKeys.update", id: id)
     }
 
     /// Deletes a provider key.
     public func deleteProviderKey(id: String) async throws {
-        let endpoint = Endpoint.delete(id: id)
-        try Validator(operation: endpoint.operation, id: id).nonEmpty(id, field: "id")
-        _ = try await perform(endpoint)
+        try await delete(.providerKeys, id: id)
     }
 
     /// Replaces a provider key's secret value (and sets its name).
     public func rotateProviderKey(id: String, _ rotate: ProviderKeyRotate) async throws -> ProviderKey {
-        let endpoint = Endpoint.rotate(id: id)
-        let check = Validator(operation: endpoint.operation, id: id)
-        try check.nonEmpty(id, field: "id")
-        try rotate.validate(check)
-        return try await record(endpoint, body: try encode(rotate, endpoint))
+        try ProviderKey(
+            decoding: try await perform(.providerKeys, action: "rotate", id: id, rotate.fields),
+            operation: "providerKeys.rotate", id: id)
     }
+}
 
-    private func record(_ endpoint: Endpoint, body: [UInt8]? = nil) async throws -> ProviderKey {
-        let response = try await perform(endpoint, body: body)
-        return try decode(endpoint, response) { json in try ProviderKey(json: json) }
-    }
-
-    /// Encodes a request body. (Encoding plain strings can't fail; the error path is for form.)
-    private func encode(_ value: some Encodable, _ endpoint: Endpoint) throws(NgrokAIError) -> [UInt8] {
+extension ProviderKey {
+    /// A record the generic client returned, typed; a field of the wrong type is a `decode` error.
+    init(decoding fields: [String: JSONValue], operation: String, id: String?) throws(NgrokAIError) {
         do {
-            return Array(try encoder.encode(value))
-        } catch {
-            throw NgrokAIError(
-                code: NgrokAIError.Code.validation, message: "cannot encode the request body",
-                operation: endpoint.operation, id: endpoint.id
-            )
-        }
-    }
-
-    /// Parses a 2xx body and builds the result; failures are code ``NgrokAIError/Code/decode``.
-    /// The body itself is never put in the error (it could echo something secret).
-    private func decode<T>(_ endpoint: Endpoint, _ response: SuccessResponse, _ build: (JSONValue) throws -> T)
-        throws(NgrokAIError) -> T
-    {
-        let data = Data(buffer: response.body, byteTransferStrategy: .noCopy)
-        let json: JSONValue
-        do {
-            json = try JSONValue(parsing: data)
-        } catch {
-            throw decodeError(endpoint, response, "the \(response.status.code) response is not valid JSON (\(data.count) bytes)")
-        }
-        do {
-            return try build(json)
+            try self.init(fields: fields)
         } catch let error as DecodingError {
-            throw decodeError(endpoint, response, "unexpected \(response.status.code) response: \(Self.describe(error))")
+            throw NgrokAIError(code: NgrokAIError.Code.decode, message: "unexpected response: \(error.summary)", operation: operation, id: id)
         } catch {
-            throw decodeError(endpoint, response, "unexpected \(response.status.code) response: \(error)")
+            throw NgrokAIError(code: NgrokAIError.Code.decode, message: "unexpected response: \(error)", operation: operation, id: id)
         }
     }
+}
 
-    private func decodeError(_ endpoint: Endpoint, _ response: SuccessResponse, _ message: String) -> NgrokAIError {
-        statsBox.withLockedValue { $0.failedCalls += 1 }
-        return NgrokAIError(
-            status: Int(response.status.code), code: NgrokAIError.Code.decode, message: message,
-            operation: endpoint.operation, id: endpoint.id, attempts: response.attempts
-        )
+extension ProviderKeyPage {
+    init(_ page: RecordPage) throws(NgrokAIError) {
+        var keys: [ProviderKey] = []
+        keys.reserveCapacity(page.records.count)
+        for record in page.records {
+            keys.append(try ProviderKey(decoding: record, operation: "providerKeys.list", id: nil))
+        }
+        self.init(keys: keys, uri: page.fields["uri"]?.stringValue, nextPageURI: page.nextPageURI, fields: page.fields)
     }
+}
 
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
+extension DecodingError {
+    var summary: String {
+        switch self {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
             .dataCorrupted(let context):
             return context.debugDescription
         @unknown default:
-            return "\(error)"
+            return "\(self)"
         }
     }
+}
+
+extension ProviderKeyCreate {
+    /// The body as catalogue fields.
+    var fields: [String: JSONValue] {
+        var fields: [String: JSONValue] = ["providerId": .string(providerId), "name": .string(name), "value": .string(value)]
+        if let description { fields["description"] = .string(description) }
+        if let metadata { fields["metadata"] = .string(metadata) }
+        return fields
+    }
+}
+
+extension ProviderKeyUpdate {
+    /// The PATCH body as catalogue fields (`.clear` is JSON null).
+    var fields: [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        for (name, patch) in [("name", name), ("description", description), ("metadata", metadata)] {
+            switch patch {
+            case .unchanged: break
+            case .clear: fields[name] = .null
+            case .set(let value): fields[name] = .string(value)
+            }
+        }
+        return fields
+    }
+}
+
+extension ProviderKeyRotate {
+    /// The body as catalogue fields.
+    var fields: [String: JSONValue] { ["value": .string(value), "name": .string(name)] }
 }

@@ -55,7 +55,7 @@ public final class NgrokAIClient: Sendable {
             return Prepared(base: base, headers: headers, bodyHeaders: bodyHeaders)
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         self.encoder = encoder
     }
 

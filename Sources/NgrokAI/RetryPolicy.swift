@@ -75,31 +75,11 @@ extension RetryPolicy {
 
         /// Uniformly random from a seeded generator (SplitMix64): the same seed gives the same delays.
         public static func seeded(_ seed: UInt64) -> Jitter {
-            let state = NIOLockedValueBox(SplitMix64(seed: seed))
+            let state = NIOLockedValueBox(SeededRandom(seed: seed))
             return Jitter { upper in
-                let unit = state.withLockedValue { $0.nextUnit() }
+                let unit = state.withLockedValue { $0.unit() }
                 return upper * unit
             }
         }
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64).
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A double in `0...1`.
-    mutating func nextUnit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
     }
 }

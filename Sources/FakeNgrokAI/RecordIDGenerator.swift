@@ -1,8 +1,8 @@
-/// Generates sortable ids: `aigpk_` + 8 base62 counter characters + 19 random base62 characters
+/// Generates sortable ids: a resource's prefix (`aigpk_`) + 8 base62 counter characters + 19 random base62 characters
 /// (27 like a KSUID). The base62 alphabet is in ASCII order, so lexicographic order equals
 /// creation order. A new id always sorts after the largest existing id, even a foreign one.
-struct ProviderKeyIDGenerator: Sendable {
-    static let prefix = "aigpk_"
+struct RecordIDGenerator: Sendable {
+    let prefix: String
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     private static let counterWidth = 8
     private static let tailWidth = 19
@@ -14,19 +14,20 @@ struct ProviderKeyIDGenerator: Sendable {
     /// Prefix used once foreign ids sort after our own scheme.
     private var fallbackBase: String?
 
-    init(seed: UInt64, startingAt counter: UInt64 = ProviderKeyIDGenerator.origin) {
+    init(prefix: String = "aigpk_", seed: UInt64, startingAt counter: UInt64 = RecordIDGenerator.origin) {
+        self.prefix = prefix
         self.counter = counter
         self.random = SeededRandom(seed: seed ^ 0x6169_6770_6B5F_6964)
     }
 
     /// The next id, guaranteed to sort after `largestExisting`.
     mutating func next(after largestExisting: String?) -> String {
-        if let largest = largestExisting, let existing = Self.counter(of: largest), existing >= counter {
+        if let largest = largestExisting, let existing = counter(of: largest), existing >= counter {
             counter = existing + 1
         }
         let suffix = encodedCounter() + randomTail()
         counter += 1
-        let candidate = Self.prefix + suffix
+        let candidate = prefix + suffix
         guard let largest = largestExisting, candidate <= largest else { return candidate }
         if fallbackBase == nil || !largest.hasPrefix(fallbackBase!) {
             fallbackBase = largest + "~"
@@ -35,13 +36,13 @@ struct ProviderKeyIDGenerator: Sendable {
     }
 
     /// The counter encoded in an id of our own scheme (with or without a fallback base).
-    static func counter(of id: String) -> UInt64? {
+    func counter(of id: String) -> UInt64? {
         let bytes = Array(id.utf8)
-        let suffixLength = counterWidth + tailWidth
+        let suffixLength = Self.counterWidth + Self.tailWidth
         guard id.hasPrefix(prefix), bytes.count == prefix.utf8.count + suffixLength else { return nil }
         var value: UInt64 = 0
-        for byte in bytes[prefix.utf8.count..<(prefix.utf8.count + counterWidth)] {
-            guard let digit = alphabet.firstIndex(of: byte) else { return nil }
+        for byte in bytes[prefix.utf8.count..<(prefix.utf8.count + Self.counterWidth)] {
+            guard let digit = Self.alphabet.firstIndex(of: byte) else { return nil }
             value = value * 62 + UInt64(digit)
         }
         return value

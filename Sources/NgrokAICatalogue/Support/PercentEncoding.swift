@@ -2,9 +2,9 @@ import Foundation
 
 /// Percent-encoding for request targets. Paths never treat `+` as a space; query values do
 /// (as Go's `url.ParseQuery`, which the real API uses).
-enum PercentEncoding {
+public enum PercentEncoding {
     /// Decodes `%XX` escapes. Returns nil for malformed escapes or invalid UTF-8.
-    static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
+    public static func decode<S: StringProtocol>(_ text: S, plusAsSpace: Bool = false) -> String? {
         let utf8 = Array(text.utf8)
         if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
             return String(text)
@@ -31,7 +31,7 @@ enum PercentEncoding {
 
     /// Encodes everything except RFC 3986 unreserved characters, so the result is one path
     /// segment or one query value.
-    static func encodePathSegment(_ text: String) -> String {
+    public static func encodePathSegment(_ text: String) -> String {
         if text.utf8.allSatisfy(isUnreserved) {
             return text
         }
@@ -68,6 +68,10 @@ enum PercentEncoding {
 }
 
 extension String {
+    /// The string with everything outside RFC 3986 "unreserved" (`A-Z a-z 0-9 - . _ ~`)
+    /// percent-encoded, safe as one path segment or one query value.
+    public var percentEncodedComponent: String { PercentEncoding.encodePathSegment(self) }
+
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }

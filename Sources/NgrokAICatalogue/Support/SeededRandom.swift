@@ -2,14 +2,14 @@
 ///
 /// Used for sample data, generated ids and probabilistic faults so that a given seed always
 /// produces the same results, independent of the standard library's algorithms.
-struct SeededRandom: RandomNumberGenerator, Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,28 +18,28 @@ struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A uniformly distributed value in `0..<upperBound` (upperBound > 0).
-    mutating func below(_ upperBound: Int) -> Int {
+    public mutating func below(_ upperBound: Int) -> Int {
         precondition(upperBound > 0)
         return Int(next() % UInt64(upperBound))
     }
 
     /// A uniformly distributed value in `range`.
-    mutating func int(in range: ClosedRange<Int>) -> Int {
+    public mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + below(range.count)
     }
 
     /// A uniformly distributed value in `0..<1`.
-    mutating func unit() -> Double {
+    public mutating func unit() -> Double {
         Double(next() >> 11) / Double(UInt64(1) << 53)
     }
 
     /// Returns true with the given probability.
-    mutating func chance(_ probability: Double) -> Bool {
+    public mutating func chance(_ probability: Double) -> Bool {
         unit() < probability
     }
 
     /// A uniformly chosen element of a non-empty array.
-    mutating func pick<T>(_ elements: [T]) -> T {
+    public mutating func pick<T>(_ elements: [T]) -> T {
         elements[below(elements.count)]
     }
 }

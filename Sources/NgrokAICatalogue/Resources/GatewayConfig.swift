@@ -1,0 +1,21 @@
+extension Resource {
+    /// The account's one gateway configuration.
+    public static let gatewayConfig = Resource(
+        name: "gatewayConfig", recordName: "gatewayConfig", singular: "gateway configuration", path: "/gateway-config",
+        kind: .singleton,
+        summary: "Account-wide gateway settings: timeouts and token limits.",
+        fields: [
+            Field("accountId", .string, "The account.", requiredInRecord: true),
+            Field("uri", .string, "The API URI of this record.", requiredInRecord: true),
+            Field(
+                "totalTimeout", .duration, "Budget for a whole request with retries (Go duration, `2m`).",
+                requiredInRecord: true, update: .setOrClear),
+            Field(
+                "perRequestTimeout", .duration, "Budget for one upstream attempt (Go duration, `30s`).",
+                requiredInRecord: true, update: .setOrClear),
+            Field("maxInputTokens", .integer, "Largest prompt allowed, in tokens (absent: no limit).", update: .setOrClear),
+            Field("maxOutputTokens", .integer, "Largest completion allowed, in tokens (absent: no limit).", update: .setOrClear),
+            .metadata,
+        ],
+        label: [.plain("totalTimeout"), .plain("perRequestTimeout")])
+}
