@@ -94,10 +94,18 @@ struct JSONEncodingError: Error, CustomStringConvertible {
 }
 
 /// Reads a Lua value as JSON, honouring `json.null` and `json.array`.
-private struct JSONEncoding {
+struct JSONEncoding {
     let stack: LuaStack
     /// Integral floats, which JSONEncoder would print as integers.
     var floats = IntegralFloats()
+    /// Whether integral floats are marked for `json.encode` to spell as floats (`1.0`); off
+    /// for API bodies, which go through the catalogue's types instead.
+    var marksIntegralFloats = true
+
+    init(stack: LuaStack, marksIntegralFloats: Bool = true) {
+        self.stack = stack
+        self.marksIntegralFloats = marksIntegralFloats
+    }
 
     mutating func value(at index: Int32, path: String, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
         let index = stack.absolute(index)
@@ -109,12 +117,12 @@ private struct JSONEncoding {
             if lua_isinteger(stack.L, index) != 0 { return .int(Int64(lua_tointegerx(stack.L, index, nil))) }
             let d = lua_tonumberx(stack.L, index, nil)
             guard d.isFinite else { throw JSONEncodingError(description: "cannot encode \(d)\(at) in JSON") }
-            return floats.encodable(d)
+            return marksIntegralFloats ? floats.encodable(d) : .double(d)
         case .string:
             guard let s = stack.string(at: index) else {
                 throw JSONEncodingError(description: "invalid UTF-8 in string\(at)")
             }
-            try floats.check(s)
+            if marksIntegralFloats { try floats.check(s) }
             return .string(s)
         case .lightUserdata where stack.isNull(at: index): return .null
         case .table: return try table(at: index, path: path, visiting: &visiting)

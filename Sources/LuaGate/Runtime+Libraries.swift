@@ -7,7 +7,7 @@ extension Runtime {
     func installLibraries() {
         installMetatables()
         installJSON()
-        installProviderKeys()
+        installResources()
         installTask()
         installJob()
         installStdlib()
@@ -76,10 +76,6 @@ extension Runtime {
         lua.stack.rawSet(table: -2, key: "__luagate")  // uncaught: traceback added
         lua.stack.pop()
 
-        luaL_newmetatable(L, Record.metatable)
-        lua.pushFunction("tostring", Record.tostring)
-        lua.stack.rawSet(table: -2, key: "__tostring")
-        lua.stack.pop()
     }
 
     /// `json` (global and `require "json"`); `json.null` is the sentinel that
@@ -98,23 +94,6 @@ extension Runtime {
         lua.stack.rawSet(table: -2, key: "null")
         lua.registerModule("json")
         try? lua.setGlobal("json")
-    }
-
-    /// `providerKeys` (global and `require "providerKeys"`).
-    private func installProviderKeys() {
-        lua.pushLibrary([
-            "create": { [unowned self] in try create($0) },
-            "delete": { [unowned self] in try delete($0) },
-            "get": { [unowned self] in try get($0) },
-            "iter": { [unowned self] in try iter($0) },
-            "list": { [unowned self] in try list($0) },
-            "rotate": { [unowned self] in try rotate($0) },
-            "update": { [unowned self] in try update($0) },
-        ])
-        lua.registerModule("providerKeys")
-        try? lua.setGlobal("providerKeys")
-        lua.pushFunction("next", { [unowned self] in try iterNext($0) })
-        lua_setfield(lua.L, LG_REGISTRYINDEX, Runtime.iterNextKey)
     }
 }
 

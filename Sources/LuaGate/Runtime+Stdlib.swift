@@ -2,6 +2,7 @@ import CLua
 import CLuaShim
 import Foundation
 import LuaKit
+import NgrokAI
 
 /// The bundled stdlib, `require "luagate.<name>"`: each module is a `package.preload`
 /// entry and loads on its first `require`. Lua modules are compiled from their sources
@@ -25,6 +26,7 @@ extension Runtime {
     /// Native modules and their functions.
     private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
         [
+            "luagate.catalogue": ["resources": catalogueResources],
             "luagate.template": ["render": TemplateLibrary.render],
             "luagate.term": ["isatty": isatty],
         ]
@@ -70,6 +72,33 @@ extension Runtime {
         guard status == LUA_OK else { throw LuaRuntimeError(call.stack.string(at: -1) ?? "cannot load \(name)") }
         return .one
     }
+
+    /// `catalogue.resources()`: what the stdlib needs of the resource catalogue, by Lua name:
+    /// `{kind =, singular =, record =, fields = {name = {type =, update =, minLength =,
+    /// maxLength =, required =}}}` (`update`: "no", "set" or "setOrClear"; `required`: every
+    /// record has it).
+    private static func catalogueResources(_ call: LuaCall) throws -> LuaReturn {
+        JSONLibrary.push(catalogueForLua, onto: call.stack)
+        return .one
+    }
+
+    private static let catalogueForLua: JSONValue = .object(Dictionary(uniqueKeysWithValues: Catalogue.all.map { resource in
+        var fields: [String: JSONValue] = [:]
+        for field in resource.fields {
+            var entry: [String: JSONValue] = [
+                "type": .string(field.type.name), "required": .bool(field.requiredInRecord),
+                "update": .string(field.update == .no ? "no" : field.update == .set ? "set" : "setOrClear"),
+            ]
+            if let min = field.minLength { entry["minLength"] = .int(Int64(min)) }
+            if let max = field.maxLength { entry["maxLength"] = .int(Int64(max)) }
+            fields[field.name] = .object(entry)
+        }
+        let kind = resource.kind == .collection ? "collection" : resource.kind == .singleton ? "singleton" : "readOnly"
+        return (resource.name, JSONValue.object([
+            "kind": .string(kind), "singular": .string(resource.singular), "record": .string(resource.recordName),
+            "fields": .object(fields),
+        ]))
+    }))
 
     /// `term.isatty("stdin" | "stdout" | "stderr")`: whether that stream is a terminal.
     private static func isatty(_ call: LuaCall) throws -> LuaReturn {

@@ -21,6 +21,8 @@ public final class Runtime {
     public let job: JobControl
     /// Default `concurrency` of `task.map`.
     public var concurrency: Int
+    /// The secrets this run sent or received.
+    public let secrets = SecretLedger()
 
 
     /// Creates the state. With `ignoreEnvironment` (`-E`), `LUA_PATH` and

@@ -52,6 +52,16 @@ public final class LuaState {
         }
     }
 
+    /// Builds a table of functions from a list made at run time (a library whose names come
+    /// from data) and leaves it on the stack.
+    public func pushLibrary(_ functions: [(String, LuaFunction)]) {
+        stack.newTable(hashCount: Int32(functions.count))
+        for (name, body) in functions {
+            pushFunction(name, body)
+            stack.rawSet(table: -2, key: name)
+        }
+    }
+
     /// Registers the table on top of the stack as the already-loaded module
     /// `name` (so `require(name)` returns it), leaving it on the stack.
     public func registerModule(_ name: String) {

@@ -8,6 +8,8 @@ struct JobReport: Encodable {
     var dryRun: Bool
     var reads: Int
     var mutations: [String: Int]
+    /// Successful mutations by resource and kind, e.g. `{"accessKeys": {"create": 2}}`.
+    var resources: [String: [String: Int]]
     var failed: [JobControl.Failure]
     var exitStatus: Int32
 
@@ -19,6 +21,7 @@ struct JobReport: Encodable {
         reads = job.reads
         let counts = job.mutations
         mutations = Dictionary(uniqueKeysWithValues: MutationKind.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        resources = job.mutationsByResource
         failed = job.failures
         self.exitStatus = exitStatus
     }

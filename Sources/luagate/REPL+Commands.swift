@@ -1,6 +1,8 @@
 import CLua
 import CLuaShim
+import LuaGate
 import LuaKit
+import NgrokAI
 
 /// The REPL's commands: lines that start with a dot and a letter.
 extension REPL {
@@ -67,18 +69,17 @@ extension REPL {
 
     private func help() -> String {
         var text = """
-            providerKeys: the AI Gateway provider keys API. Each call checks its arguments, then
-            blocks until the response; records are tables with the API's fields; errors are
-            tables too (status, code, message, operation, id, field).
-              providerKeys.list{provider = ?, limit = ?}      every key
-              providerKeys.iter{provider = ?, limit = ?}      for key in providerKeys.iter() do … end
-              providerKeys.get(id)
-              providerKeys.update(id, {name = ?, description = ?, metadata = ?})   json.null clears
-              providerKeys.create{providerId =, name =, value =, description = ?, metadata = ?}
-              providerKeys.rotate(id, {value =, name = ?})
-              providerKeys.delete(id)
+            The AI Gateway API, one global per resource. Each call checks its arguments, then
+            blocks until the response (inside task.spawn it yields); records are tables with the
+            API's fields; errors are tables too (status, code, message, operation, id, field);
+            json.null clears a field in an update.
 
             """
+        for resource in Catalogue.all {
+            text += "\(resource.name): \(resource.summary)\n"
+            for line in Signatures.lines(resource) { text += "  " + line + "\n" }
+        }
+        text += "\n"
         for library in ["json", "task", "rename", "metadata", "template"] {
             let names = globalNames(library)
             guard !names.isEmpty else { continue }

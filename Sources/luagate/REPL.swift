@@ -44,7 +44,7 @@ final class REPL {
         self.settings = settings
         interactive = Output.stdinIsTerminal
         if interactive {
-            let history = REPLHistory(path: REPLHistory.defaultPath(), secrets: settings.secrets)
+            let history = REPLHistory(path: REPLHistory.defaultPath(), secrets: settings.secrets, ledger: runtime.secrets)
             reader = EditLineReader(history: history, completer: REPLCompleter(L: runtime.lua.L))
         } else {
             reader = PipedLineReader()

@@ -1,3 +1,5 @@
+import LuaGate
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,12 +15,15 @@ struct REPLHistory {
     /// nil: history is kept for this session only.
     let path: String?
     private let secrets: [String]
+    /// The secrets this session sent or received (key values, tokens returned once).
+    private let ledger: SecretLedger?
     /// This session's entries, oldest first.
     private(set) var entries: [String] = []
 
-    init(path: String?, secrets: [String]) {
+    init(path: String?, secrets: [String], ledger: SecretLedger? = nil) {
         self.path = path
         self.secrets = secrets.filter { !$0.isEmpty }
+        self.ledger = ledger
         entries = merge(load(), adding: [])
     }
 
@@ -35,10 +40,11 @@ struct REPLHistory {
         return String(cString: dir) + "/.luagate_history"
     }
 
-    /// True when `text` may be written down: it holds neither an API token
-    /// nor `value` followed by `=` (as the Lua pattern `value%s*=`).
+    /// True when `text` may be written down: it holds no API token, no secret the session
+    /// sent or received, and no `value` followed by `=` (as the Lua pattern `value%s*=`).
     func mayRemember(_ text: String) -> Bool {
         if secrets.contains(where: { text.contains($0) }) { return false }
+        if ledger?.appears(in: text) == true { return false }
         var rest = Substring(text)
         while let found = rest.firstRange(of: "value") {
             rest = rest[found.upperBound...]

@@ -12,12 +12,15 @@ final class Sandbox {
     init(dataFile: String?, saveTo: String?) throws {
         let token = "sandbox-" + UUID().uuidString
         var configuration = FakeNgrokAIConfiguration.sandbox(token: token)
-        if dataFile != nil { configuration.initialKeys = [] }
+        if dataFile != nil {
+            configuration.initialKeys = []
+            configuration.sampleAccount = false
+        }
         server = try FakeNgrokAIServer.start(configuration: configuration)
         self.saveTo = saveTo
         if let dataFile {
             do {
-                try server.store.load(snapshotJSON: try Data(contentsOf: URL(fileURLWithPath: dataFile)))
+                try server.account.load(snapshotJSON: try Data(contentsOf: URL(fileURLWithPath: dataFile)))
             } catch {
                 try? server.shutdown()
                 throw SandboxError("--sandbox-data \(dataFile): \(Self.describe(error))")
@@ -33,7 +36,12 @@ final class Sandbox {
 
     /// The first line on stderr, so nobody mistakes a rehearsal for the real thing.
     var banner: String {
-        "luagate: sandbox: fake AI Gateway API on \(server.baseURL) with \(server.store.count) keys; no real account is touched\n"
+        let counts = Catalogue.all.filter { $0.kind == .collection }.compactMap { resource -> String? in
+            let count = server.account.count(resource)
+            return count == 0 ? nil : "\(count) \(resource.singular)\(count == 1 ? "" : "s")"
+        }
+        let holding = counts.isEmpty ? "an empty account" : counts.joined(separator: ", ")
+        return "luagate: sandbox: fake AI Gateway API on \(server.baseURL) with \(holding); no real account is touched\n"
     }
 
     private var saved = false
@@ -49,7 +57,7 @@ final class Sandbox {
         guard let saveTo, !saved else { return }
         saved = true
         do {
-            try Data(server.store.snapshotJSON()).write(to: URL(fileURLWithPath: saveTo), options: .atomic)
+            try Data(server.account.snapshotJSON()).write(to: URL(fileURLWithPath: saveTo), options: .atomic)
         } catch {
             throw SandboxError("--sandbox-save \(saveTo): \(Self.describe(error))")
         }

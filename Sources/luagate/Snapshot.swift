@@ -1,11 +1,14 @@
 import Foundation
 import NgrokAI
 
-/// `--snapshot FILE`: writes every key of the account, as the API returns
-/// them, in the file format `--sandbox-data` reads (`{"aiGatewayProviderKeys": […]}`).
-/// Key values are never part of it: the API does not return them.
+/// `--snapshot FILE`: writes the account as the API returns it, in the file format
+/// `--sandbox-data` reads: every collection under its list envelope (`aiGatewayProviderKeys`,
+/// `aiGatewayAccessKeys`, …), the gateway configuration, and the credit balance and
+/// transactions. Usage events are left out (there can be millions). No secret is ever part of
+/// it: the API returns key values and tokens only when they are created.
 enum Snapshot {
-    static func write(to path: String, api: NgrokAIConfiguration) async throws -> Int {
+    /// Writes the file; returns what it holds, e.g. `40 keys, 6 access keys`.
+    static func write(to path: String, api: NgrokAIConfiguration) async throws -> String {
         let client = NgrokAIClient(configuration: api)
         do {
             let count = try await write(to: path, client: client)
@@ -17,18 +20,44 @@ enum Snapshot {
         }
     }
 
-    private static func write(to path: String, client: NgrokAIClient) async throws -> Int {
-        var keys: [JSONValue] = []
-        var page = try await client.listProviderKeys(limit: 100)
-        keys += page.keys.map { .object($0.fields) }
-        while let next = page.nextPageURI {
-            page = try await client.listProviderKeys(nextPageURI: next)
-            keys += page.keys.map { .object($0.fields) }
+    private static func write(to path: String, client: NgrokAIClient) async throws -> String {
+        var file: [String: JSONValue] = [:]
+        var counts: [String] = []
+        for resource in Catalogue.all {
+            switch resource.kind {
+            case .collection:
+                let records = try await client.listAll(resource, parameters: ["limit": 100])
+                file[resource.envelope!] = .array(records.map { Shape.withoutSecrets(.object($0), fields: resource.fields) })
+                let noun = resource.name == Resource.providerKeys.name ? "key" : resource.singular
+                if !records.isEmpty || counts.isEmpty { counts.append("\(records.count) \(noun)\(records.count == 1 ? "" : "s")") }
+            case .singleton:
+                if let record = try await singleton(resource, client) { file[resource.name] = .object(record) }
+            case .readOnly:
+                guard resource.name == Resource.credits.name else { continue }
+                let balance = try await client.query(resource, "balance")
+                let items = try await client.query(resource, "transactions")
+                file["credits"] = .object(["balanceCents": balance["balanceCents"] ?? 0, "items": items])
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(JSONValue.object(["aiGatewayProviderKeys": .array(keys)]))
+        let data = try encoder.encode(JSONValue.object(file))
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        return keys.count
+        return counts.joined(separator: ", ")
+    }
+
+    /// The singleton record, or nil when the account has none (404).
+    private static func singleton(_ resource: Resource, _ client: NgrokAIClient) async throws -> [String: JSONValue]? {
+        let result: Result<[String: JSONValue], NgrokAIError>
+        do {
+            result = .success(try await client.get(resource, id: nil))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let record): return record
+        case .failure(let error) where error.status == 404: return nil
+        case .failure(let error): throw error
+        }
     }
 }

@@ -117,8 +117,8 @@ if options.usesSandbox {
 
 if let path = options.snapshot {
     do {
-        let count = try runBlocking { [api] in try await Snapshot.write(to: path, api: api) }
-        Output.error("\(progname): wrote \(count) \(count == 1 ? "key" : "keys") to \(path)\n")
+        let holding = try runBlocking { [api] in try await Snapshot.write(to: path, api: api) }
+        Output.error("\(progname): wrote \(holding) to \(path)\n")
         exit(0)
     } catch {
         fail(1, "snapshot: \(error)")

@@ -22,6 +22,7 @@ public final class JobControl: Sendable {
         var refused = false
         var reads = 0
         var mutations: [MutationKind: Int] = [:]
+        var byResource: [String: [String: Int]] = [:]
         var failed: [Failure] = []
         var dryRunCount = 0
         /// How many journaled creates of each resume key this run has skipped.
@@ -35,6 +36,7 @@ public final class JobControl: Sendable {
 
     /// A mutation that failed: `{op, id, error}` in the report.
     public struct Failure: Codable, Sendable {
+        public var resource: String
         public var op: MutationKind
         public var id: String?
         public var error: String
@@ -48,7 +50,7 @@ public final class JobControl: Sendable {
             var claimed: Set<String> = []
             if options.resume {
                 for entry in try Journal.read(path: path) {
-                    let key = Self.resumeKey(entry.op, entry.requestID, entry.target)
+                    let key = Self.resumeKey(entry.op, entry.resourceName, entry.requestID, entry.target)
                     guard entry.status != .started else {
                         open[key, default: []].append(entry)
                         continue
@@ -104,9 +106,9 @@ public final class JobControl: Sendable {
     /// Updates, deletes and rotations are done once their id and target values
     /// are; creates are counted, so a run that creates two keys alike skips
     /// only as many as the journal shows created.
-    func alreadyDone(_ kind: MutationKind, id: String?, target: [String: JSONValue]) -> JournalEntry? {
+    func alreadyDone(_ kind: MutationKind, resource: String, id: String?, target: [String: JSONValue]) -> JournalEntry? {
         guard options.resume else { return nil }
-        let key = Self.resumeKey(kind, id, target)
+        let key = Self.resumeKey(kind, resource, id, target)
         guard let entries = done[key] else { return nil }
         guard kind == .create else { return entries.last }
         return take(entries, key: key, counted: \.resumedCreates)
@@ -114,9 +116,9 @@ public final class JobControl: Sendable {
 
     /// An earlier run's `started` line with no outcome for this mutation, if
     /// one is left: the change may or may not have been made. Each is taken once.
-    func takeInDoubt(_ kind: MutationKind, id: String?, target: [String: JSONValue]) -> JournalEntry? {
+    func takeInDoubt(_ kind: MutationKind, resource: String, id: String?, target: [String: JSONValue]) -> JournalEntry? {
         guard options.resume else { return nil }
-        let key = Self.resumeKey(kind, id, target)
+        let key = Self.resumeKey(kind, resource, id, target)
         guard let entries = inDoubt[key] else { return nil }
         return take(entries, key: key, counted: \.resumedDoubts)
     }
@@ -139,11 +141,11 @@ public final class JobControl: Sendable {
         state.withLock { $0.claimed.insert(id).inserted }
     }
 
-    private static func resumeKey(_ kind: MutationKind, _ id: String?, _ target: [String: JSONValue]) -> String {
+    private static func resumeKey(_ kind: MutationKind, _ resource: String, _ id: String?, _ target: [String: JSONValue]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let fields = (try? encoder.encode(target)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "\(kind.rawValue) \(id ?? "") \(fields)"
+        return "\(resource) \(kind.rawValue) \(id ?? "") \(fields)"
     }
 
     func nextDryRunID() -> Int {
@@ -155,10 +157,15 @@ public final class JobControl: Sendable {
 
     func countRead(_ n: Int = 1) { state.withLock { $0.reads += n } }
 
-    func succeeded(_ kind: MutationKind) { state.withLock { $0.mutations[kind, default: 0] += 1 } }
+    func succeeded(_ kind: MutationKind, resource: String) {
+        state.withLock {
+            $0.mutations[kind, default: 0] += 1
+            $0.byResource[resource, default: [:]][kind.rawValue, default: 0] += 1
+        }
+    }
 
-    func failed(_ kind: MutationKind, id: String?, error: String) {
-        state.withLock { $0.failed.append(Failure(op: kind, id: id, error: error)) }
+    func failed(_ kind: MutationKind, resource: String, id: String?, error: String) {
+        state.withLock { $0.failed.append(Failure(resource: resource, op: kind, id: id, error: error)) }
     }
 
     /// True once `--max-changes` refused a mutation (exit status 3).
@@ -167,4 +174,6 @@ public final class JobControl: Sendable {
     public var failures: [Failure] { state.withLock { $0.failed } }
     public var reads: Int { state.withLock { $0.reads } }
     public var mutations: [MutationKind: Int] { state.withLock { $0.mutations } }
+    /// Successful mutations by resource and kind.
+    public var mutationsByResource: [String: [String: Int]] { state.withLock { $0.byResource } }
 }

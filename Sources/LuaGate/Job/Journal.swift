@@ -12,9 +12,12 @@ public struct JournalEntry: Codable, Sendable {
     }
 
     public var time: String
+    /// The resource, e.g. `accessKeys`; absent in journals written before there were others
+    /// (they are provider keys).
+    public var resource: String?
     public var op: MutationKind
     public var id: String?
-    /// The fields the call asked to change (never a key's secret value).
+    /// The fields the call asked to change (never a secret).
     public var target: [String: JSONValue]
     public var before: JSONValue?
     public var after: JSONValue?
@@ -24,6 +27,24 @@ public struct JournalEntry: Codable, Sendable {
     /// The id the call was made with: none for `create`, whose `ok` line
     /// records the id of the key it made.
     var requestID: String? { op == .create ? nil : id }
+
+    /// The resource, reading an old journal's lines as provider keys.
+    var resourceName: String { resource ?? Resource.providerKeys.name }
+
+    public init(
+        time: String, resource: String?, op: MutationKind, id: String?, target: [String: JSONValue],
+        before: JSONValue? = nil, after: JSONValue? = nil, status: Status, error: String? = nil
+    ) {
+        self.time = time
+        self.resource = resource
+        self.op = op
+        self.id = id
+        self.target = target
+        self.before = before
+        self.after = after
+        self.status = status
+        self.error = error
+    }
 }
 
 /// The append-only JSON-lines record of every mutation of a run. Lines are

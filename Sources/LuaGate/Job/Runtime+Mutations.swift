@@ -2,29 +2,35 @@ import Foundation
 import LuaKit
 import NgrokAI
 
-/// Every mutating call (`update`, `create`, `delete`, `rotate`) goes through
-/// `mutate`, which applies the job's rules in order: `--resume` skips what the
-/// journal shows done (and settles what it shows in doubt, see
-/// `madeByEarlierRun`); `--max-changes` refuses what exceeds the budget;
-/// `--dry-run` sends nothing and returns what the record would look like;
-/// otherwise the journal gets a `started` line, the request is sent, and an
-/// `ok` or `failed` line follows. Counts for the report are kept throughout.
+/// Every mutating call (`create`, `update`, `delete`, actions such as `rotate`, of any
+/// resource) goes through `mutate`, which applies the job's rules in order: `--resume` skips
+/// what the journal shows done (and settles what it shows in doubt, see `madeByEarlierRun`);
+/// `--max-changes` refuses what exceeds the budget; `--dry-run` sends nothing and returns what
+/// the record would look like; otherwise the journal gets a `started` line, the request is
+/// sent, and an `ok` or `failed` line follows. Counts for the report are kept throughout.
+/// `target` never holds a secret.
 extension Runtime {
     func mutate(
-        _ call: LuaCall, _ kind: MutationKind, id: String?, target: [String: JSONValue], operation: String,
-        argument: @escaping (String?) -> Int32,
-        send: @escaping @Sendable (NgrokAIClient) async throws -> ProviderKey?
+        _ call: LuaCall, _ kind: MutationKind, _ resource: Resource, id: String?, target: [String: JSONValue],
+        operation: String, argument: @escaping (String?) -> Int32,
+        send: @escaping @Sendable (NgrokAIClient) async throws -> [String: JSONValue]?
     ) throws -> LuaReturn {
-        let push: (LuaStack, ProviderKey?) -> Int32 = { stack, key in
-            if let key { return Record.push(key, onto: stack) }
+        let push: (LuaStack, [String: JSONValue]?) -> Int32 = { stack, record in
+            if let record { return Record.push(resource, record, onto: stack) }
             stack.push(true)
             return 1
         }
         let job = self.job
         let logger = job.options.logger
-        if let entry = job.alreadyDone(kind, id: id, target: target) {
-            logger?.notice("skipped (already done per journal)", metadata: ["op": "\(kind.rawValue)", "id": "\(entry.id ?? "")"])
-            return .results(push(call.stack, entry.after.flatMap { try? ProviderKey(json: $0) }))
+        let name = resource.name
+        let journaled: @Sendable (String?, JSONValue?, JSONValue?, JournalEntry.Status, String?) -> JournalEntry = { id, before, after, status, error in
+            JournalEntry(
+                time: Journal.now(), resource: name, op: kind, id: id, target: target, before: before,
+                after: after.map { Shape.withoutSecrets($0, fields: resource.fields) }, status: status, error: error)
+        }
+        if let entry = job.alreadyDone(kind, resource: name, id: id, target: target) {
+            logger?.notice("skipped (already done per journal)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(entry.id ?? "")"])
+            return .results(push(call.stack, kind == .delete ? nil : entry.after?.objectValue ?? [:]))
         }
         do {
             try job.admit(kind, id: id, operation: operation)
@@ -33,118 +39,138 @@ extension Runtime {
         }
         if job.options.dryRun {
             return try request(call, argument: argument, { client in
-                let current = try await Self.current(kind, id: id, client: client, job: job)
-                let result = Self.simulate(kind, current: current, target: target, job: job)
-                logger?.notice("\(Self.describe(kind, id: id, current: current, target: target))")
-                job.succeeded(kind)
+                let current = try await Self.current(kind, resource, id: id, client: client, job: job)
+                let result = Self.simulate(kind, resource, current: current, target: target, job: job)
+                logger?.notice("\(Self.describe(kind, resource, id: id, current: current, target: target))")
+                job.succeeded(kind, resource: name)
                 return result
             }, push: push)
         }
-        let doubt = job.takeInDoubt(kind, id: id, target: target)
+        let doubt = job.takeInDoubt(kind, resource: name, id: id, target: target)
         return try request(call, argument: argument, { client in
             if kind == .create, let doubt,
-               let made = try await Self.madeByEarlierRun(target: target, doubt: doubt, client: client, job: job) {
-                job.journal?.append(JournalEntry(
-                    time: Journal.now(), op: kind, id: made.id, target: target, after: .object(made.fields), status: .ok))
-                logger?.notice("not created again: the key an interrupted run created", metadata: ["op": "create", "id": "\(made.id)"])
+               let made = try await Self.madeByEarlierRun(resource, target: target, doubt: doubt, client: client, job: job) {
+                job.journal?.append(journaled(made["id"]?.stringValue, nil, .object(made), .ok, nil))
+                logger?.notice("not created again: the record an interrupted run created",
+                               metadata: ["op": "create", "resource": "\(name)", "id": "\(made["id"]?.stringValue ?? "")"])
                 return made
             }
             var before: JSONValue?
             if let journal = job.journal {
-                before = try? await Self.current(kind, id: id, client: client, job: job).map { .object($0.fields) }
-                journal.append(JournalEntry(
-                    time: Journal.now(), op: kind, id: id, target: target, before: before, status: .started))
+                before = try? await Self.current(kind, resource, id: id, client: client, job: job).map { .object($0) }
+                journal.append(journaled(id, before, nil, .started, nil))
             }
             do {
-                let key = try await send(client)
-                job.journal?.append(JournalEntry(
-                    time: Journal.now(), op: kind, id: id ?? key?.id, target: target, before: before,
-                    after: key.map { .object($0.fields) }, status: .ok))
-                job.succeeded(kind)
-                logger?.debug("mutation ok", metadata: ["op": "\(kind.rawValue)", "id": "\(id ?? key?.id ?? "")"])
-                return key
+                let record = try await send(client)
+                job.journal?.append(journaled(id ?? record?["id"]?.stringValue, before, record.map { .object($0) }, .ok, nil))
+                job.succeeded(kind, resource: name)
+                logger?.debug("mutation ok", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? record?["id"]?.stringValue ?? "")"])
+                return record
             } catch let error as NgrokAIError where doubt != nil && kind == .delete && error.status == 404 {
                 // The interrupted run's delete went through.
-                job.journal?.append(JournalEntry(
-                    time: Journal.now(), op: kind, id: id, target: target, before: before, status: .ok))
-                logger?.notice("already deleted by an interrupted run", metadata: ["op": "delete", "id": "\(id ?? "")"])
+                job.journal?.append(journaled(id, before, nil, .ok, nil))
+                logger?.notice("already deleted by an interrupted run", metadata: ["op": "delete", "resource": "\(name)", "id": "\(id ?? "")"])
                 return nil
             } catch {
                 let text = "\(error)"
-                job.journal?.append(JournalEntry(
-                    time: Journal.now(), op: kind, id: id, target: target, before: before, status: .failed, error: text))
-                job.failed(kind, id: id, error: text)
-                logger?.info("mutation failed", metadata: ["op": "\(kind.rawValue)", "id": "\(id ?? "")", "error": "\(text)"])
+                job.journal?.append(journaled(id, before, nil, .failed, text))
+                job.failed(kind, resource: name, id: id, error: text)
+                logger?.info("mutation failed", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? "")", "error": "\(text)"])
                 throw error
             }
         }, push: push)
     }
 
     /// How far the API's clock may be behind ours when matching an
-    /// interrupted create to the key it made.
+    /// interrupted create to the record it made.
     static let clockSkew: TimeInterval = 600
 
-    /// The key an interrupted run's create made, if it made one: a key of the
-    /// same provider with the call's fields, created no earlier than shortly
-    /// before the journal's `started` line, and not already accounted for.
-    /// Lists are newest first, so the search stops at older keys.
+    /// The record an interrupted run's create made, if it made one: a record with the call's
+    /// fields (as records show them), created no earlier than shortly before the journal's
+    /// `started` line, and not already accounted for. Lists are newest first, so the search
+    /// stops at older records.
     private static func madeByEarlierRun(
-        target: [String: JSONValue], doubt: JournalEntry, client: NgrokAIClient, job: JobControl
-    ) async throws -> ProviderKey? {
-        guard case .string(let provider)? = target["providerId"], let started = Journal.date(doubt.time) else { return nil }
+        _ resource: Resource, target: [String: JSONValue], doubt: JournalEntry, client: NgrokAIClient, job: JobControl
+    ) async throws -> [String: JSONValue]? {
+        guard let started = Journal.date(doubt.time) else { return nil }
         let earliest = started.addingTimeInterval(-clockSkew)
-        var page = try await client.listProviderKeys(provider: provider)
+        var parameters: [String: JSONValue] = [:]
+        for filter in resource.listFilters {
+            if let value = target[filter.name] ?? target[filter.name + "Id"] { parameters[filter.name] = value }
+        }
+        var page = try await client.list(resource, parameters: parameters)
         while true {
             job.countRead()
-            for key in page.keys {
-                guard let created = key.createdAt.flatMap(Journal.date) else { continue }
+            for record in page.records {
+                guard let created = record["createdAt"]?.stringValue.flatMap(Journal.date) else { continue }
                 if created < earliest { return nil }
-                let same = target.allSatisfy { field, value in (key.fields[field] ?? .null) == value }
-                if same, job.claim(key.id) { return key }
+                if Self.shows(record, target, resource), let id = record["id"]?.stringValue, job.claim(id) { return record }
             }
             guard let next = page.nextPageURI else { return nil }
-            page = try await client.listProviderKeys(nextPageURI: next)
+            page = try await client.list(resource, nextPageURI: next)
         }
     }
 
-    /// The record as it is now (not for `create`).
-    private static func current(_ kind: MutationKind, id: String?, client: NgrokAIClient, job: JobControl) async throws -> ProviderKey? {
-        guard kind != .create, let id else { return nil }
+    /// Whether `record` shows the values of `target` (a reference shown as `{id, …}` by its id).
+    private static func shows(_ record: [String: JSONValue], _ target: [String: JSONValue], _ resource: Resource) -> Bool {
+        target.allSatisfy { name, value in
+            if let shownAs = resource.field(name)?.reference?.shownAs {
+                return (record[shownAs]?["id"] ?? .null) == value
+            }
+            guard resource.field(name)?.inRecord != false else { return true }
+            return (record[name] ?? .null) == value
+        }
+    }
+
+    /// The record as it is now (none for `create`).
+    private static func current(
+        _ kind: MutationKind, _ resource: Resource, id: String?, client: NgrokAIClient, job: JobControl
+    ) async throws -> [String: JSONValue]? {
+        guard kind != .create, id != nil || resource.kind == .singleton else { return nil }
         job.countRead()
-        return try await client.getProviderKey(id: id)
+        return try await client.get(resource, id: id)
     }
 
     /// What the record would look like after the mutation (nil: deleted).
-    private static func simulate(_ kind: MutationKind, current: ProviderKey?, target: [String: JSONValue], job: JobControl) -> ProviderKey? {
+    private static func simulate(
+        _ kind: MutationKind, _ resource: Resource, current: [String: JSONValue]?, target: [String: JSONValue], job: JobControl
+    ) -> [String: JSONValue]? {
         switch kind {
         case .delete: return nil
         case .create:
             var fields = target.filter { !$0.value.isNull }
             fields["id"] = .string("dry-run-\(job.nextDryRunID())")
-            fields["keyRedacted"] = .string("(dry run)")
-            return try? ProviderKey(fields: fields)
-        case .update, .rotate:
-            guard var fields = current?.fields else { return current }
+            if resource.field("keyRedacted") != nil { fields["keyRedacted"] = .string("(dry run)") }
+            return fields
+        default:
+            guard var fields = current else { return current }
             for (field, value) in target { fields[field] = value.isNull ? nil : value }
-            return (try? ProviderKey(fields: fields)) ?? current
+            return fields
         }
     }
 
     /// `would update aigpk_1: name "a" → "b", description "x" → null`
-    private static func describe(_ kind: MutationKind, id: String?, current: ProviderKey?, target: [String: JSONValue]) -> String {
+    private static func describe(
+        _ kind: MutationKind, _ resource: Resource, id: String?, current: [String: JSONValue]?, target: [String: JSONValue]
+    ) -> String {
         let changes = target.keys.sorted().map { field in
-            let old = current?.fields[field].map(show) ?? (kind == .create ? "" : "null")
+            let old = current?[field].map(show) ?? (kind == .create ? "" : "null")
             let new = show(target[field]!)
             return kind == .create ? "\(field) \(new)" : "\(field) \(old) → \(new)"
         }
-        return "would \(kind.rawValue) \(id ?? "a key")" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", "))
+        let what = id ?? (kind == .create
+            ? (resource.name == Resource.providerKeys.name ? "a key" : "a new \(resource.singular)") : resource.name)
+        return "would \(kind) \(what)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", "))
     }
 
     private static func show(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .string(let s): return "\"\(s)\""
-        default: return "\(value)"
+        default:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
         }
     }
 }

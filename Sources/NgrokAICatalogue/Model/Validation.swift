@@ -205,7 +205,7 @@ public enum Shape {
     }
 
     /// `a string`, `an integer`, `a table`, as messages say what was expected.
-    static func describe(_ type: FieldType) -> String {
+    public static func describe(_ type: FieldType) -> String {
         switch type {
         case .integer: "an integer"
         case .boolean: "a boolean"

@@ -1,0 +1,153 @@
+import CLua
+import CLuaShim
+import LuaKit
+import NgrokAI
+
+/// The resource libraries (`providerKeys`, `accessKeys`, …, `usage`, `credits`): one global
+/// per catalogue entry, each function generic over the entry. Every function checks its
+/// arguments against the catalogue before any request, runs the call (yielding in a task,
+/// blocking elsewhere), and pushes the record(s) or raises an error object.
+extension Runtime {
+    func installResources() {
+        for resource in Catalogue.all {
+            Record.install(resource, in: lua)
+            lua.pushLibrary(resource.operations.map { name in (name, binding(resource, name)) })
+            lua.registerModule(resource.name)
+            try? lua.setGlobal(resource.name)  // a fresh _G has no metamethods
+        }
+        lua.pushFunction("next", { [unowned self] in try iterNext($0) })
+        lua_setfield(lua.L, LG_REGISTRYINDEX, Runtime.iterNextKey)
+    }
+
+    private func binding(_ resource: Resource, _ name: String) -> LuaFunction {
+        switch (resource.kind, name) {
+        case (_, "list") where resource.kind != .singleton: return { [unowned self] in try list(resource, $0) }
+        case (_, "iter") where resource.kind != .singleton: return { [unowned self] in try iter(resource, $0) }
+        case (.readOnly, _): return { [unowned self] in try query(resource, name, $0) }
+        case (_, "get"): return { [unowned self] in try get(resource, $0) }
+        case (_, "create"): return { [unowned self] in try create(resource, $0) }
+        case (_, "update"): return { [unowned self] in try update(resource, $0) }
+        case (_, "delete"): return { [unowned self] in try delete(resource, $0) }
+        default: return { [unowned self] in try act(resource, name, $0) }
+        }
+    }
+
+    /// `record = R.get(id)`; `record = gatewayConfig.get()`
+    func get(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        let id = resource.kind == .collection ? try Arguments(call: call, operation: "\(resource.name).get").id() : nil
+        let job = self.job
+        return try request(call, argument: { _ in 1 }, {
+            job.countRead()
+            return try await $0.get(resource, id: id)
+        }, push: { stack, record in Record.push(resource, record, onto: stack) })
+    }
+
+    /// `record = R.create{fields}`: the record as created, with any token returned once.
+    func create(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        let args = Arguments(call: call, operation: "\(resource.name).create")
+        let given = try args.fields(1, allowed: resource.allowedNames("create"))
+        let body = try args.checked(1, id: nil) { () throws(Violation) in try resource.checked(given, for: .create) }
+        noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
+        let secrets = self.secrets
+        return try mutate(call, .create, resource, id: nil, target: publicPart(resource, body), operation: args.operation,
+                          argument: { _ in 1 }) { client in
+            let record = try await client.create(resource, body)
+            secrets.note(Shape.secrets(in: .object(record), fields: resource.fields))
+            return record
+        }
+    }
+
+    /// `record = R.update(id, {fields})`; `record = gatewayConfig.update{fields}`: `json.null`
+    /// clears a field, absent fields are left unchanged.
+    func update(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        let args = Arguments(call: call, operation: "\(resource.name).update")
+        let id = resource.kind == .collection ? try args.id() : nil
+        let n: Int32 = id == nil ? 1 : 2
+        let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id)
+        let body = try args.checked(n, id: id) { () throws(Violation) in try resource.checked(given, for: .update) }
+        noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
+        return try mutate(call, .update, resource, id: id, target: publicPart(resource, body), operation: args.operation,
+                          argument: { $0 == "id" ? 1 : n }) { try await $0.update(resource, id: id, body) }
+    }
+
+    /// `true = R.delete(id)`
+    func delete(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        let args = Arguments(call: call, operation: "\(resource.name).delete")
+        let id = try args.id()
+        return try mutate(call, .delete, resource, id: id, target: [:], operation: args.operation, argument: { _ in 1 }) {
+            try await $0.delete(resource, id: id)
+            return nil
+        }
+    }
+
+    /// `record = R.<action>(id, {fields})`, e.g. `providerKeys.rotate(id, {value=, name=})`.
+    func act(_ resource: Resource, _ name: String, _ call: LuaCall) throws -> LuaReturn {
+        let args = Arguments(call: call, operation: "\(resource.name).\(name)")
+        guard let action = resource.action(name) else { throw LuaArgumentError(argument: 1, "no such operation") }
+        let id = try args.id()
+        let given = try args.fields(2, allowed: resource.allowedNames(name), id: id)
+        let body = try args.checked(2, id: id) { () throws(Violation) in try resource.checked(given, action: action) }
+        noteSecrets(Shape.secrets(in: .object(body), fields: action.fields))
+        let target = Shape.withoutSecrets(.object(body), fields: action.fields).objectValue ?? [:]
+        return try mutate(call, MutationKind(rawValue: name), resource, id: id, target: target, operation: args.operation,
+                          argument: { $0 == "id" ? 1 : 2 }) { try await $0.perform(resource, action: name, id: id, body) }
+    }
+
+    /// `records = R.list{…}`: every matching record, following `nextPageUri` to the end.
+    func list(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        let parameters = try listParameters(resource, call, operation: "list")
+        let job = self.job
+        return try request(call, argument: { _ in 1 }, { client in
+            job.countRead()
+            var page = try await client.list(resource, parameters: parameters)
+            var records = page.records
+            while let next = page.nextPageURI {
+                job.countRead()
+                page = try await client.list(resource, nextPageURI: next)
+                records += page.records
+            }
+            return records
+        }, push: { stack, records in
+            Record.push(resource, records, onto: stack)
+            return 1
+        })
+    }
+
+    /// `value = usage.overview{…}`, `credits.balance()`, `credits.transactions()`: one object,
+    /// or a list of items.
+    func query(_ resource: Resource, _ name: String, _ call: LuaCall) throws -> LuaReturn {
+        let args = Arguments(call: call, operation: "\(resource.name).\(name)")
+        let fields = resource.queryParameters(name)
+        let given = try args.fields(1, allowed: fields.map(\.name), optional: true)
+        let parameters = try args.checked(1, id: nil) { () throws(Violation) in
+            try Shape.check(given, fields: fields, mode: .create, path: "")
+        }
+        let job = self.job
+        return try request(call, argument: { _ in 1 }, { client in
+            job.countRead()
+            return try await client.query(resource, name, parameters: parameters)
+        }, push: { stack, value in
+            JSONLibrary.push(value, onto: stack)
+            return 1
+        })
+    }
+
+    /// The checked parameters of `list`/`iter` (argument 1, optional).
+    func listParameters(_ resource: Resource, _ call: LuaCall, operation: String) throws -> [String: JSONValue] {
+        let args = Arguments(call: call, operation: "\(resource.name).\(operation)")
+        let fields = resource.queryParameters(operation)
+        let given = try args.fields(1, allowed: fields.map(\.name), optional: true)
+        return try args.checked(1, id: nil) { () throws(Violation) in
+            try Shape.check(given, fields: fields, mode: .create, path: "")
+        }
+    }
+
+    /// What journals, logs and dry runs may show of a body: everything but secrets.
+    private func publicPart(_ resource: Resource, _ body: [String: JSONValue]) -> [String: JSONValue] {
+        Shape.withoutSecrets(.object(body), fields: resource.fields).objectValue ?? [:]
+    }
+
+    private func noteSecrets(_ found: [String]) {
+        if !found.isEmpty { secrets.note(found) }
+    }
+}

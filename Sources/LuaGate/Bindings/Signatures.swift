@@ -1,0 +1,33 @@
+import NgrokAI
+
+/// How each Lua function of a resource is called, written from the catalogue: the REPL's
+/// `.help`, the README check and the editor types all use these lines.
+public enum Signatures {
+    /// One line per operation of `resource`, e.g. `providerKeys.update(id, {name = ?, …})`.
+    public static func lines(_ resource: Resource) -> [String] {
+        resource.operations.map { signature(resource, $0) }
+    }
+
+    /// `record = accessKeys.create{name = ?, description = ?, …}`-style call shape (without the result).
+    public static func signature(_ resource: Resource, _ operation: String) -> String {
+        let name = "\(resource.name).\(operation)"
+        switch operation {
+        case "get": return resource.kind == .collection ? "\(name)(id)" : "\(name)()"
+        case "delete": return "\(name)(id)"
+        case "create": return name + table(resource.fields.filter { $0.create != .no })
+        case "update":
+            let fields = table(resource.fields.filter { $0.update != .no }, optional: true)
+            return resource.kind == .collection ? "\(name)(id, \(fields))" : name + fields
+        default: break
+        }
+        if let action = resource.action(operation) { return "\(name)(id, \(table(action.fields)))" }
+        let parameters = resource.queryParameters(operation)
+        return parameters.isEmpty ? "\(name)()" : name + table(parameters)
+    }
+
+    /// `{a =, b = ?}`: required fields first, each `= ?` when optional.
+    private static func table(_ fields: [Field], optional: Bool = false) -> String {
+        let ordered = fields.filter { !optional && $0.create == .required } + fields.filter { optional || $0.create != .required }
+        return "{" + ordered.map { !optional && $0.create == .required ? "\($0.name) =" : "\($0.name) = ?" }.joined(separator: ", ") + "}"
+    }
+}
