@@ -91,7 +91,10 @@ extension SampleAccount {
             ["type": "usageInvoicePreview", "createdAt": time(-1), "periodStart": time(0), "periodEnd": time(-30),
              "totalCents": 6_740, "appliedCreditsCents": 6_740, "amountDueCents": 0, "amountPaidCents": 0, "amountRemainingCents": 0],
         ])
-        let keyIDs = account.records(.accessKeys).compactMap { $0["id"]?.stringValue }
+        // Usage comes from the keys in use: not the stale one, nor the one never used.
+        let active = Set(accessKeys.filter { ($0.3 ?? 999) < 60 }.map(\.0))
+        let keyIDs = account.records(.accessKeys).filter { active.contains($0["name"]?.stringValue ?? "") }
+            .compactMap { $0["id"]?.stringValue }
         account.setUsage(usage(accessKeyIDs: keyIDs, keys: keys, today: today, random: &random))
     }
 
@@ -114,12 +117,13 @@ extension SampleAccount {
             for _ in 0..<(40 + random.below(21)) {
                 let at = midnight - Double(day + 1) * 86_400 + Double(random.below(86_400))
                 let (provider, providerName, model, modelName, inPrice, outPrice) = random.pick(models)
-                let accessKey = accessKeyIDs.isEmpty ? "aigak_none" : accessKeyIDs[random.below(min(accessKeyIDs.count, 5))]
+                let accessKey = accessKeyIDs.isEmpty ? "aigak_none" : accessKeyIDs[random.below(accessKeyIDs.count)]
                 let requestID = "req_" + String(random.next() % 1_000_000_000_000, radix: 36)
                 let retried = random.chance(0.08)
+                let gaveUp = random.chance(0.02)  // the last attempt failed too
                 for attempt in 1...(retried ? 2 : 1) {
                     serial += 1
-                    let failed = retried && attempt == 1
+                    let failed = (retried && attempt == 1) || (gaveUp && attempt == (retried ? 2 : 1))
                     let input = Int64(random.int(in: 200...6_000))
                     let output = failed ? 0 : Int64(random.int(in: 20...1_500))
                     let cost = (Double(input) * inPrice + Double(output) * outPrice) / 1_000_000
@@ -130,7 +134,7 @@ extension SampleAccount {
                         "requestId": .string(requestID), "accessKeyId": .string(accessKey),
                         "provider": .string(provider), "providerDisplayName": .string(providerName),
                         "model": .string(model), "modelDisplayName": .string(modelName),
-                        "attemptNumber": .int(Int64(attempt)), "isFinalAttempt": .bool(!failed),
+                        "attemptNumber": .int(Int64(attempt)), "isFinalAttempt": .bool(attempt == (retried ? 2 : 1)),
                         "statusCode": .int(failed ? 529 : 200), "timedOut": .bool(false), "isError": .bool(failed),
                         "isStreaming": .bool(random.chance(0.4)), "stopReason": .string(failed ? "error" : random.pick(["stop", "stop", "length"])),
                         "inputTokens": .int(input), "outputTokens": .int(output),

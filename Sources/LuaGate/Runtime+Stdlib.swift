@@ -9,7 +9,9 @@ import NgrokAI
 /// in stdlib/luagate/, embedded in the binary.
 extension Runtime {
     /// The Lua modules.
-    static let stdlibModules = ["luagate.metadata", "luagate.plan", "luagate.progress", "luagate.rename"]
+    static let stdlibModules = [
+        "luagate.metadata", "luagate.plan", "luagate.progress", "luagate.rename", "luagate.time",
+    ]
 
     /// The embedded source of a Lua module. Each is read on its module's first
     /// `require`, not at start: building them all costs start-up time.
@@ -19,6 +21,7 @@ extension Runtime {
         case "luagate.plan": PackageResources.plan_lua
         case "luagate.progress": PackageResources.progress_lua
         case "luagate.rename": PackageResources.rename_lua
+        case "luagate.time": PackageResources.time_lua
         default: nil
         }
     }

@@ -21,6 +21,7 @@ struct FakeFixture {
     /// Starts a fake (with `keys`), makes a client for it, runs `body`, and shuts both down.
     static func run<T>(
         keys: [FakeProviderKey] = [],
+        sampleAccount: Bool = false,
         token: String? = nil,
         retry: RetryPolicy = fastRetry,
         requestTimeout: Duration = .seconds(10),
@@ -28,7 +29,8 @@ struct FakeFixture {
         _ body: (FakeFixture) async throws -> T
     ) async throws -> T {
         let server = try await FakeNgrokAIServer.start(
-            configuration: FakeNgrokAIConfiguration(token: "fake-token", initialKeys: keys, eventLoopThreads: 1)
+            configuration: FakeNgrokAIConfiguration(
+                token: "fake-token", initialKeys: keys, sampleAccount: sampleAccount, eventLoopThreads: 1)
         )
         var configuration = NgrokAIConfiguration(
             baseURL: server.baseURL, token: token ?? server.token, userAgent: userAgent,

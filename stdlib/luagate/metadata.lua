@@ -176,10 +176,11 @@ local function build(fname, keys, spec, opts)
   local changes = {}
   for i, key in ipairs(keys) do
     local new, refused, err = build_one(key, i)
-    if err then return nil, ("metadata.%s: key %s: %s"):format(fname, key.id, err) end
+    if err then return nil, ("metadata.%s: key %s: %s"):format(fname, key.id or plan.resource_of(key), err) end
     if new ~= nil then
       changes[#changes + 1] = {
-        id = key.id, before = { [field] = key[field] }, after = { [field] = new }, refused = refused,
+        resource = plan.resource_of(key), id = key.id, before = { [field] = key[field] }, after = { [field] = new },
+        refused = refused,
       }
     end
   end

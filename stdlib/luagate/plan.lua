@@ -1,15 +1,18 @@
--- luagate.plan: changes to provider keys as a reviewable plan, checked as a whole
--- before anything is sent.
+-- luagate.plan: changes to records of any resource as a reviewable plan, checked as a
+-- whole before anything is sent.
 --
--- A plan is a list of changes {id =, before = {field = value}, after = {field = value}},
--- fields being name, description and metadata, each a string or json.null (cleared).
--- A change may carry `refused = "why"`: it is shown and skipped, never sent.
+-- A plan is a list of changes {resource =, id =, before = {field = value}, after = {field =
+-- value}}: `resource` is a Lua name such as "accessKeys" (default "providerKeys"; records
+-- carry theirs, see plan.resource_of), `id` may be left out for a singleton such as
+-- "gatewayConfig", and fields are the resource's updatable string fields (name,
+-- description, metadata, …), each a string or json.null (cleared). A change may carry
+-- `refused = "why"`: it is shown and skipped, never sent.
 local json = require "json"
 local task = require "task"
-local providerKeys = require "providerKeys"
 local progress = require "luagate.progress"
 local template = require "luagate.template"
 local job = package.loaded["luagate.job"] -- the run's rules (--dry-run, --max-changes)
+local catalogue = require("luagate.catalogue").resources()
 local summarize -- defined after Plan:apply
 
 local null = json.null
@@ -17,9 +20,38 @@ local array_mt = getmetatable(json.array())
 
 local M = {}
 
---- Length limits of each field, in characters (code points) as the API counts them.
+--- Length limits of each provider-key field, in characters (code points) as the API counts
+--- them (other resources: plan.fields(resource)).
 M.limits = { name = 255, description = 255, metadata = 4096 }
 local FIELD_ORDER = { name = 1, description = 2, metadata = 3 }
+local DEFAULT_RESOURCE = "providerKeys"
+
+--- fields = plan.fields(resource): the fields a plan may change on `resource`'s records, by
+--- name: {maxLength =, minLength =, clearable =}; nil for an unknown resource.
+function M.fields(resource)
+  local entry = catalogue[resource]
+  if not entry or entry.kind == "readOnly" then return nil end
+  local fields = {}
+  for name, f in pairs(entry.fields) do
+    if f.update ~= "no" and f.type == "string" then
+      fields[name] = { maxLength = f.maxLength, minLength = f.minLength,
+        clearable = f.update == "setOrClear" and not f.required }
+    end
+  end
+  return fields
+end
+
+--- name = plan.resource_of(record): the resource a record came from (its metatable's
+--- `__resource`), or nil for a plain table.
+function M.resource_of(record)
+  local mt = type(record) == "table" and getmetatable(record)
+  return type(mt) == "table" and rawget(mt, "__resource") or nil
+end
+
+local function resource_of_change(c) return c.resource or DEFAULT_RESOURCE end
+local function is_singleton(resource) return catalogue[resource] and catalogue[resource].kind == "singleton" end
+-- How a change's record is named in tables and messages.
+local function label(c) return c.id or resource_of_change(c) end
 
 local Plan = { __name = "luagate.plan" }
 Plan.__index = Plan
@@ -92,7 +124,8 @@ function M.check_keys(fname, keys, fields)
   end
   for i, key in ipairs(keys) do
     for _, field in ipairs(fields) do
-      if type(key) ~= "table" or type(key[field]) ~= "string" then
+      local singleton = field == "id" and type(key) == "table" and key.id == nil and is_singleton(M.resource_of(key))
+      if not singleton and (type(key) ~= "table" or type(key[field]) ~= "string") then
         return ("bad argument #1 to '%s' (keys[%d] is not a key: it needs a string %s)")
           :format(fname, i, table.concat(fields, " and "))
       end
@@ -110,8 +143,16 @@ function M.new(changes, opts)
   opts = opts or {}
   local p = setmetatable({}, Plan)
   for i, c in ipairs(changes) do
-    if type(c) ~= "table" or type(c.id) ~= "string" or type(c.after) ~= "table"
-        or (c.before ~= nil and type(c.before) ~= "table") then
+    if type(c) ~= "table" or type(c.after) ~= "table" or (c.before ~= nil and type(c.before) ~= "table")
+        or (c.resource ~= nil and type(c.resource) ~= "string") then
+      error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
+        :format(i), 2)
+    end
+    local resource = resource_of_change(c)
+    if not M.fields(resource) then
+      error(("bad argument #1 to 'new' (change #%d: %q is not a resource with records to change)"):format(i, resource), 2)
+    end
+    if type(c.id) ~= "string" and not (c.id == nil and is_singleton(resource)) then
       error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
         :format(i), 2)
     end
@@ -140,28 +181,42 @@ end
 -- The name conflicts of the plan: conflicts[i] = message, for changes whose new name
 -- another key would also have once the plan is applied.
 local function conflicts(p)
-  local final = {}
-  for _, key in ipairs(options[p].keys) do final[key.id] = key.name end
-  local renamed = {}
+  -- Names are unique per resource: final[resource][id] = name once the plan is applied.
+  local final, renamed = {}, {}
+  local function slot(resource)
+    final[resource] = final[resource] or {}
+    renamed[resource] = renamed[resource] or {}
+    return final[resource], renamed[resource]
+  end
+  for _, key in ipairs(options[p].keys) do
+    if type(key) == "table" and key.id ~= nil and type(key.name) == "string" then
+      (slot(M.resource_of(key) or DEFAULT_RESOURCE))[key.id] = key.name
+    end
+  end
   for _, c in ipairs(p) do
-    if type(c.after.name) == "string" and not c.refused then
-      final[c.id] = c.after.name
-      renamed[c.id] = not same(c.before.name, c.after.name)
+    if type(c.after.name) == "string" and not c.refused and c.id then
+      local names, changed = slot(resource_of_change(c))
+      names[c.id] = c.after.name
+      changed[c.id] = not same(c.before.name, c.after.name)
     end
   end
   local holders = {}
-  for id, name in pairs(final) do
-    holders[name] = holders[name] or {}
-    table.insert(holders[name], id)
+  for resource, names in pairs(final) do
+    holders[resource] = {}
+    for id, name in pairs(names) do
+      holders[resource][name] = holders[resource][name] or {}
+      table.insert(holders[resource][name], id)
+    end
   end
   local found = {}
   for i, c in ipairs(p) do
-    local name = c.after.name
-    if renamed[c.id] and #holders[name] > 1 then
+    local name, resource = c.after.name, resource_of_change(c)
+    local changed = renamed[resource] or {}
+    if c.id and changed[c.id] and #holders[resource][name] > 1 then
       local others = {}
-      for _, id in ipairs(holders[name]) do
+      for _, id in ipairs(holders[resource][name]) do
         if id ~= c.id then
-          others[#others + 1] = (renamed[id] and "the new name of " or "the name of ") .. id
+          others[#others + 1] = (changed[id] and "the new name of " or "the name of ") .. id
         end
       end
       table.sort(others)
@@ -179,25 +234,30 @@ local function analyse(p)
   for i, c in ipairs(p) do
     local problems, changed = {}, false
     local function problem(kind, field, message)
-      problems[#problems + 1] = { kind = kind, id = c.id, field = field, message = message }
+      problems[#problems + 1] = { kind = kind, id = label(c), field = field, message = message }
     end
+    local allowed = M.fields(resource_of_change(c))
+    local names = {}
+    for name in pairs(allowed) do names[#names + 1] = name end
+    table.sort(names)
     for _, field in ipairs(fields_of(c)) do
-      local new, limit = c.after[field], M.limits[field]
-      if not limit then
-        problem("violation", field, ("unknown field '%s' (allowed: description, metadata, name)"):format(tostring(field)))
+      local new, rule = c.after[field], allowed[field]
+      if not rule then
+        problem("violation", field, ("unknown field '%s' (allowed: %s)"):format(tostring(field), table.concat(names, ", ")))
       elseif new ~= null and type(new) ~= "string" then
         problem("violation", field, ("must be a string or json.null (got %s)"):format(type(new)))
       elseif not same(c.before[field], new) then
         changed = true
         local length = new ~= null and utf8.len(new)
         if new == null then
-          if field == "name" then problem("violation", field, "cannot be cleared") end
+          if not rule.clearable then problem("violation", field, "cannot be cleared") end
         elseif not length then
           problem("violation", field, "is not valid UTF-8")
-        elseif length > limit then
-          problem("violation", field, ("at most %d characters (got %d)"):format(limit, length))
-        elseif field == "name" and length == 0 then
-          problem("violation", field, "must not be empty")
+        elseif rule.maxLength and length > rule.maxLength then
+          problem("violation", field, ("at most %d characters (got %d)"):format(rule.maxLength, length))
+        elseif (rule.minLength or 0) > 0 and length < rule.minLength then
+          problem("violation", field, rule.minLength == 1 and "must not be empty"
+            or ("at least %d characters (got %d)"):format(rule.minLength, length))
         end
         if field == "metadata" and new ~= null and is_json_document(c.before.metadata) and not is_json_document(new) then
           problem("violation", field, "was JSON and would no longer be")
@@ -293,7 +353,13 @@ function Plan:show(opts)
   local width = opts.width or 60
 
   local rows, counts = {}, { change = 0, noop = 0, refused = 0, problem = 0 }
-  local id_width, field_width = 2, 5
+  local id_width, field_width, resource_width = 2, 5, 0
+  for _, c in ipairs(self) do -- a RESOURCE column once the plan touches more than provider keys
+    if resource_of_change(c) ~= DEFAULT_RESOURCE then resource_width = 8 end
+  end
+  if resource_width > 0 then
+    for _, c in ipairs(self) do resource_width = math.max(resource_width, #resource_of_change(c)) end
+  end
   for i, result in ipairs(analyse(self)) do
     local c = self[i]
     local blocked = #blocking(result.problems) > 0
@@ -320,12 +386,13 @@ function Plan:show(opts)
         for k, line in ipairs(lines) do
           local old, new = cut(line[2], width), cut(line[3], width)
           rows[#rows + 1] = {
-            id = c.id,
+            resource = resource_of_change(c),
+            id = label(c),
             field = line[1],
             diff = unchanged and paint("dim", old .. " → " .. new) or paint("red", old) .. " → " .. paint("green", new),
             marks = k == 1 and table.concat(marks, "; ") or "",
           }
-          id_width = math.max(id_width, #c.id)
+          id_width = math.max(id_width, #label(c))
           field_width = math.max(field_width, #line[1])
         end
       end
@@ -333,9 +400,13 @@ function Plan:show(opts)
   end
 
   local format = "%-" .. id_width .. "s  %-" .. field_width .. "s  %s%s\n"
-  out:write(paint("bold", format:format("ID", "FIELD", "OLD → NEW", "")))
+  local lead = resource_width > 0 and "%-" .. resource_width .. "s  " or nil
+  local function line(resource, ...)
+    return (lead and lead:format(resource) or "") .. format:format(...)
+  end
+  out:write(paint("bold", line("RESOURCE", "ID", "FIELD", "OLD → NEW", "")))
   for _, row in ipairs(rows) do
-    out:write(format:format(row.id, row.field, row.diff, row.marks ~= "" and "  " .. row.marks or ""))
+    out:write(line(row.resource, row.id, row.field, row.diff, row.marks ~= "" and "  " .. row.marks or ""))
   end
   local summary = ("%d change%s: %d to apply, %d no-op, %d refused"):format(
     #self, #self == 1 and "" or "s", counts.change, counts.noop, counts.refused)
@@ -347,14 +418,14 @@ function Plan:show(opts)
 end
 
 --- text = plan:json([json.encode options]): the plan for machines: a JSON array of
---- {id, before, after, status = "change" | "no-op" | "refused" | "invalid", problems}.
+--- {resource, id, before, after, status = "change" | "no-op" | "refused" | "invalid", problems}.
 function Plan:json(opts)
   local list = json.array()
   for i, result in ipairs(analyse(self)) do
     local c = self[i]
     local status = #blocking(result.problems) > 0 and "invalid" or c.refused and "refused"
       or result.noop and "no-op" or "change"
-    local entry = { id = c.id, before = c.before, after = c.after, status = status }
+    local entry = { resource = resource_of_change(c), id = c.id, before = c.before, after = c.after, status = status }
     if #result.problems > 0 then
       entry.problems = {}
       for k, problem in ipairs(result.problems) do
@@ -368,7 +439,8 @@ end
 
 --- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?}
 --- Validates (raising before any request), skips no-ops and refused changes, and sends
---- the changed fields of each change with providerKeys.update, `concurrency` at a time.
+--- the changed fields of each change with its resource's update (providerKeys.update,
+--- accessKeys.update, gatewayConfig.update, …), `concurrency` at a time.
 --- Under --max-changes, the whole plan must fit the budget before anything is sent.
 --- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}.
 --- With on_error = "abort", the first failure stops new updates; those in flight finish,
@@ -397,7 +469,7 @@ function Plan:apply(opts)
       for field, value in pairs(c.after) do
         if not same(c.before[field], value) then fields[field] = value end
       end
-      todo[#todo + 1] = { index = i, id = c.id, fields = fields }
+      todo[#todo + 1] = { index = i, id = c.id, resource = resource_of_change(c), fields = fields }
     end
   end
 
@@ -411,11 +483,13 @@ function Plan:apply(opts)
       report.skipped = report.skipped + 1
       return
     end
-    local ok, err = pcall(providerKeys.update, item.id, item.fields)
+    local update = require(item.resource).update
+    local ok, err
+    if item.id == nil then ok, err = pcall(update, item.fields) else ok, err = pcall(update, item.id, item.fields) end
     if ok then
       report.updated = report.updated + 1
     else
-      failures[#failures + 1] = { index = item.index, id = item.id, error = err }
+      failures[#failures + 1] = { index = item.index, id = item.id or item.resource, error = err }
       stop = on_error == "abort"
     end
     bar:step(ok)

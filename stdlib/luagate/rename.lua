@@ -1,4 +1,5 @@
--- luagate.rename: bulk renames of provider keys as reviewable plans (luagate.plan).
+-- luagate.rename: bulk renames of records (provider keys, access keys, API keys, …) as
+-- reviewable plans (luagate.plan).
 local plan = require "luagate.plan"
 
 local M = {}
@@ -45,7 +46,9 @@ local function build(fname, keys, spec, opts)
     local new, why = rename(key, i)
     if why then return nil, ("rename.%s: key %s (%q): %s"):format(fname, key.id, key.name, why) end
     if new ~= nil then
-      changes[#changes + 1] = { id = key.id, before = { name = key.name }, after = { name = new } }
+      changes[#changes + 1] = {
+        resource = plan.resource_of(key), id = key.id, before = { name = key.name }, after = { name = new },
+      }
     end
   end
   return plan.new(changes, { keys = opts.existing or keys, allow_duplicates = opts.allow_duplicates })
