@@ -1,4 +1,5 @@
 import ArgumentParser
+import NgrokAI
 import Logging
 
 /// The command line: `lua5.4`'s options (`-e`, `-l`, `-i`, `-v`, `-E`, `-W`,
@@ -9,8 +10,8 @@ struct LuagateCommand: ParsableCommand {
         commandName: "luagate",
         abstract: "Lua 5.4 with the ngrok AI Gateway API: a drop-in for the lua5.4 command line.",
         discussion: """
-            Runs Lua scripts as lua5.4 does, with the global `providerKeys` bound to the
-            AI Gateway management API (https://api.ngrok.ai).
+            Runs Lua scripts as lua5.4 does, with one global per resource of the AI Gateway
+            management API (https://api.ngrok.ai): \(Catalogue.all.map(\.name).joined(separator: ", ")).
 
             Credentials: the API token comes from AI_GATEWAY_API_KEY or --api-key-file; the
             base URL from AI_GATEWAY_API_URL or --base-url. They are read at the first API

@@ -12,11 +12,26 @@ extension Runtime {
         for resource in Catalogue.all {
             Record.install(resource, in: lua)
             lua.pushLibrary(resource.operations.map { name in (name, binding(resource, name)) })
+            lua.stack.newTable(hashCount: 1)
+            lua.pushFunction("__index") { call in try Self.missingFunction(resource, call) }
+            lua.stack.rawSet(table: -2, key: "__index")
+            lua_setmetatable(lua.L, -2)
             lua.registerModule(resource.name)
             try? lua.setGlobal(resource.name)  // a fresh _G has no metamethods
         }
         lua.pushFunction("next", { [unowned self] in try iterNext($0) })
         lua_setfield(lua.L, LG_REGISTRYINDEX, Runtime.iterNextKey)
+    }
+
+    /// `__index` of a resource library: a name it does not have is a clear error
+    /// (`gatewayConfig has no function 'delete' (it has: get, update)`); other keys are nil.
+    private static func missingFunction(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
+        guard call.type(2) == .string, let key = call.stack.string(at: 2), !key.hasPrefix("__") else {
+            call.stack.pushNil()
+            return .one
+        }
+        throw LuaRuntimeError(
+            "\(resource.name) has no function '\(key)' (it has: \(resource.operations.joined(separator: ", ")))")
     }
 
     private func binding(_ resource: Resource, _ name: String) -> LuaFunction {

@@ -1,0 +1,130 @@
+import FakeNgrokAI
+import Foundation
+import Testing
+
+/// The resources beyond provider keys, driven through the real binary: secrets returned once
+/// never reach an output, plans mix resources, journals resume on every resource.
+@Suite struct ResourceJobTests {
+    static func sampleAPI() throws -> APIHarness {
+        try APIHarness(FakeNgrokAIConfiguration(
+            token: "tok-\(UUID().uuidString)", initialKeys: SampleAccount.make(seed: 2, count: 12), sampleAccount: true))
+    }
+
+    /// Tokens and secret values are in the records `create` returns, and in no output: not
+    /// stdout, stderr (verbose logs in JSON), the journal, the report, a snapshot, a saved sandbox.
+    @Test func secretsReachNoOutput() throws {
+        let api = try Self.sampleAPI()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-secrets-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let secrets = "\(dir)/secrets.txt"
+        let inline = "sk-inline-secret-0123456789abcdef"
+        let script = """
+            local out = assert(io.open("\(secrets)", "w"))
+            local ak = accessKeys.create{name = "team-a", metadata = '{"owner":"a"}'}
+            local api = apiKeys.create{name = "robot"}
+            out:write(ak.token, "\\n", api.token, "\\n") out:close()
+            print(tostring(ak), tostring(api), #ak.token > 20, #api.token > 20)
+            local cfg = accessKeyConfigurations.create{name = "inline", router = {rules = {{provider = "openai",
+              steps = {{type = "user", keys = {{name = "inline-key", value = "\(inline)"}}}}}}}}
+            print(tostring(cfg), cfg.router.rules[1].steps[1].keys[1].keyRedacted)
+            print(accessKeys.get(ak.id).token, apiKeys.list()[1].token)
+            accessKeys.update(ak.id, {description = "rotated soon"})
+            print(json.encode(accessKeys.get(ak.id)))
+            """
+        let r = try api.luagate([
+            "--journal", "\(dir)/journal.jsonl", "--report", "\(dir)/report.json", "--verbose",
+            "--log-format", "json", "--log-level", "debug", "-e", script,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("true\ttrue"), "\(r.stdout)")
+        #expect(r.stdout.contains("nil\tnil"), "tokens are not returned again")
+        let tokens = try String(contentsOfFile: secrets, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(tokens.count == 2)
+        let snapshot = try api.luagate(["--snapshot", "\(dir)/snapshot.json"])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        let saved = try ProcessRunner.luagate(["--sandbox-data", "\(dir)/snapshot.json", "--sandbox-save", "\(dir)/saved.json",
+                                                "-e", "accessKeys.create{name = 'in-sandbox'}"])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        var outputs = [r.stdout, r.stderr, snapshot.stdout, snapshot.stderr, saved.stdout, saved.stderr]
+        for file in ["journal.jsonl", "report.json", "snapshot.json", "saved.json"] {
+            outputs.append(try String(contentsOfFile: "\(dir)/\(file)", encoding: .utf8))
+        }
+        for secret in tokens + [inline] {
+            for (index, text) in outputs.enumerated() {
+                #expect(!text.contains(secret), "output #\(index) shows a secret")
+            }
+        }
+        let snapshotText = outputs[8]
+        #expect(snapshotText.contains("\"aiGatewayAccessKeys\"") && snapshotText.contains("team-a"))
+        #expect(snapshotText.contains("\"gatewayConfig\""))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/report.json"))) as? [String: Any])
+        let byResource = try #require(report["resources"] as? [String: [String: Int]])
+        #expect(byResource["accessKeys"] == ["create": 1, "update": 1])
+        #expect(byResource["apiKeys"] == ["create": 1])
+    }
+
+    /// A plan over access keys and API keys, in a dry run: shown with its resources, nothing sent.
+    @Test func dryRunPlanOverAccessKeysAndAPIKeys() throws {
+        let api = try Self.sampleAPI()
+        let r = try api.luagate(["--dry-run", "-e", """
+            local rename = require "luagate.rename"
+            local records = accessKeys.list()
+            for _, k in ipairs(apiKeys.list()) do records[#records + 1] = k end
+            local report = rename.apply(records, {pattern = "^", replace = "team-"})
+            print("updated", report.updated)
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("RESOURCE"))
+        #expect(r.stdout.contains("accessKeys ") && r.stdout.contains("apiKeys "))
+        #expect(r.stdout.contains("\"support-bot\" → \"team-support-bot\""))
+        #expect(r.stdout.contains("\"terraform\" → \"team-terraform\""))
+        #expect(r.stdout.contains("updated\t10"), "\(r.stdout)")
+        #expect(api.server.requestLog.entries().allSatisfy { $0.method == "GET" })
+        #expect(r.stderr.contains("would update aigak_"))
+    }
+
+    /// SIGTERM midway through a journaled job on access keys, then `--resume`: every key
+    /// changed exactly once, and the journal names the resource.
+    @Test func journaledAccessKeyJobResumesChangingEachOnce() throws {
+        let api = try APIHarness()
+        for i in 1...120 { api.server.account.insert(.accessKeys, fields: ["name": .string("ak-\(i)"), "keyRedacted": "ngak_***0000"]) }
+        api.server.faults.latencyMilliseconds = 40
+        let journal = BatchJobTests.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = BatchJobTests.countingJob(
+            items: "accessKeys.list()", change: #"accessKeys.update(item.id, {description = "owned by " .. item.name})"#)
+        let job = try LiveProcess(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "--journal", journal, "-e", script],
+                                  environment: ["AI_GATEWAY_API_KEY": api.token])
+        #expect(job.waitForLine { $0 == "done\t20" })
+        job.signal(SIGTERM)
+        let stopped = job.finish()
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        #expect(lines.allSatisfy { $0.contains("\"resource\":\"accessKeys\"") })
+        let updatedBefore = api.server.account.mutationCount(.accessKeys, of: .updated)
+        #expect(updatedBefore >= 20 && updatedBefore < 120)
+
+        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
+        #expect(resumed.stdout.hasSuffix("finished\n"))
+        for record in api.server.account.records(.accessKeys) {
+            let id = try #require(record["id"]?.stringValue)
+            #expect(record["description"]?.stringValue == "owned by \(record["name"]?.stringValue ?? "")")
+            #expect(api.server.account.history(.accessKeys, id: id).filter { $0.kind == .updated }.count == 1, "\(id) changed twice")
+        }
+    }
+
+    /// Read-only and singleton resources: no functions they do not have, clear errors.
+    @Test func missingFunctionsAreClearErrors() throws {
+        let r = try ProcessRunner.luagate(["--sandbox", "-e", """
+            print(pcall(function() return gatewayConfig.delete() end))
+            print(pcall(function() return usage.create{} end))
+            print(type(credits.balance), type(usage.iter), rawget(accessKeys, "rotate"))
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("gatewayConfig has no function 'delete' (it has: get, update)"), "\(r.stdout)")
+        #expect(r.stdout.contains("usage has no function 'create' (it has: list, iter, overview)"))
+        #expect(r.stdout.contains("function\tfunction\tnil"))
+    }
+}
