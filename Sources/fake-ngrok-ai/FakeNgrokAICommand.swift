@@ -50,7 +50,7 @@ struct FakeNgrokAICommand: ParsableCommand {
     @Option(help: "Size of the generated sample account; 0 starts empty. (default: \(SampleAccount.defaultCount))")
     var keys: Int?
 
-    @Option(help: ArgumentHelp("Start with the provider keys of this snapshot file instead of a sample account.", valueName: "file.json"))
+    @Option(help: ArgumentHelp("Start with the account of this snapshot file (luagate --snapshot) instead of a sample account.", valueName: "file.json"))
     var data: String?
 
     @Option(name: .customLong("latency-ms"), help: "Delay in milliseconds added before every response.")
@@ -96,17 +96,27 @@ struct FakeNgrokAICommand: ParsableCommand {
         }
     }
 
+    @Flag(name: .customLong("print-catalogue"), help: "Print the resource catalogue the fake serves, as JSON, and exit.")
+    var printCatalogue = false
+
     func run() throws {
+        if printCatalogue {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(Catalogue.description) + Data("\n".utf8))
+            return
+        }
         guard FakeNgrokAIServer.isLoopback(host: host) else {
             FileHandle.standardError.write(Data("fake-ngrok-ai: \(FakeNgrokAIServerError.nonLoopbackHost(host))\n".utf8))
             throw ExitCode(2)
         }
         // Nothing reads the request log of the command-line server: keep it small.
         var configuration = FakeNgrokAIConfiguration(host: host, port: port, token: token, seed: seed, requestLogCapacity: 1000)
-        if let data {
-            configuration.initialKeys = try loadKeys(from: data)
-        } else {
-            configuration.initialKeys = SampleAccount.make(seed: seed, count: keys ?? SampleAccount.defaultCount)
+        let snapshot = try data.map(readData)
+        if snapshot == nil {
+            let count = keys ?? SampleAccount.defaultCount
+            configuration.initialKeys = SampleAccount.make(seed: seed, count: count)
+            configuration.sampleAccount = count > 0
         }
 
         // Take the signals before the server exists, so none is lost in between.
@@ -121,6 +131,14 @@ struct FakeNgrokAICommand: ParsableCommand {
         }
 
         let server = try FakeNgrokAIServer.start(configuration: configuration)
+        if let snapshot, let data {
+            do {
+                try server.account.load(snapshotJSON: snapshot)
+            } catch {
+                try? server.shutdown()
+                throw DataFileError(message: "invalid --data file \(data): \(error)")
+            }
+        }
         server.faults.latencyMilliseconds = latencyMilliseconds
         server.faults.rateLimitedFraction = rate429
         server.faults.retryAfterSeconds = retryAfter
@@ -136,20 +154,12 @@ struct FakeNgrokAICommand: ParsableCommand {
         try server.shutdown()
     }
 
-    private func loadKeys(from path: String) throws -> [FakeProviderKey] {
-        let contents: Data
+    private func readData(_ path: String) throws -> Data {
         do {
-            contents = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw DataFileError(message: "cannot read --data file \(path): \(error.localizedDescription)")
         }
-        let store = ProviderKeyStore()
-        do {
-            try store.load(snapshotJSON: contents)
-        } catch {
-            throw DataFileError(message: "invalid --data file \(path): \(error)")
-        }
-        return store.all()
     }
 }
 

@@ -9,10 +9,10 @@ extension Resource {
             Field("uri", .string, "The API URI of this record.", requiredInRecord: true),
             Field(
                 "totalTimeout", .duration, "Budget for a whole request with retries (Go duration, `2m`).",
-                requiredInRecord: true, update: .setOrClear),
+                requiredInRecord: true, update: .set),
             Field(
                 "perRequestTimeout", .duration, "Budget for one upstream attempt (Go duration, `30s`).",
-                requiredInRecord: true, update: .setOrClear),
+                requiredInRecord: true, update: .set),
             Field("maxInputTokens", .integer, "Largest prompt allowed, in tokens (absent: no limit).", update: .setOrClear),
             Field("maxOutputTokens", .integer, "Largest completion allowed, in tokens (absent: no limit).", update: .setOrClear),
             .metadata,

@@ -7,7 +7,7 @@ extension Resource {
         fields: Field.recordFields("provider key") + [
             Field(
                 "providerId", .string, "The provider, e.g. `openai`, or a custom provider's providerId.",
-                requiredInRecord: true, create: .required, minLength: 1, maxLength: 255,
+                requiredInRecord: true, create: .required, minLength: 1,
                 reference: Reference("providers", key: "providerId", mustExist: false, blocksDelete: true)),
             .requiredName,
             Field(

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Lists where luagate's resource catalogue and an OpenAPI description of the ngrok.ai API
+disagree: paths, fields, types, limits, required and nullable flags, list envelopes and
+parameters. Usage: compare.py CATALOGUE.json OPENAPI.yaml (scripts/check-catalogue.sh makes
+the first with `fake-ngrok-ai --print-catalogue`). Exit status 0 when they agree, 1 otherwise."""
+import json
+import sys
+
+import yaml
+
+# Paths luagate leaves out on purpose, and why.
+NOT_OFFERED = {"/credits/checkout-session": "buying credits spends money"}
+
+TYPES = {"string": "string", "timestamp": "string", "integer": "integer", "boolean": "boolean",
+         "table": "object", "array": "array", "any": None}
+
+
+class Spec:
+    def __init__(self, document):
+        self.doc = document
+        self.paths = document.get("paths", {})
+
+    def ref(self, pointer):
+        node = self.doc
+        for part in pointer.lstrip("#/").split("/"):
+            node = node[part]
+        return node
+
+    def schema(self, node, depth=0):
+        """The schema with $ref and allOf resolved, and whether it is nullable."""
+        if depth > 20 or node is None:
+            return {}, False
+        nullable = bool(node.get("nullable"))
+        if "$ref" in node:
+            inner, n = self.schema(self.ref(node["$ref"]), depth + 1)
+            return inner, nullable or n
+        if "allOf" in node:
+            merged = {k: v for k, v in node.items() if k != "allOf"}
+            for part in node["allOf"]:
+                inner, n = self.schema(part, depth + 1)
+                nullable = nullable or n
+                for k, v in inner.items():
+                    merged.setdefault(k, v)
+            return merged, nullable
+        return node, nullable
+
+    def parameters(self, operation):
+        out = {}
+        for p in operation.get("parameters", []):
+            p = self.ref(p["$ref"]) if "$ref" in p else p
+            if p.get("in") == "query":
+                out[p["name"]] = p
+        return out
+
+    def body(self, operation):
+        content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        return self.schema(content.get("schema"))[0] if content else None
+
+    def response(self, operation):
+        for status in ("200", "201"):
+            content = operation.get("responses", {}).get(status, {}).get("content", {}).get("application/json")
+            if content:
+                return self.schema(content.get("schema"))[0]
+        return None
+
+
+class Report:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, where, text):
+        self.lines.append(f"{where}: {text}")
+
+
+def compare_fields(spec, report, where, fields, schema, mode):
+    """mode: record (what the API returns), create (a body written whole), update (a PATCH body)."""
+    if schema is None:
+        report.add(where, "OpenAPI has no schema here")
+        return
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    if mode == "record":
+        mine = {f["name"]: f for f in fields if f["inRecord"]}
+    elif mode == "update":
+        mine = {f["name"]: f for f in fields if f["update"] != "no"}
+    else:
+        mine = {f["name"]: f for f in fields if f["create"] != "no"}
+    for name in sorted(set(props) - set(mine)):
+        report.add(where, f"field '{name}' is in OpenAPI, not in the catalogue")
+    for name in sorted(set(mine) - set(props)):
+        report.add(where, f"field '{name}' is in the catalogue, not in OpenAPI")
+    for name in sorted(set(mine) & set(props)):
+        field = mine[name]
+        theirs, nullable = spec.schema(props[name])
+        at = f"{where}.{name}"
+        expected = TYPES.get(field["type"])
+        if expected and theirs.get("type") and theirs["type"] != expected:
+            report.add(at, f"type: catalogue {field['type']}, OpenAPI {theirs['type']}")
+        if field["type"] == "timestamp" and theirs.get("format") != "date-time":
+            report.add(at, f"catalogue says timestamp, OpenAPI format is {theirs.get('format')}")
+        if "enum" in field and theirs.get("enum") and sorted(field["enum"]) != sorted(theirs["enum"]):
+            report.add(at, f"enum: catalogue {field['enum']}, OpenAPI {theirs['enum']}")
+        for key in ("maxLength", "minLength"):
+            if mode != "record" and field.get(key) != theirs.get(key):
+                report.add(at, f"{key}: catalogue {field.get(key)}, OpenAPI {theirs.get(key)}")
+        if field["type"] == "integer":
+            for key in ("minimum", "maximum"):
+                if field.get(key) != theirs.get(key):
+                    report.add(at, f"{key}: catalogue {field.get(key)}, OpenAPI {theirs.get(key)}")
+        if mode != "record" and field["type"] == "array" and field.get("minItems") != theirs.get("minItems"):
+            report.add(at, f"minItems: catalogue {field.get('minItems')}, OpenAPI {theirs.get('minItems')}")
+        if mode == "record":
+            if field["requiredInRecord"] != (name in required):
+                report.add(at, f"required in records: catalogue {field['requiredInRecord']}, OpenAPI {name in required}")
+        elif mode == "update":
+            clearable = field["update"] == "setOrClear"
+            if clearable != nullable:
+                report.add(at, f"clearable with null: catalogue {clearable}, OpenAPI nullable {nullable}")
+        else:
+            if (field["create"] == "required") != (name in required):
+                report.add(at, f"required: catalogue {field['create'] == 'required'}, OpenAPI {name in required}")
+        nested = field.get("fields")
+        if nested:
+            inner = theirs
+            if theirs.get("type") == "array":
+                inner = spec.schema(theirs.get("items"))[0]
+            compare_fields(spec, report, at, nested, inner, "record" if mode == "record" else "create")
+
+
+def compare_parameters(spec, report, where, fields, operation):
+    theirs = spec.parameters(operation)
+    mine = {f["name"]: f for f in fields}
+    for name in sorted(set(theirs) - set(mine) - {"cursor"}):
+        report.add(where, f"query parameter '{name}' is in OpenAPI, not in the catalogue")
+    for name in sorted(set(mine) - set(theirs)):
+        report.add(where, f"query parameter '{name}' is in the catalogue, not in OpenAPI")
+    for name in sorted(set(mine) & set(theirs)):
+        required = bool(theirs[name].get("required"))
+        if (mine[name]["create"] == "required") != required:
+            report.add(f"{where}.{name}", f"required: catalogue {mine[name]['create'] == 'required'}, OpenAPI {required}")
+        schema = spec.schema(theirs[name].get("schema"))[0]
+        for key in ("minimum", "maximum"):
+            if mine[name].get(key) is not None and mine[name].get(key) != schema.get(key):
+                report.add(f"{where}.{name}", f"{key}: catalogue {mine[name].get(key)}, OpenAPI {schema.get(key)}")
+
+
+def main():
+    catalogue = json.load(open(sys.argv[1]))
+    spec = Spec(yaml.safe_load(open(sys.argv[2])))
+    report = Report()
+    covered = set()
+    for r in catalogue:
+        name, path = r["name"], r["path"]
+        if r["kind"] == "collection":
+            item = path + "/{id}"
+            for p in (path, item):
+                covered.add(p)
+                if p not in spec.paths:
+                    report.add(name, f"path {p} is not in OpenAPI")
+            if path not in spec.paths or item not in spec.paths:
+                continue
+            listing = spec.paths[path].get("get", {})
+            page = spec.response(listing) or {}
+            envelope = r.get("envelope")
+            if envelope not in page.get("properties", {}):
+                report.add(f"{name}.list", f"envelope '{envelope}' is not in the list response ({sorted(page.get('properties', {}))})")
+            else:
+                record = spec.schema(page["properties"][envelope].get("items"))[0]
+                compare_fields(spec, report, f"{name} record", r["fields"], record, "record")
+            compare_parameters(spec, report, f"{name}.list", r["listParameters"], listing)
+            compare_fields(spec, report, f"{name}.create", r["fields"], spec.body(spec.paths[path].get("post", {})), "create")
+            compare_fields(spec, report, f"{name}.update", r["fields"], spec.body(spec.paths[item].get("patch", {})), "update")
+            if "delete" not in spec.paths[item]:
+                report.add(f"{name}.delete", "OpenAPI has no DELETE")
+            for action in r["actions"]:
+                p = f"{item}/{action['name']}"
+                covered.add(p)
+                if p not in spec.paths:
+                    report.add(f"{name}.{action['name']}", f"path {p} is not in OpenAPI")
+                    continue
+                compare_fields(spec, report, f"{name}.{action['name']}", action["fields"],
+                               spec.body(spec.paths[p].get("post", {})), "create")
+        elif r["kind"] == "singleton":
+            covered.add(path)
+            if path not in spec.paths:
+                report.add(name, f"path {path} is not in OpenAPI")
+                continue
+            compare_fields(spec, report, f"{name} record", r["fields"], spec.response(spec.paths[path].get("get", {})), "record")
+            compare_fields(spec, report, f"{name}.update", r["fields"], spec.body(spec.paths[path].get("patch", {})), "update")
+        else:
+            for q in r["queries"]:
+                p = q["path"]
+                covered.add(p)
+                where = f"{name}.{q['name']}"
+                if p not in spec.paths:
+                    report.add(where, f"path {p} is not in OpenAPI")
+                    continue
+                operation = spec.paths[p].get("get", {})
+                compare_parameters(spec, report, where, q["parameters"], operation)
+                response = spec.response(operation) or {}
+                if q["result"] == "object":
+                    compare_fields(spec, report, f"{where} result", q["fields"], response, "record")
+                else:
+                    envelope = q.get("envelope")
+                    items = response.get("properties", {}).get(envelope)
+                    if items is None:
+                        report.add(where, f"envelope '{envelope}' is not in the response")
+                        continue
+                    record = spec.schema(items.get("items"))[0]
+                    if "oneOf" in record:
+                        print(f"note: {where}: items are a oneOf of several shapes; the catalogue lists the union of their fields (not compared)")
+                        continue
+                    compare_fields(spec, report, f"{where} record", q["fields"], record, "record")
+    for p in sorted(set(spec.paths) - covered):
+        if p in NOT_OFFERED:
+            print(f"note: {p} is not offered ({NOT_OFFERED[p]})")
+        else:
+            report.add("paths", f"{p} is in OpenAPI, not in the catalogue")
+    for line in report.lines:
+        print(line)
+    print(f"{len(report.lines)} difference{'s' if len(report.lines) != 1 else ''}")
+    return 0 if not report.lines else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
