@@ -263,7 +263,7 @@ extension NgrokAIClient {
         do {
             return try build(json)
         } catch let error as DecodingError {
-            throw decodeError(endpoint, response, "unexpected \(response.status.code) response: \(Self.describe(error))")
+            throw decodeError(endpoint, response, "unexpected \(response.status.code) response: \(error.summary)")
         } catch let error as Malformed {
             throw decodeError(endpoint, response, "unexpected \(response.status.code) response: \(error.why)")
         } catch {
@@ -277,16 +277,6 @@ extension NgrokAIClient {
             status: Int(response.status.code), code: NgrokAIError.Code.decode, message: message,
             operation: endpoint.operation, id: endpoint.id, attempts: response.attempts
         )
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
-            .dataCorrupted(let context):
-            return context.debugDescription
-        @unknown default:
-            return "\(error)"
-        }
     }
 }
 

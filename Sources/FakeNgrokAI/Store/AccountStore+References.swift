@@ -66,54 +66,26 @@ extension AccountStore {
     /// Step keys `{name, value}` become new provider keys of the rule's provider (`provider`, or
     /// the part of `model` before `:`), stored as `{id}`; `{id}` keys are kept as `{id}`.
     static func inlineStepKeys(_ resource: Resource, _ stored: inout Stored, state: inout State, user: String) throws(APIError) {
-        guard resource.semantics.contains(.routerStepKeys),
-            case .object(var router)? = stored.fields["router"], case .array(let rules)? = router["rules"]
-        else { return }
+        guard resource.semantics.contains(.routerStepKeys), let router = stored.fields["router"] else { return }
         let keys = Resource.providerKeys
-        var newRules: [JSONValue] = []
-        for (r, rule) in rules.enumerated() {
-            guard case .object(var ruleMembers) = rule, case .array(let steps)? = ruleMembers["steps"] else {
-                newRules.append(rule)
-                continue
+        stored.fields["router"] = try mapStepKeys(router) { (key, rule, index) throws(APIError) -> JSONValue in
+            if let id = key["id"] { return .object(["id": id]) }
+            guard let name = key["name"]?.stringValue, let value = key["value"]?.stringValue else { return .object(key) }
+            let model = rule["model"]?.stringValue?.split(separator: ":", maxSplits: 1)
+            guard let provider = rule["provider"]?.stringValue ?? (model?.count == 2 ? String(model![0]) : nil) else {
+                throw .badRequest("router.rules[\(index)]: a key given by name and value needs the rule's provider")
             }
-            let provider = ruleMembers["provider"]?.stringValue
-                ?? ruleMembers["model"]?.stringValue.flatMap { $0.split(separator: ":").count > 1 ? String($0.split(separator: ":")[0]) : nil }
-            var newSteps: [JSONValue] = []
-            for step in steps {
-                guard case .object(var stepMembers) = step, case .array(let stepKeys)? = stepMembers["keys"] else {
-                    newSteps.append(step)
-                    continue
-                }
-                var newKeys: [JSONValue] = []
-                for key in stepKeys {
-                    guard case .object(let members) = key else { continue }
-                    if let id = members["id"]?.stringValue {
-                        newKeys.append(.object(["id": .string(id)]))
-                        continue
-                    }
-                    guard let name = members["name"]?.stringValue, let value = members["value"]?.stringValue else { continue }
-                    guard let provider else {
-                        throw .badRequest("router.rules[\(r + 1)]: a key given by name and value needs the rule's provider")
-                    }
-                    let now = state.now()
-                    let stamp = JSONValue.string(RFC3339.string(from: now))
-                    var made = Stored(fields: [
-                        "id": .string(state.tables[keys.name]!.nextID()), "providerId": .string(provider), "name": .string(name),
-                        "keyRedacted": .string(FakeProviderKey.redact(value)), "createdAt": stamp, "updatedAt": stamp,
-                        "createdBy": .object(["id": .string(user)]), "lastUpdatedBy": .object(["id": .string(user)]),
-                    ])
-                    made.secrets["value"] = value
-                    state.tables[keys.name]!.put(made)
-                    state.record(.created, keys.name, made.id, at: now)
-                    newKeys.append(.object(["id": .string(made.id)]))
-                }
-                stepMembers["keys"] = .array(newKeys)
-                newSteps.append(.object(stepMembers))
-            }
-            ruleMembers["steps"] = .array(newSteps)
-            newRules.append(.object(ruleMembers))
+            let now = state.now()
+            let stamp = JSONValue.string(RFC3339.string(from: now))
+            var made = Stored(fields: [
+                "id": .string(state.tables[keys.name]!.nextID()), "providerId": .string(provider), "name": .string(name),
+                "keyRedacted": .string(FakeProviderKey.redact(value)), "createdAt": stamp, "updatedAt": stamp,
+                "createdBy": .object(["id": .string(user)]), "lastUpdatedBy": .object(["id": .string(user)]),
+            ])
+            made.secrets["value"] = value
+            state.tables[keys.name]!.put(made)
+            state.record(.created, keys.name, made.id, at: now)
+            return .object(["id": .string(made.id)])
         }
-        router["rules"] = .array(newRules)
-        stored.fields["router"] = .object(router)
     }
 }

@@ -29,7 +29,7 @@ extension AccountStore {
             }
         }
         if resource.semantics.contains(.routerStepKeys), let router = out["router"] {
-            out["router"] = mapStepKeys(router) { key in
+            out["router"] = mapStepKeys(router) { key, _, _ in
                 guard let id = key["id"]?.stringValue, let stored = state.tables["providerKeys"]?.records[id] else {
                     return .object(key)
                 }
@@ -42,11 +42,14 @@ extension AccountStore {
         return out
     }
 
-    /// `router` with every step key replaced by `transform(key)`.
-    static func mapStepKeys<E: Error>(_ router: JSONValue, _ transform: ([String: JSONValue]) throws(E) -> JSONValue) throws(E) -> JSONValue {
+    /// `router` with every step key replaced by `transform(key, rule, index)`, where `rule`
+    /// holds the key's rule and `index` its 1-based position among the rules.
+    static func mapStepKeys<E: Error>(
+        _ router: JSONValue, _ transform: ([String: JSONValue], [String: JSONValue], Int) throws(E) -> JSONValue
+    ) throws(E) -> JSONValue {
         guard case .object(var members) = router, case .array(let rules)? = members["rules"] else { return router }
         var newRules: [JSONValue] = []
-        for rule in rules {
+        for (index, rule) in rules.enumerated() {
             guard case .object(var ruleMembers) = rule, case .array(let steps)? = ruleMembers["steps"] else {
                 newRules.append(rule)
                 continue
@@ -59,7 +62,11 @@ extension AccountStore {
                 }
                 var newKeys: [JSONValue] = []
                 for key in keys {
-                    if case .object(let keyMembers) = key { newKeys.append(try transform(keyMembers)) } else { newKeys.append(key) }
+                    if case .object(let keyMembers) = key {
+                        newKeys.append(try transform(keyMembers, ruleMembers, index + 1))
+                    } else {
+                        newKeys.append(key)
+                    }
                 }
                 stepMembers["keys"] = .array(newKeys)
                 newSteps.append(.object(stepMembers))

@@ -114,7 +114,7 @@ extension AccountStore {
             }
         }
         if resource.semantics.contains(.routerStepKeys), let router = fields["router"] {
-            fields["router"] = mapStepKeys(router) { key in key["id"].map { .object(["id": $0]) } ?? .object(key) }
+            fields["router"] = mapStepKeys(router) { key, _, _ in key["id"].map { .object(["id": $0]) } ?? .object(key) }
         }
         if fields["keyRedacted"] == nil, resource.field("keyRedacted") != nil {
             let secret = resource.redactedFrom.flatMap { stored.secrets[$0] }

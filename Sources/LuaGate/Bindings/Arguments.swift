@@ -40,7 +40,8 @@ struct Arguments {
                 let shown = keyType == LUA_TSTRING ? "'\(stack.string(at: -2) ?? "?")'" : "[\(Self.describeKey(stack))]"
                 let field = keyType == LUA_TSTRING ? stack.string(at: -2) : nil
                 lua_settop(L, -3)
-                throw error("unknown field \(shown) (allowed: \(list))", argument: n, id: id, field: field)
+                let rule = list.isEmpty ? "unknown field \(shown) (it takes none)" : "unknown field \(shown) (allowed: \(list))"
+                throw error(rule, argument: n, id: id, field: field)
             }
             do {
                 var visiting = Set<UnsafeRawPointer>()
@@ -49,6 +50,8 @@ struct Arguments {
                 let got = stack.type(at: -1).name
                 lua_settop(L, -3)
                 let rule = failure.description.contains("UTF-8") ? "must be valid UTF-8"
+                    : failure.description.hasPrefix("cannot encode inf") || failure.description.hasPrefix("cannot encode -inf")
+                        || failure.description.contains("nan") && got == "number" ? "must be a finite number"
                     : failure.description.hasPrefix("cannot encode a ") && !failure.description.contains(" at \(name).")
                         && !failure.description.contains(" at \(name)[") ? "cannot be a \(got)" : failure.description
                 throw error("field '\(name)': \(rule)", argument: n, id: id, field: name)

@@ -60,7 +60,8 @@ public enum Shape {
         for key in members.keys.sorted() where !allowed.contains(where: { $0.name == key }) {
             let list = allowed.map(\.name).sorted().joined(separator: ", ")
             let shown = path.isEmpty ? key : "\(path).\(key)"
-            throw Violation(field: shown, rule: "unknown field '\(shown)' (allowed: \(list))", isUnknownField: true)
+            let rule = list.isEmpty ? "unknown field '\(shown)' (it takes none)" : "unknown field '\(shown)' (allowed: \(list))"
+            throw Violation(field: shown, rule: rule, isUnknownField: true)
         }
         var out: [String: JSONValue] = [:]
         for field in allowed {
@@ -154,7 +155,12 @@ public enum Shape {
         case .ref, .any:
             return value
         case .object(let members, let exclusive):
-            guard case .object(let given) = value else { throw mismatch() }
+            let given: [String: JSONValue]
+            switch value {
+            case .object(let object): given = object
+            case .array(let items) where items.isEmpty: given = [:]  // an empty Lua table marked as a list
+            default: throw mismatch()
+            }
             return .object(try check(given, fields: members, mode: .create, path: path, exclusive: exclusive))
         case .array(let item, let minItems):
             let items: [JSONValue]
@@ -224,7 +230,8 @@ public enum Shape {
         case .bool: "boolean"
         case .int, .double: "number"
         case .string: "string"
-        case .array, .object: "table"
+        case .array(let items): items.isEmpty ? "table" : "list"
+        case .object: "table"
         }
     }
 }
