@@ -119,6 +119,37 @@ def test_tab_completes_globals_fields_and_record_keys(repl):
     assert r.eval("()") == '"ABC"'
 
 
+def test_tab_completes_every_resource_of_the_catalogue(repl):
+    r = repl("--sandbox")
+    r.send("accessKeyConfigurations.cre\t")
+    assert r.eval(" == accessKeyConfigurations.create") == "true"
+    r.send("usage.overv\t")
+    assert r.eval(" == usage.overview") == "true"
+    r.send("gatewayConf\t")
+    assert r.eval(".get().totalTimeout") == '"2m"'
+
+
+def test_help_lists_every_resource(repl):
+    help_text = repl("--sandbox").eval(".help")
+    for line in ("accessKeys.create{name = ?", "accessKeyConfigurations.update(id, {", "apiKeys.delete(id)",
+                 "providers.create{providerId =, name =, baseUrl =", "gatewayConfig.update{", "usage.overview{startTime =",
+                 "credits.balance()", "providerKeys.rotate(id, {value =, name =})"):
+        assert line in help_text, line
+
+
+def test_a_token_received_never_reaches_the_history(repl, tmp_path):
+    r = repl("--sandbox")
+    assert r.eval("k = accessKeys.create{name = 'mine'}") == ""
+    token = r.eval("k.token").strip('"')
+    assert len(token) > 20
+    r.eval(f"t = '{token}'")
+    assert r.eval("t == k.token") == "true"
+    r.exit()
+    history = (tmp_path / "state" / "luagate" / "history").read_text()
+    assert "accessKeys.create" in history
+    assert token not in history
+
+
 # --- Interrupting ----------------------------------------------------------------
 
 def test_ctrl_c_interrupts_a_loop_and_the_repl_goes_on(repl):
