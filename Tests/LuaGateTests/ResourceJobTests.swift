@@ -128,3 +128,40 @@ import Testing
         #expect(r.stdout.contains("function\tfunction\tnil"))
     }
 }
+
+extension ResourceJobTests {
+    /// A journal written before journals named their resource reads as provider keys: its
+    /// changes are not made again.
+    @Test func journalsWithoutResourcesStillResume() throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "old")
+        let journal = BatchJobTests.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let line = #"{"after":{"id":"\#(key.id)","name":"renamed"},"id":"\#(key.id)","op":"update","status":"ok","target":{"name":"renamed"},"time":"2026-11-01T00:00:00.000Z"}"#
+        try (line + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        let r = try api.luagate(["--journal", journal, "--resume", "-e", "print(providerKeys.update('\(key.id)', {name = 'renamed'}).id)"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "\(key.id)\n")
+        #expect(api.requests("PATCH").isEmpty, "the journal shows it done")
+    }
+
+    /// `--sandbox-save` writes the whole account, and `--sandbox-data` reads it back as it was.
+    @Test func savedSandboxLoadsBackWhole() throws {
+        let first = BatchJobTests.tempPath("first.json")
+        let second = BatchJobTests.tempPath("second.json")
+        defer { for f in [first, second] { try? FileManager.default.removeItem(atPath: f) } }
+        let made = try ProcessRunner.luagate(["--sandbox-save", first, "-e", """
+            accessKeys.create{name = 'saved'}
+            gatewayConfig.update{perRequestTimeout = '12s'}
+            """])
+        #expect(made.status == 0, "\(made.stderr)")
+        let again = try ProcessRunner.luagate(["--sandbox-data", first, "--sandbox-save", second, "-e", """
+            local n = 0 for _ in accessKeys.iter() do n = n + 1 end
+            print(n, gatewayConfig.get().perRequestTimeout, #accessKeyConfigurations.list(), #providerKeys.list(),
+              credits.balance().balanceCents, #usage.list{startTime = os.time() - 90 * 86400} > 0)
+            """])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == "7\t12s\t3\t40\t125000\ttrue\n")
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == String(contentsOfFile: second, encoding: .utf8))
+    }
+}

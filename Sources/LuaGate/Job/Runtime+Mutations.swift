@@ -30,7 +30,7 @@ extension Runtime {
         }
         if let entry = job.alreadyDone(kind, resource: name, id: id, target: target) {
             logger?.notice("skipped (already done per journal)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(entry.id ?? "")"])
-            return .results(push(call.stack, kind == .delete ? nil : entry.after?.objectValue ?? [:]))
+            return .results(push(call.stack, kind == .delete ? nil : entry.after?.objectValue))
         }
         do {
             try job.admit(kind, id: id, operation: operation)
