@@ -145,7 +145,9 @@ extension NgrokAIClient {
         switch resource.kind {
         case .collection:
             guard let id else { throw unsupported(resource, endpoint) }
-            try Validator(operation: endpoint.operation, id: id).nonEmpty(id, field: "id")
+            let check = Validator(operation: endpoint.operation, id: id.abbreviated())
+            try check.nonEmpty(id, field: "id")
+            try check.atMost(id, Catalogue.maxIDLength, field: "id")
         case .singleton:
             if id != nil { throw unsupported(resource, endpoint) }
         case .readOnly:

@@ -31,6 +31,12 @@ extension NgrokAIClient {
                 operation: endpoint.operation, id: endpoint.id
             )
         }
+        if endpoint.absoluteURL == nil, endpoint.path.utf8.count > Catalogue.maxRequestTargetBytes {
+            throw NgrokAIError(
+                code: NgrokAIError.Code.validation,
+                message: "the request URL would be \(endpoint.path.utf8.count) bytes long (at most \(Catalogue.maxRequestTargetBytes))",
+                operation: endpoint.operation, id: endpoint.id?.abbreviated())
+        }
         let client = try httpClient(operation: endpoint.operation, id: endpoint.id)
         let policy = configuration.retry
         let logger = configuration.logger

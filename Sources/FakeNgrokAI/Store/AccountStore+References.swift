@@ -35,7 +35,7 @@ extension AccountStore {
         for (reference, value, path) in references(in: .object(body), fields: resource.fields) where reference.mustExist {
             guard let target = Catalogue.resource(reference.resource), find(target, reference.key, value, state: state) != nil else {
                 let what = Catalogue.resource(reference.resource)?.singular ?? reference.resource
-                throw .badRequest("\(path): no \(what) \"\(value)\" exists")
+                throw .badRequest("\(path): no \(what) \"\(value.abbreviated())\" exists")
             }
         }
     }

@@ -145,7 +145,7 @@ extension AccountStore {
     // MARK: - Pieces
 
     static func notFound(_ resource: Resource, _ id: String) -> APIError {
-        .notFound("\(resource.singular) \"\(id)\" was not found")
+        .notFound("\(resource.singular) \"\(id.abbreviated())\" was not found")
     }
 
     /// Write-only fields go to the secrets, `null` removes, anything else is stored.

@@ -18,6 +18,9 @@ struct Arguments {
             let rule = call.stack.string(at: n) == nil ? "id must be valid UTF-8" : "id must not be empty"
             throw error(rule, argument: n, id: nil, field: "id")
         }
+        if id.utf8.count > Catalogue.maxIDLength, id.count > Catalogue.maxIDLength {
+            throw error("id: at most \(Catalogue.maxIDLength) characters (got \(id.count))", argument: n, id: nil, field: "id")
+        }
         return id
     }
 

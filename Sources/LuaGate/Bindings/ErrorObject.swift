@@ -67,7 +67,7 @@ struct ErrorObject: LuaErrorValue {
             return .one
         }
         var text = field("operation") ?? "luagate"
-        if let id = field("id") { text += " \(id)" }
+        if let id = field("id") { text += " \(id.abbreviated())" }
         text += ": "
         if let status = field("status") { text += "\(status) " }
         text += "\(code): \(message)"

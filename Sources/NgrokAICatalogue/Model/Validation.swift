@@ -59,7 +59,7 @@ public enum Shape {
         let allowed = fields.filter { mode == .update ? $0.update != .no : $0.create != .no }
         for key in members.keys.sorted() where !allowed.contains(where: { $0.name == key }) {
             let list = allowed.map(\.name).sorted().joined(separator: ", ")
-            let shown = path.isEmpty ? key : "\(path).\(key)"
+            let shown = (path.isEmpty ? key : "\(path).\(key)").abbreviated()
             let rule = list.isEmpty ? "unknown field '\(shown)' (it takes none)" : "unknown field '\(shown)' (allowed: \(list))"
             throw Violation(field: shown, rule: rule, isUnknownField: true)
         }
@@ -119,17 +119,17 @@ public enum Shape {
             guard case .string(let text) = value else { throw mismatch() }
             try checkLength(text, field: field, path: path)
             if case .oneOf(let choices) = type, !choices.contains(text) {
-                throw Violation(field: path, rule: "must be one of \(choices.joined(separator: ", ")) (got \"\(text)\")")
+                throw Violation(field: path, rule: "must be one of \(choices.joined(separator: ", ")) (got \"\(text.abbreviated())\")")
             }
             if case .duration = type, !isDuration(text) {
-                throw Violation(field: path, rule: "must be a duration such as 30s or 1m30s (got \"\(text)\")")
+                throw Violation(field: path, rule: "must be a duration such as 30s or 1m30s (got \"\(text.abbreviated())\")")
             }
             return value
         case .timestamp:
             switch value {
             case .string(let text):
                 guard RFC3339.date(from: text) != nil else {
-                    throw Violation(field: path, rule: "must be an RFC 3339 time such as 2026-01-31T12:00:00Z (got \"\(text)\")")
+                    throw Violation(field: path, rule: "must be an RFC 3339 time such as 2026-01-31T12:00:00Z (got \"\(text.abbreviated())\")")
                 }
                 return value
             case .int(let seconds):
