@@ -94,6 +94,7 @@ public final class Runtime {
         let operation = Operation.make(
             { try await body(client) }, push: push,
             failure: { error in
+                if let drift = error as? DriftError { return ErrorObject(error: drift.error, current: drift.current) }
                 guard let error = error as? NgrokAIError else { return error }
                 return ErrorObject.raising(error, argument: argument)
             })

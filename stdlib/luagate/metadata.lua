@@ -180,7 +180,15 @@ local function build(fname, keys, spec, opts)
     if new ~= nil then
       changes[#changes + 1] = {
         resource = plan.resource_of(key), id = key.id, before = { [field] = key[field] }, after = { [field] = new },
+        -- What apply checks is still so before sending (json.null: the field was absent).
+        expect = { [field] = key[field] == nil and json.null or key[field] },
         refused = refused,
+        -- apply{on_drift = "replan"}: the same change of the record as it is now.
+        replan = function(current)
+          local again, still_refused, problem = build_one(current, i)
+          if problem or still_refused then error(problem or still_refused, 0) end
+          return again ~= nil and { [field] = again } or nil
+        end,
       }
     end
   end

@@ -378,6 +378,7 @@ function Plan:show(opts)
             marks[#marks + 1] = paint(problem.kind == "refused" and "yellow" or "red", kind .. problem.message)
           end
         end
+        if c.drifted then marks[#marks + 1] = paint("yellow", "drifted: " .. c.drifted) end
         local before, after = field and c.before[field] or nil, field and c.after[field] or nil
         local unchanged = same(before, after)
         if unchanged then table.insert(marks, 1, paint("dim", "no-op")) end
@@ -418,13 +419,14 @@ function Plan:show(opts)
 end
 
 --- text = plan:json([json.encode options]): the plan for machines: a JSON array of
---- {resource, id, before, after, status = "change" | "no-op" | "refused" | "invalid", problems}.
+--- {resource, id, before, after, status = "change" | "no-op" | "refused" | "invalid" | "drifted",
+--- problems} ("drifted": an apply found the record changed since the plan was made).
 function Plan:json(opts)
   local list = json.array()
   for i, result in ipairs(analyse(self)) do
     local c = self[i]
     local status = #blocking(result.problems) > 0 and "invalid" or c.refused and "refused"
-      or result.noop and "no-op" or "change"
+      or c.drifted and "drifted" or result.noop and "no-op" or "change"
     local entry = { resource = resource_of_change(c), id = c.id, before = c.before, after = c.after, status = status }
     if #result.problems > 0 then
       entry.problems = {}
@@ -437,12 +439,69 @@ function Plan:json(opts)
   return json.encode(list, opts)
 end
 
---- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?}
+-- Sends one change of apply: ok, err, outcome ("updated", "replanned", "unchanged"). The
+-- update carries what the change was computed from (`expect`), so that the runtime reads the
+-- record first and refuses a change whose inputs moved (error code "drift").
+local function update_with(item, fields, expect)
+  local update = require(item.resource).update
+  local options = expect and { expect = expect } or nil
+  if item.id == nil then return pcall(update, fields, options) end
+  return pcall(update, item.id, fields, options)
+end
+
+local function send(item, on_drift)
+  local c = item.change
+  if on_drift == "overwrite" then
+    local ok, err = update_with(item, item.fields)
+    return ok, err, "updated"
+  end
+  if on_drift == "replan" and c.replan then
+    local lib = require(item.resource)
+    local ok, current
+    if item.id == nil then ok, current = pcall(lib.get) else ok, current = pcall(lib.get, item.id) end
+    if not ok then return false, current end
+    local built, after = pcall(c.replan, current)
+    if not built then return false, after end
+    local fields, expect, differs = {}, {}, false
+    for field, value in pairs(after or {}) do
+      if not same(current[field], value) then
+        fields[field] = value
+        expect[field] = current[field] == nil and null or current[field]
+      end
+      if not same(item.fields[field], value) then differs = true end
+    end
+    if next(fields) == nil then return true, nil, "unchanged" end
+    local sent, err = update_with(item, fields, expect)
+    return sent, err, differs and "replanned" or "updated"
+  end
+  -- What the plan saw: the change's `expect` (builders set it), else the fields of
+  -- `before` (json.null: absent); a field in neither is not known, so not checked.
+  local expect, known = {}, false
+  for field in pairs(item.fields) do
+    local seen = c.expect and c.expect[field]
+    if seen == nil then seen = c.before[field] end
+    if seen ~= nil then
+      expect[field] = seen
+      known = true
+    end
+  end
+  local ok, err = update_with(item, item.fields, known and expect or nil)
+  return ok, err, "updated"
+end
+
+--- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?,
+---                      on_drift = "skip" | "overwrite" | "replan"}
 --- Validates (raising before any request), skips no-ops and refused changes, and sends
 --- the changed fields of each change with its resource's update (providerKeys.update,
 --- accessKeys.update, gatewayConfig.update, …), `concurrency` at a time.
 --- Under --max-changes, the whole plan must fit the budget before anything is sent.
---- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}.
+--- Just before each change the record is read again: if a field the change was computed
+--- from no longer holds what the plan saw (someone changed it since), the change is not
+--- sent and is reported as drifted (`report.drifted`, `show()`, the journal; exit 5), unless
+--- on_drift = "overwrite" (send it anyway) or "replan" (compute it again from the record as
+--- it is now, for plans made by rename or metadata).
+--- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}, plus
+--- drifted = {{id =, error =}} when changes drifted and replanned = n when some were replanned.
 --- With on_error = "abort", the first failure stops new updates; those in flight finish,
 --- then an error (code = "aborted") carrying the report is raised.
 function Plan:apply(opts)
@@ -453,6 +512,10 @@ function Plan:apply(opts)
   end
   if opts.concurrency ~= nil and (math.type(opts.concurrency) ~= "integer" or opts.concurrency < 1) then
     error("bad argument #1 to 'apply' (concurrency must be a positive integer)", 2)
+  end
+  local on_drift = opts.on_drift or "skip"
+  if on_drift ~= "skip" and on_drift ~= "overwrite" and on_drift ~= "replan" then
+    error("bad argument #1 to 'apply' (on_drift must be \"skip\", \"overwrite\" or \"replan\")", 2)
   end
   self:validate()
 
@@ -469,7 +532,7 @@ function Plan:apply(opts)
       for field, value in pairs(c.after) do
         if not same(c.before[field], value) then fields[field] = value end
       end
-      todo[#todo + 1] = { index = i, id = c.id, resource = resource_of_change(c), fields = fields }
+      todo[#todo + 1] = { index = i, change = c, id = c.id, resource = resource_of_change(c), fields = fields }
     end
   end
 
@@ -477,17 +540,22 @@ function Plan:apply(opts)
   local dry_run = job and job.dry_run and not opts.quiet
   if dry_run then self:show(opts) end -- a dry run shows what would change, then what would happen
   local bar = progress.new { total = #todo, label = "updating", enabled = opts.progress }
-  local stop, failures = false, {}
+  local stop, failures, drifts = false, {}, {}
   task.map(todo, function(item)
     if stop then
       report.skipped = report.skipped + 1
       return
     end
-    local update = require(item.resource).update
-    local ok, err
-    if item.id == nil then ok, err = pcall(update, item.fields) else ok, err = pcall(update, item.id, item.fields) end
-    if ok then
+    local ok, err, outcome = send(item, on_drift)
+    item.change.drifted = nil
+    if ok and outcome == "unchanged" then
+      report.unchanged = report.unchanged + 1
+    elseif ok then
       report.updated = report.updated + 1
+      if outcome == "replanned" then report.replanned = (report.replanned or 0) + 1 end
+    elseif type(err) == "table" and err.code == "drift" then
+      item.change.drifted = err.message
+      drifts[#drifts + 1] = { index = item.index, id = item.id or item.resource, error = err }
     else
       failures[#failures + 1] = { index = item.index, id = item.id or item.resource, error = err }
       stop = on_error == "abort"
@@ -496,8 +564,12 @@ function Plan:apply(opts)
   end, { concurrency = opts.concurrency })
   bar:finish()
 
-  table.sort(failures, function(a, b) return a.index < b.index end)
+  local function by_index(a, b) return a.index < b.index end
+  table.sort(failures, by_index)
+  table.sort(drifts, by_index)
   for i, failure in ipairs(failures) do report.failed[i] = { id = failure.id, error = failure.error } end
+  if #drifts > 0 then report.drifted = {} end
+  for i, drift in ipairs(drifts) do report.drifted[i] = { id = drift.id, error = drift.error } end
   if stop then
     local first = report.failed[1]
     error(setmetatable({
@@ -516,11 +588,15 @@ end
 --- Prints the one-line outcome of an apply, and each failure.
 summarize = function(report, opts)
   local out = opts.out or io.stdout
-  out:write(("%s: %d updated, %d unchanged, %d failed, %d skipped\n"):format(
+  local drifted = report.drifted and #report.drifted or 0
+  out:write(("%s: %d updated, %d unchanged, %d failed, %s%d skipped\n"):format(
     job and job.dry_run and "dry run, nothing sent" or "applied",
-    report.updated, report.unchanged, #report.failed, report.skipped))
+    report.updated, report.unchanged, #report.failed, drifted > 0 and drifted .. " drifted, " or "", report.skipped))
   for _, failure in ipairs(report.failed) do
     out:write(("  %s: %s\n"):format(failure.id, tostring(failure.error)))
+  end
+  for _, drift in ipairs(report.drifted or {}) do
+    out:write(("  %s: drifted: %s\n"):format(drift.id, drift.error.message))
   end
 end
 

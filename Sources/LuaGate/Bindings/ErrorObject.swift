@@ -9,6 +9,8 @@ struct ErrorObject: LuaErrorValue {
     static let metatable = "luagate.error"
 
     var error: NgrokAIError
+    /// For `drift` errors: the record as it is now.
+    var current: [String: JSONValue]? = nil
 
     func push(onto stack: LuaStack) {
         stack.ensure(4)
@@ -23,6 +25,10 @@ struct ErrorObject: LuaErrorValue {
         if let status = error.status {
             stack.push(Int64(status))
             stack.rawSet(table: -2, key: "status")
+        }
+        if let current {
+            stack.push(LuaValue(json: .object(current)))
+            stack.rawSet(table: -2, key: "current")
         }
         luaL_setmetatable(stack.L, Self.metatable)
     }

@@ -72,17 +72,28 @@ extension Runtime {
         }
     }
 
-    /// `record = R.update(id, {fields})`; `record = gatewayConfig.update{fields}`: `json.null`
-    /// clears a field, absent fields are left unchanged.
+    /// `record = R.update(id, {fields} [, {expect = {field = value}}])`; for a singleton
+    /// `gatewayConfig.update({fields} [, options])`: `json.null` clears a field, absent fields
+    /// are left unchanged. With `expect`, the record is read first and the update is sent only
+    /// if each named field still holds that value (`json.null`: absent); otherwise it raises
+    /// an error with code `drift` and the record as it is now in `current`.
     func update(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
         let args = Arguments(call: call, operation: "\(resource.name).update")
         let id = resource.kind == .collection ? try args.id() : nil
         let n: Int32 = id == nil ? 1 : 2
         let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id)
         let body = try args.checked(n, id: id) { () throws(Violation) in try resource.checked(given, for: .update) }
+        let options = try args.fields(n + 1, allowed: ["expect"], id: id, optional: true)
+        var expect: [String: JSONValue]?
+        switch options["expect"] {
+        case nil: break
+        case .object(let fields)?: expect = fields
+        case .array(let items)? where items.isEmpty: expect = [:]
+        default: throw args.error("field 'expect': must be a table of field = value", argument: n + 1, id: id, field: "expect")
+        }
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         return try mutate(call, .update, resource, id: id, target: publicPart(resource, body), operation: args.operation,
-                          argument: { $0 == "id" ? 1 : n }) { try await $0.update(resource, id: id, body) }
+                          argument: { $0 == "id" ? 1 : n }, expect: expect) { try await $0.update(resource, id: id, body) }
     }
 
     /// `true = R.delete(id)`

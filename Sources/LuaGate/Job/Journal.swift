@@ -9,6 +9,8 @@ public struct JournalEntry: Codable, Sendable {
         case started
         case ok
         case failed
+        /// Not sent: the record no longer held what the change was computed from (`expect`).
+        case drifted
     }
 
     public var time: String

@@ -12,7 +12,7 @@ import NgrokAI
 extension Runtime {
     func mutate(
         _ call: LuaCall, _ kind: MutationKind, _ resource: Resource, id: String?, target: [String: JSONValue],
-        operation: String, argument: @escaping (String?) -> Int32,
+        operation: String, argument: @escaping (String?) -> Int32, expect: [String: JSONValue]? = nil,
         send: @escaping @Sendable (NgrokAIClient) async throws -> [String: JSONValue]?
     ) throws -> LuaReturn {
         let push: (LuaStack, [String: JSONValue]?) -> Int32 = { stack, record in
@@ -37,9 +37,20 @@ extension Runtime {
         } catch {
             throw ErrorObject(error: error)
         }
+        // A change computed from values read earlier (`expect`) is not sent if they moved.
+        let drifted: @Sendable ([String: JSONValue]?, JSONValue?) throws -> Void = { current, before in
+            guard let expect, let current,
+                  let drift = DriftError.check(expect, current: current, operation: operation, id: id) else { return }
+            let text = "\(drift.error.code): \(drift.error.message)"
+            job.journal?.append(journaled(id, before, nil, .drifted, text))
+            job.failed(kind, resource: name, id: id, error: text)
+            logger?.notice("not changed: \(drift.error.message)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? "")"])
+            throw drift
+        }
         if job.options.dryRun {
             return try request(call, argument: argument, { client in
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
+                try drifted(current, nil)
                 let result = Self.simulate(kind, resource, current: current, target: target, job: job)
                 logger?.notice("\(Self.describe(kind, resource, id: id, current: current, target: target))")
                 job.succeeded(kind, resource: name)
@@ -56,10 +67,15 @@ extension Runtime {
                 return made
             }
             var before: JSONValue?
-            if let journal = job.journal {
+            if expect != nil {
+                // One read serves both the drift check and the journal's `before`.
+                let current = try await Self.current(kind, resource, id: id, client: client, job: job)
+                before = current.map { .object($0) }
+                try drifted(current, before)
+            } else if job.journal != nil {
                 before = try? await Self.current(kind, resource, id: id, client: client, job: job).map { .object($0) }
-                journal.append(journaled(id, before, nil, .started, nil))
             }
+            job.journal?.append(journaled(id, before, nil, .started, nil))
             do {
                 let record = try await send(client)
                 job.journal?.append(journaled(id ?? record?["id"]?.stringValue, before, record.map { .object($0) }, .ok, nil))
@@ -163,7 +179,7 @@ extension Runtime {
         return "would \(kind) \(what)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", "))
     }
 
-    private static func show(_ value: JSONValue) -> String {
+    static func show(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .string(let s): return "\"\(s)\""
@@ -172,5 +188,29 @@ extension Runtime {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
         }
+    }
+}
+
+/// An update refused because the record changed since the values it was computed from were
+/// read: `error` has code `drift`; `current` is the record as it is now.
+struct DriftError: Error {
+    var error: NgrokAIError
+    var current: [String: JSONValue]
+
+    /// The drift of `current` from `expect` (field → value the change was computed from,
+    /// `.null` for absent), or nil when every field still holds its expected value.
+    static func check(
+        _ expect: [String: JSONValue], current: [String: JSONValue], operation: String, id: String?
+    ) -> DriftError? {
+        let moved = expect.keys.sorted().filter { (current[$0] ?? .null) != expect[$0]! }
+        guard !moved.isEmpty else { return nil }
+        let what = moved.map { field in
+            "\(field) is now \(Runtime.show(current[field] ?? .null)) (the change expected \(Runtime.show(expect[field]!)))"
+        }
+        var error = NgrokAIError(
+            code: "drift", message: "changed since the change was computed, so it was not sent: " + what.joined(separator: ", "),
+            operation: operation, id: id)
+        error.field = moved.first
+        return DriftError(error: error, current: current)
     }
 }
