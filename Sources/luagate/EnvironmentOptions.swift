@@ -14,14 +14,39 @@ enum EnvironmentOptions {
     ]
     static let flags = ["verbose", "dry-run", "resume", "sandbox"]
 
-    /// The options from the environment, as arguments to put before the command line's.
-    static func arguments(given commandLine: [String]) -> [String] {
+    /// What a value must be, for the options that are not free text; checked here so that a
+    /// bad value names its variable (`LUAGATE_MAX_CHANGES=abc: not a whole number`).
+    static let rules: [String: @Sendable (String) -> String?] = [
+        "concurrency": { whole($0, atLeast: 1) }, "max-in-flight": { whole($0, atLeast: 1) },
+        "retries": { whole($0, atLeast: 0) }, "max-changes": { whole($0, atLeast: 0) },
+        "request-timeout": { Double($0).map { $0 > 0 && $0.isFinite } == true ? nil : "not a positive number of seconds" },
+        "lock-wait": { JobDuration.parse($0) == nil ? "not a duration (such as 30s, 15m, 2h)" : nil },
+        "timeout": { JobDuration.parse($0) == nil ? "not a duration (such as 30s, 15m, 2h)" : nil },
+        "log-format": { ["text", "json"].contains($0) ? nil : "must be text or json" },
+        "log-level": {
+            ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains($0)
+                ? nil : "must be one of trace, debug, info, notice, warning, error, critical"
+        },
+    ]
+
+    private static func whole(_ text: String, atLeast minimum: Int) -> String? {
+        guard let value = Int(text) else { return "not a whole number" }
+        return value < minimum ? "must be \(minimum == 0 ? "0 or more" : "at least \(minimum)")" : nil
+    }
+
+    /// The options from the environment, as arguments to put before the command line's
+    /// (each `--name=value`, so that a value starting with `-` stays a value).
+    static func arguments(given commandLine: [String]) throws(EnvironmentError) -> [String] {
         var extra: [String] = []
         func given(_ name: String) -> Bool {
             commandLine.contains { $0 == "--\(name)" || $0.hasPrefix("--\(name)=") }
         }
         for name in valued where !given(name) {
-            if let value = variable(name), !value.isEmpty { extra += ["--\(name)", value] }
+            guard let value = variable(name), !value.isEmpty else { continue }
+            if let problem = rules[name]?(value) {
+                throw EnvironmentError(description: "\(variableName(name))=\(value): \(problem)")
+            }
+            extra.append("--\(name)=\(value)")
         }
         for name in flags where !given(name) {
             if let value = variable(name), ["1", "true", "yes", "on"].contains(value.lowercased()) { extra.append("--\(name)") }
@@ -40,7 +65,43 @@ enum EnvironmentOptions {
     }
 
     static func variable(_ option: String) -> String? {
-        let name = "LUAGATE_" + String(option.uppercased().map { $0 == "-" ? "_" : $0 })
-        return getenv(name).map { String(cString: $0) }
+        getenv(variableName(option)).map { String(cString: $0) }
     }
+
+    /// `LUAGATE_MAX_CHANGES` for `max-changes`.
+    static func variableName(_ option: String) -> String {
+        "LUAGATE_" + String(option.uppercased().map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// The command line with each negative number given to a valued option joined to it
+    /// (`--concurrency -1` becomes `--concurrency=-1`), so that it reaches the option's own
+    /// check instead of reading as an unknown option. Stops at the script.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            out.append(argument)
+            index += 1
+            if argument == "--" || argument == "-" || !argument.hasPrefix("-") { break }
+            if argument.hasPrefix("--"), valued.contains(String(argument.dropFirst(2))), index < arguments.count {
+                let value = arguments[index]
+                if value.hasPrefix("-"), Double(value) != nil {
+                    out[out.count - 1] = argument + "=" + value
+                } else {
+                    out.append(value)
+                }
+                index += 1
+            } else if argument == "-e" || argument == "-l", index < arguments.count {
+                out.append(arguments[index])
+                index += 1
+            }
+        }
+        return out + arguments[index...]
+    }
+}
+
+/// A `LUAGATE_*` variable with a value its option does not take.
+struct EnvironmentError: Error, CustomStringConvertible {
+    var description: String
 }

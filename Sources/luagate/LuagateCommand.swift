@@ -165,7 +165,7 @@ struct LuagateCommand: ParsableCommand {
     }
 
     mutating func validate() throws {
-        if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more") }
+        if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more (got \(maxChanges))") }
         if let lockWait {
             guard lock != nil else { throw ValidationError("--lock-wait needs --lock") }
             guard JobDuration.parse(lockWait) != nil else { throw ValidationError("--lock-wait: not a duration: \(lockWait)") }
@@ -175,9 +175,9 @@ struct LuagateCommand: ParsableCommand {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
-        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
+        guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more (got \(retries))") }
         guard requestTimeout > 0, requestTimeout.isFinite else {
             throw ValidationError("--request-timeout must be a positive number of seconds")
         }

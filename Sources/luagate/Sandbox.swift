@@ -57,9 +57,9 @@ final class Sandbox {
         guard let saveTo, !saved else { return }
         saved = true
         do {
-            try Data(server.account.snapshotJSON()).write(to: URL(fileURLWithPath: saveTo), options: .atomic)
+            try OutputFiles.write(server.account.snapshotJSON(), to: saveTo)
         } catch {
-            throw SandboxError("--sandbox-save \(saveTo): \(Self.describe(error))")
+            throw SandboxError("--sandbox-save \(error)")
         }
     }
 

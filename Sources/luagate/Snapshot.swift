@@ -42,7 +42,7 @@ enum Snapshot {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(JSONValue.object(file))
-        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFiles.write(data + Data("\n".utf8), to: path)
         return counts.joined(separator: ", ")
     }
 

@@ -28,8 +28,13 @@ func fail(_ status: Int32, _ message: String) -> Never {
 }
 
 // 1. Options: LUAGATE_* variables first, so that the command line wins.
-let fromEnvironment = EnvironmentOptions.anySet() ? EnvironmentOptions.arguments(given: argv) : []
-let parsedArguments = [argv[0]] + fromEnvironment + argv.dropFirst()
+let fromEnvironment: [String]
+do {
+    fromEnvironment = EnvironmentOptions.anySet() ? try EnvironmentOptions.arguments(given: argv) : []
+} catch {
+    usageError(error.description)
+}
+let parsedArguments = [argv[0]] + fromEnvironment + EnvironmentOptions.joiningNegativeValues(Array(argv.dropFirst()))
 let options: RunOptions
 if fromEnvironment.isEmpty, let plain = RunOptions.plainScript(argv) {
     options = plain
@@ -88,7 +93,12 @@ do {
 /// The user's own token, kept out of the REPL's history even in the sandbox.
 let environmentToken = api.token
 
-// 4. One run at a time (--lock).
+// 4. Every file the run will write can be written, or nothing runs.
+if let problem = OutputFiles.problem(options, fromEnvironment: fromEnvironment) {
+    usageError(problem)
+}
+
+// 5. One run at a time (--lock).
 if let path = options.lock {
     do {
         if try !RunLock.acquire(path, wait: options.lockWait.flatMap(JobDuration.parse)) {
@@ -99,7 +109,7 @@ if let path = options.lock {
     }
 }
 
-// 5. The sandbox, saved at exit even when a script ends with `os.exit`.
+// 6. The sandbox, saved at exit even when a script ends with `os.exit`.
 nonisolated(unsafe) var sandbox: Sandbox?
 if options.usesSandbox {
     do {
@@ -125,7 +135,7 @@ if let path = options.snapshot {
     }
 }
 
-// 6. The job's rules: dry run, change budget, journal.
+// 7. The job's rules: dry run, change budget, journal.
 let job: JobControl
 do {
     var jobOptions = JobOptions()
@@ -139,7 +149,7 @@ do {
     usageError("\(error)")
 }
 
-// 7. Run, then the sandbox file and the report.
+// 8. Run, then the sandbox file and the report.
 let steps = CommandLineSteps(argv: parsedArguments, options: options, hiddenPrefix: fromEnvironment.count)
 let replSettings = REPL.Settings(
     secrets: [environmentToken, api.token].compactMap { $0 }, baseURL: api.baseURL, sandbox: sandbox)
@@ -159,7 +169,7 @@ if let path = options.report {
     do {
         try report.write(to: path)
     } catch {
-        Output.error("\(progname): --report \(path): \(error)\n")
+        Output.error("\(progname): --report \(error)\n")
     }
     Output.error("\(progname): \(report.line)\n")
 }

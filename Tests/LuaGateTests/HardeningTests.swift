@@ -27,3 +27,43 @@ import Testing
         #expect(api.server.requestLog.entries().count == 2, "the huge id and query were never sent")
     }
 }
+
+extension HardeningTests {
+    /// Output files are checked before the script starts: nothing runs that could not be recorded.
+    @Test func unwritableOutputsStopTheRunBeforeItStarts() throws {
+        let report = try ProcessRunner.luagate(["--report", "/nonexistent/r.json", "-e", "print('ran')"])
+        #expect(report.status == 2)
+        #expect(report.stdout.isEmpty, "the script did not run")
+        #expect(report.stderr.hasPrefix("luagate: --report /nonexistent/r.json: No such file or directory (/nonexistent)\n"))
+        #expect(!report.stderr.contains("NSCocoaErrorDomain"))
+        for option in ["--journal", "--sandbox-save", "--snapshot", "--lock"] {
+            let r = try ProcessRunner.luagate([option, "/nonexistent/x", "-e", "print('ran')"])
+            #expect(r.status == 2 && r.stdout.isEmpty, "\(option): \(r.stderr)")
+            #expect(r.stderr.contains("\(option) /nonexistent/x: No such file or directory"), "\(r.stderr)")
+        }
+        let folder = try ProcessRunner.run(ProcessRunner.luagate, ["-e", "print('ran')"], environment: ["LUAGATE_REPORT": "/tmp"])
+        #expect(folder.status == 2)
+        #expect(folder.stderr.hasPrefix("luagate: LUAGATE_REPORT=/tmp: is a directory\n"), "\(folder.stderr)")
+    }
+
+    /// A bad value names where it came from; negative numbers reach their option's check.
+    @Test func badOptionValuesNameTheirSource() throws {
+        let cases: [([String], [String: String], String)] = [
+            (["-e", "print(1)"], ["LUAGATE_MAX_CHANGES": "abc"], "luagate: LUAGATE_MAX_CHANGES=abc: not a whole number\n"),
+            (["-e", "print(1)"], ["LUAGATE_CONCURRENCY": "-3"], "luagate: LUAGATE_CONCURRENCY=-3: must be at least 1\n"),
+            (["-e", "print(1)"], ["LUAGATE_TIMEOUT": "soon"], "luagate: LUAGATE_TIMEOUT=soon: not a duration (such as 30s, 15m, 2h)\n"),
+            (["--concurrency", "-1", "-e", "print(1)"], [:], "luagate: --concurrency must be at least 1 (got -1)\n"),
+            (["--retries", "-2", "-e", "print(1)"], [:], "luagate: --retries must be 0 or more (got -2)\n"),
+            (["--max-changes=-5", "-e", "print(1)"], [:], "luagate: --max-changes must be 0 or more (got -5)\n"),
+        ]
+        for (arguments, environment, first) in cases {
+            let r = try ProcessRunner.run(ProcessRunner.luagate, arguments, environment: environment)
+            #expect(r.status == 2, "\(arguments) \(environment)")
+            #expect(r.stderr.hasPrefix(first), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        // After the script, everything is the script's: a negative number stays an argument.
+        let script = try ProcessRunner.luagate(["-", "--concurrency", "-1"], stdin: "print(...)")
+        #expect(script.stdout == "--concurrency\t-1\n", "\(script.stderr)")
+    }
+}

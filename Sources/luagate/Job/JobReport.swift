@@ -29,7 +29,7 @@ struct JobReport: Encodable {
     func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try (encoder.encode(self) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFiles.write(encoder.encode(self) + Data("\n".utf8), to: path)
     }
 
     /// `report: 3 reads, 40 changes (update 40), 2 failed, dry run, exit 5`
