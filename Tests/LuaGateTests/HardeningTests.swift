@@ -67,3 +67,17 @@ extension HardeningTests {
         #expect(script.stdout == "--concurrency\t-1\n", "\(script.stderr)")
     }
 }
+
+extension HardeningTests {
+    /// Deep section nesting and a partial that includes itself used to overflow the stack.
+    @Test(arguments: [
+        (#"require("luagate.template").render(("{{#a}}"):rep(3000), {})"#, "sections nested more than 100 deep"),
+        (#"require("luagate.template").render("{{>p}}", {}, {partials = {p = "{{>p}}"}})"#,
+         "partial 'p' includes itself with no section in between to end it (p → p)"),
+    ])
+    func runawayTemplatesAreErrors(_ code: String, _ message: String) throws {
+        let r = try ProcessRunner.luagate(["-e", code])
+        #expect(r.status == 1, "\(r.stderr.prefix(300))")
+        #expect(r.stderr.contains(message), "\(r.stderr.prefix(300))")
+    }
+}

@@ -5,31 +5,26 @@ import Mustache
 /// `luagate.template`: Mustache templates, parsed and rendered by
 /// hummingbird-project/swift-mustache, over Lua tables.
 ///
-/// `s = template.render(tpl, context [, {escape = "none", strict = true, partials = {}}])`
+/// `s = template.render(tpl, context [, {escape = "none", strict = true, partials = {}}])`;
+/// any value may be the context.
 enum TemplateLibrary {
     static func render(_ call: LuaCall) throws -> LuaReturn {
         let source = try call.checkString(1)
         let options = try TemplateOptions(call, argument: 3)
-        var members: [String: TemplateValue] = [:]
-        switch call.type(2) {
-        case .none, .nil: break
-        case .table:
+        // Any value may be the root context (`{{.}}` is the value itself); none is `{}`.
+        var context = TemplateValue.object([:])
+        if call.type(2) != .none && call.type(2) != .nil {
             var reader = TemplateContextReader(stack: call.stack)
-            let context: TemplateValue
             do {
                 context = try reader.value(at: 2)
             } catch {
                 throw LuaArgumentError(argument: 2, "\(error)")
             }
-            guard case .object(let m) = context else {
-                throw LuaArgumentError(argument: 2, "context must be a table of named values, not a list")
-            }
-            members = m
-        default:
-            throw call.typeError(2, expected: "table")
+            // An empty table at the root holds named values yet to come, not an empty list.
+            if case .list(let items) = context, items.isEmpty { context = .object([:]) }
         }
         do {
-            call.stack.push(try options.renderer.render(source, members))
+            call.stack.push(try options.renderer.render(source, context))
         } catch {
             throw LuaRuntimeError(error.description)
         }
@@ -93,13 +88,24 @@ struct TemplateRenderer {
     var strict = true
     var partials: [String: String] = [:]
 
-    func render(_ source: String, _ members: [String: TemplateValue]) throws(TemplateError) -> String {
+    func render(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         _ = JSONStringContentType.registered
+        // Nesting and partial cycles are checked before parsing: either would exhaust the stack.
+        let main = try TemplateStructure(source, partial: nil)
+        var structures: [String: TemplateStructure] = [:]
+        for (name, text) in partials { structures[name] = try TemplateStructure(text, partial: name) }
+        try TemplateStructure.checkCycles(main: main, partials: structures)
         let template = try parse(source, partial: nil)
         var library = MustacheLibrary()
         for (name, text) in partials { library.register(try parse(text, partial: name), named: name) }
         let misses = strict ? TemplateMisses() : nil
-        let output = template.render(ObjectNode(members: members, path: "", scope: false, misses: misses), library: library)
+        let root: Any
+        if case .object(let members) = context {
+            root = ObjectNode(members: members, path: "", scope: false, misses: misses)
+        } else {
+            root = TemplateNode.scope(context, misses: misses)
+        }
+        let output = template.render(root, library: library)
         if let misses, let error = TemplateError(misses, source: source, partials: partials) { throw error }
         return output
     }

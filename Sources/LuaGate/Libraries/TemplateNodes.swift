@@ -75,9 +75,11 @@ struct ListNode: MustacheParent, MustacheSequence, MustacheCustomRenderable, Mus
 
     private var elements: [Any] { items.map { TemplateNode.scope($0, misses: misses) } }
 
-    /// Lists have no named children; nil also lets lookups pass an empty list that
-    /// `{{^list}}` pushed on the stack.
-    func child(named name: String) -> Any? { nil }
+    /// Lists have no named children. Reached by name (`{{list.x}}`), that is a miss in strict
+    /// mode; pushed on the stack (by `{{^list}}`), nil lets the lookup go on down the stack.
+    func child(named name: String) -> Any? {
+        path == "." ? nil : misses.map { Missing(path: "\(path).\(name)", misses: $0) }
+    }
 
     func makeIterator() -> IndexingIterator<[Any]> { elements.makeIterator() }
 

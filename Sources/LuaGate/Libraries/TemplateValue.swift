@@ -5,8 +5,9 @@ import LuaKit
 /// A Lua value read for rendering a template.
 ///
 /// Numbers are kept as the text Lua's `tostring` gives them (`85`, `1.21`, `1.0`). A table
-/// marked with `json.array`, or whose keys are exactly `1..n` (n > 0), is a list; any other
-/// table, including an unmarked empty one, is an object (as JSON's `{}`, it is truthy).
+/// marked with `json.array`, or whose keys are exactly `1..n`, is a list, and so is an empty
+/// table (falsey in a section, as Mustache users expect of "no items"); any other table is an
+/// object.
 indirect enum TemplateValue {
     case text(String)
     case boolean(Bool)
@@ -86,7 +87,7 @@ struct TemplateContextReader {
             }
             stack.pop()
         }
-        guard isMarkedArray(index) || (count > 0 && entries == count) else { return .object(members) }
+        guard isMarkedArray(index) || entries == count else { return .object(members) }
         return .list((0..<count).map { members[String($0 + 1)] ?? .null })
     }
 
