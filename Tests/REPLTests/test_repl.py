@@ -150,6 +150,19 @@ def test_a_token_received_never_reaches_the_history(repl, tmp_path):
     assert token not in history
 
 
+def test_a_secret_sent_later_is_removed_from_the_history(repl, tmp_path):
+    r = repl("--sandbox")
+    assert r.eval('v = "sk-live-secret-0123456789"') == ""
+    assert r.eval("marker = 1") == ""
+    path = tmp_path / "state" / "luagate" / "history"
+    r.eval('k = providerKeys.create{providerId = "openai", name = "from-v", value = v}')
+    assert r.eval("k.name") == '"from-v"'
+    r.exit()
+    history = path.read_text()
+    assert "marker = 1" in history
+    assert "sk-live-secret-0123456789" not in history
+
+
 # --- Interrupting ----------------------------------------------------------------
 
 def test_ctrl_c_interrupts_a_loop_and_the_repl_goes_on(repl):
