@@ -137,16 +137,21 @@ struct LuagateCommand: ParsableCommand {
     var sandboxData: String?
 
     @Option(name: .customLong("sandbox-save"), help: ArgumentHelp(
-        "At exit, write the sandbox's keys to this file; implies --sandbox.", valueName: "file.json"))
+        "At exit, write the sandbox's account to this file; implies --sandbox.", valueName: "file.json"))
     var sandboxSave: String?
 
     @Option(name: .customLong("snapshot"), help: ArgumentHelp(
-        "Write the account's keys (as the API returns them; never key values) to this file, then exit.",
+        "Write the account (every resource as the API returns it; never a secret) to this file, then exit.",
         valueName: "file.json"))
     var snapshot: String?
 
     @Flag(name: .customLong("version"), help: "Show the luagate version.")
     var showVersion = false
+
+    @Option(name: .customLong("types"), help: ArgumentHelp(
+        "Write editor definitions (lua-language-server) and a luacheck std for luagate's globals and modules into this folder, then exit.",
+        valueName: "dir"))
+    var types: String?
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The script to run ('-' for standard input) and its arguments.", valueName: "script [args]"))
@@ -161,7 +166,7 @@ struct LuagateCommand: ParsableCommand {
             verbose: verbose, dryRun: dryRun, maxChanges: maxChanges, lock: lock, lockWait: lockWait,
             journal: journal, resume: resume, logFormat: logFormat, logLevel: logLevel, report: report,
             timeout: timeout, sandbox: sandbox, sandboxData: sandboxData, sandboxSave: sandboxSave,
-            snapshot: snapshot, showVersion: showVersion, scriptAndArguments: scriptAndArguments)
+            snapshot: snapshot, showVersion: showVersion, types: types, scriptAndArguments: scriptAndArguments)
     }
 
     mutating func validate() throws {

@@ -30,6 +30,8 @@ struct RunOptions {
     var sandboxSave: String?
     var snapshot: String?
     var showVersion = false
+    /// `--types DIR`: write the editor definitions and the luacheck std there, then exit.
+    var types: String?
     /// The script (`-` for standard input) and its arguments.
     var scriptAndArguments: [String] = []
 

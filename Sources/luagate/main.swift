@@ -61,6 +61,24 @@ if options.showVersion {
     exit(0)
 }
 
+if let folder = options.types {
+    do {
+        let runtime = Runtime(api: NgrokAIConfiguration(), job: try JobControl(options: JobOptions()))
+        for (path, text) in EditorFiles.all(runtime).sorted(by: { $0.key < $1.key }) {
+            let full = folder + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try OutputFiles.write(Data(text.utf8), to: full)
+        }
+        Output.error("\(progname): wrote the editor definitions and the luacheck std to \(folder)\n")
+        exit(0)
+    } catch let error as FileError {
+        fail(1, "--types \(error)")
+    } catch {
+        fail(1, "--types \(folder): cannot create the folder")
+    }
+}
+
 // 2. Logs on stderr: text or JSON lines, `notice` unless asked otherwise.
 let logLevel = options.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (options.verbose ? .debug : .notice)
 LoggingSystem.bootstrap { label in

@@ -26,7 +26,8 @@ table.sort(rows, function(a, b) return a.cost > b.cost end)
 print(("Spend by access key, last %d days (since %s):"):format(days, time.format(time.days_ago(days))))
 print(("  %-22s %-34s %10s %9s %7s"):format("NAME", "ACCESS KEY", "COST $", "REQUESTS", "ERRORS"))
 for _, row in ipairs(rows) do
-  print(("  %-22s %-34s %10.2f %9d %7d"):format(names[row.id] or "(deleted)", row.id, row.cost, row.requests, row.errors))
+  print(("  %-22s %-34s %10.2f %9d %7d")
+    :format(names[row.id] or "(deleted)", row.id, row.cost, row.requests, row.errors))
 end
 print(("  %-22s %-34s %10.2f %9d %7d"):format("total", "", tonumber(overview.totals.cost), overview.totals.requests,
   overview.totals.errors))

@@ -27,8 +27,8 @@ for _, c in ipairs(configurations) do
       for position, k in ipairs(step.keys or {}) do
         if k.id == wanted then
           count = count + 1
-          print(("  %-16s rule %d (%s), step %d, key %d of %d"):format(c.name, r,
-            rule.model and ("model " .. rule.model) or ("provider " .. tostring(rule.provider)), s, position, #step.keys))
+          local scope = rule.model and ("model " .. rule.model) or ("provider " .. tostring(rule.provider))
+          print(("  %-16s rule %d (%s), step %d, key %d of %d"):format(c.name, r, scope, s, position, #step.keys))
         end
       end
     end

@@ -1,6 +1,7 @@
 -- Nightly job: every key's name starts with its provider ("openai-…").
 -- Keys that don't get the provider prefixed; nothing else changes.
---   luagate --lock /run/lock/luagate-naming.lock --journal naming.jsonl --max-changes 50 scripts/jobs/enforce-naming.lua
+--   luagate --lock /run/lock/luagate-naming.lock --journal naming.jsonl --max-changes 50 \
+--     scripts/jobs/enforce-naming.lua
 local keys = providerKeys.list()
 local changes = {}
 for _, key in ipairs(keys) do
@@ -15,7 +16,7 @@ print(("%d of %d keys need the provider prefix"):format(#changes, #keys))
 local job = require "luagate.job"
 job.reserve(#changes)
 
-local results, errors = task.map(changes, function(change)
+local _, errors = task.map(changes, function(change)
   return providerKeys.update(change.id, { name = change.name }).name
 end, { errors = "collect" })
 local failed = 0

@@ -161,7 +161,9 @@ local function build(fname, keys, spec, opts)
   local field = "metadata"
   if type(spec) == "table" then
     for k in pairs(spec) do
-      if not SPEC_KEYS[k] then return nil, ("bad argument #2 to '%s' (unknown spec field '%s')"):format(fname, tostring(k)) end
+      if not SPEC_KEYS[k] then
+        return nil, ("bad argument #2 to '%s' (unknown spec field '%s')"):format(fname, tostring(k))
+      end
     end
     field = spec.field or field
     if field ~= "metadata" and field ~= "description" then
@@ -185,8 +187,8 @@ local function build(fname, keys, spec, opts)
         refused = refused,
         -- apply{on_drift = "replan"}: the same change of the record as it is now.
         replan = function(current)
-          local again, still_refused, problem = build_one(current, i)
-          if problem or still_refused then error(problem or still_refused, 0) end
+          local again, still_refused, why = build_one(current, i)
+          if why or still_refused then error(why or still_refused, 0) end
           return again ~= nil and { [field] = again } or nil
         end,
       }

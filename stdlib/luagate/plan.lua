@@ -150,7 +150,8 @@ function M.new(changes, opts)
     end
     local resource = resource_of_change(c)
     if not M.fields(resource) then
-      error(("bad argument #1 to 'new' (change #%d: %q is not a resource with records to change)"):format(i, resource), 2)
+      error(("bad argument #1 to 'new' (change #%d: %q is not a resource with records to change)")
+        :format(i, resource), 2)
     end
     if type(c.id) ~= "string" and not (c.id == nil and is_singleton(resource)) then
       error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
@@ -243,7 +244,8 @@ local function analyse(p)
     for _, field in ipairs(fields_of(c)) do
       local new, rule = c.after[field], allowed[field]
       if not rule then
-        problem("violation", field, ("unknown field '%s' (allowed: %s)"):format(tostring(field), table.concat(names, ", ")))
+        problem("violation", field,
+          ("unknown field '%s' (allowed: %s)"):format(tostring(field), table.concat(names, ", ")))
       elseif new ~= null and type(new) ~= "string" then
         problem("violation", field, ("must be a string or json.null (got %s)"):format(type(new)))
       elseif not same(c.before[field], new) then
@@ -259,7 +261,8 @@ local function analyse(p)
           problem("violation", field, rule.minLength == 1 and "must not be empty"
             or ("at least %d characters (got %d)"):format(rule.minLength, length))
         end
-        if field == "metadata" and new ~= null and is_json_document(c.before.metadata) and not is_json_document(new) then
+        if field == "metadata" and new ~= null and is_json_document(c.before.metadata)
+            and not is_json_document(new) then
           problem("violation", field, "was JSON and would no longer be")
         end
       end
@@ -444,9 +447,9 @@ end
 -- record first and refuses a change whose inputs moved (error code "drift").
 local function update_with(item, fields, expect)
   local update = require(item.resource).update
-  local options = expect and { expect = expect } or nil
-  if item.id == nil then return pcall(update, fields, options) end
-  return pcall(update, item.id, fields, options)
+  local guard = expect and { expect = expect } or nil
+  if item.id == nil then return pcall(update, fields, guard) end
+  return pcall(update, item.id, fields, guard)
 end
 
 local function send(item, on_drift)

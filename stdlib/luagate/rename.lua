@@ -50,8 +50,8 @@ local function build(fname, keys, spec, opts)
         resource = plan.resource_of(key), id = key.id, before = { name = key.name }, after = { name = new },
         -- apply{on_drift = "replan"}: the same rename of the record as it is now.
         replan = function(current)
-          local again, problem = rename(current, i)
-          if problem then error(problem, 0) end
+          local again, reason = rename(current, i)
+          if reason then error(reason, 0) end
           return again ~= nil and { name = again } or nil
         end,
       }

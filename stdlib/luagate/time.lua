@@ -20,9 +20,7 @@ function M.parse(text)
   if not y then return nil, "not an RFC 3339 timestamp" end
   local fraction, zone = rest:match("^(%.?%d*)(.*)$")
   local offset = 0
-  if zone == "Z" or zone == "z" then
-    offset = 0
-  else
+  if zone ~= "Z" and zone ~= "z" then
     local sign, zh, zm = zone:match("^([+-])(%d%d):(%d%d)$")
     if not sign then return nil, "not an RFC 3339 timestamp" end
     offset = (tonumber(zh) * 3600 + tonumber(zm) * 60) * (sign == "+" and 1 or -1)
