@@ -201,7 +201,7 @@ extension NgrokAIClient {
         var metadata: Logger.Metadata = [
             "method": .string(endpoint.method.rawValue), "path": .string(endpoint.path),
             "attempt": .stringConvertible(attempt),
-            "duration_ms": .string(String(format: "%.1f", Double(elapsed.nanoseconds) / 1_000_000)),
+            "duration_ms": .stringConvertible((Double(elapsed.nanoseconds) / 100_000).rounded() / 10),
         ]
         switch outcome {
         case .response(let status, _, _): metadata["status"] = .stringConvertible(status.code)

@@ -27,7 +27,7 @@ import Testing
         let written = try FileManager.default.subpathsOfDirectory(atPath: dir).filter { $0.hasSuffix(".lua") || $0 == "luacheckrc" }
         #expect(written.count >= 8)
         for path in written {
-            let committed = path == "luacheckrc" ? Self.share.appendingPathComponent("luacheckrc") : Self.share.appendingPathComponent("types/\(path)")
+            let committed = Self.share.appendingPathComponent(path)
             let made = try String(contentsOfFile: "\(dir)/\(path)", encoding: .utf8)
             let kept = (try? String(contentsOf: committed, encoding: .utf8)) ?? ""
             #expect(made == kept, "share/ is out of date for \(path): run luagate --types, see README")
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func definitionsDescribeExactlyTheFunctionsThatExist() throws {
-        let types = try String(contentsOf: Self.share.appendingPathComponent("types/luagate.lua"), encoding: .utf8)
+        let types = try String(contentsOf: Self.share.appendingPathComponent("luagate.lua"), encoding: .utf8)
         let defined = Set(types.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("function "), let open = line.firstIndex(of: "(") else { return nil }
             let name = String(line[line.index(line.startIndex, offsetBy: 9)..<open])

@@ -81,3 +81,35 @@ extension HardeningTests {
         #expect(r.stderr.contains(message), "\(r.stderr.prefix(300))")
     }
 }
+
+extension HardeningTests {
+    /// JSON logs carry numbers as JSON numbers, as log pipelines expect.
+    @Test func jsonLogNumbersAreNumbers() throws {
+        let api = try BatchJobTests.seeded(2)
+        let r = try api.luagate(["--log-format", "json", "--log-level", "debug", "-e", "providerKeys.list()"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let request = try #require(r.stderr.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.first { $0["method"] != nil })
+        #expect(request["status"] as? Int == 200, "\(request)")
+        #expect(request["attempt"] as? Int == 1)
+        #expect(request["duration_ms"] is Double || request["duration_ms"] is Int)
+        #expect(!(request["duration_ms"] is String))
+    }
+
+    /// `--sandbox-data` takes a plain list of records too (sorted into resources by id), and
+    /// says what shape it expected otherwise.
+    @Test func sandboxDataShapes() throws {
+        let file = BatchJobTests.tempPath("list.json")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try #"[{"id": "aigpk_1", "providerId": "openai", "name": "k", "createdAt": "2026-01-01T00:00:00Z"}, {"id": "aigak_1", "name": "a", "keyRedacted": "x***y", "createdAt": "2026-01-01T00:00:00Z"}]"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(#providerKeys.list(), accessKeys.list()[1].name)"])
+        #expect(r.stdout == "1\ta\n", "\(r.stderr)")
+        try #""just text""#.write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(1)"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("expected a JSON object with a member per resource"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("Expected to decode"))
+    }
+}

@@ -18,8 +18,13 @@ extension AccountStore {
         } catch {
             throw SnapshotError.invalidJSON("not JSON")
         }
-        guard case .object(let file) = json else {
-            throw SnapshotError.invalidJSON("expected a JSON object with a member per resource, such as \"aiGatewayProviderKeys\": [records…]")
+        let file: [String: JSONValue]
+        switch json {
+        case .object(let members): file = members
+        case .array(let records): file = try Self.grouped(records)
+        default:
+            throw SnapshotError.invalidJSON(
+                "expected a JSON object with a member per resource, such as \"aiGatewayProviderKeys\": [records…], or a list of records")
         }
         let wanted = only ?? Catalogue.all
         var tables: [String: [Stored]] = [:]
@@ -73,6 +78,20 @@ extension AccountStore {
             file[Self.usageMember] = .array(usageEvents.map { .object($0) })
         }
         return (try? JSONCoding.snapshotEncoder.encode(JSONValue.object(file))) ?? Data()
+    }
+
+    /// A plain list of records, sorted into their resources by id prefix (`aigak_…` is an
+    /// access key); records whose id has no known prefix are provider keys.
+    static func grouped(_ records: [JSONValue]) throws(SnapshotError) -> [String: JSONValue] {
+        let collections = Catalogue.all.filter { $0.kind == .collection && !$0.idPrefix.isEmpty }
+            .sorted { $0.idPrefix.count > $1.idPrefix.count }
+        var lists: [String: [JSONValue]] = [:]
+        for record in records {
+            guard let id = record["id"]?.stringValue else { throw SnapshotError.invalidJSON("a record of the list has no string id") }
+            let resource = collections.first { id.hasPrefix($0.idPrefix) } ?? .providerKeys
+            lists[resource.envelope!, default: []].append(record)
+        }
+        return lists.mapValues { .array($0) }
     }
 
     /// A record as the API renders it, made storable: `uri` and any token dropped, users as

@@ -32,7 +32,14 @@ struct JSONLogHandler: LogHandler {
     private static func plain(_ value: Logger.MetadataValue) -> Any {
         switch value {
         case .string(let s): return s
-        case .stringConvertible(let c): return "\(c)"
+        case .stringConvertible(let c):
+            // Numbers and booleans stay JSON numbers and booleans (`"status":200`).
+            switch c {
+            case let b as Bool: return b
+            case let i as any BinaryInteger: return NSNumber(value: Int64(i))
+            case let d as Double where d.isFinite: return d
+            default: return "\(c)"
+            }
         case .array(let items): return items.map(plain)
         case .dictionary(let d): return d.mapValues(plain)
         }
