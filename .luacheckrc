@@ -3,3 +3,4 @@
 stds.luagate = dofile("share/luacheckrc")
 std = "lua54+luagate"
 max_line_length = 120
+files["scripts/examples/spec"] = { std = "+busted" }

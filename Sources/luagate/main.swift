@@ -27,6 +27,13 @@ func fail(_ status: Int32, _ message: String) -> Never {
     exit(status)
 }
 
+// The argument parser's description of the command line, for swift-argument-parser's
+// generate-manual plugin (scripts/package.sh makes the man page from it).
+if argv.count == 2, argv[1] == "--experimental-dump-help" {
+    Output.out(LuagateCommand._dumpHelp() + "\n")
+    exit(0)
+}
+
 // 1. Options: LUAGATE_* variables first, so that the command line wins.
 let fromEnvironment: [String]
 do {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian package on this machine as a user would and checks what it gives:
+# the binaries, an example in the sandbox, the man pages, the completions, the editor files,
+# busted with luagate as its interpreter; then removes it and checks that nothing is left.
+# Needs root (apt-get). Used by .ci/run after scripts/package.sh.
+#   scripts/package-test.sh .build/package/luagate_<version>_<arch>.deb
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEB=$(realpath "${1:?usage: scripts/package-test.sh DEB}")
+. scripts/lib/ensure-packages.sh
+ensure_packages man-db lua-busted
+step() { echo "==> $*" >&2; }
+
+step "scripts/package/install.sh $DEB (what the container image runs)"
+scripts/package/install.sh "$DEB" >&2
+id luagate > /dev/null
+FILES=$(dpkg -L luagate)
+test "$(command -v luagate)" = /usr/bin/luagate
+step "luagate --version: $(luagate --version)"
+step "fake-ngrok-ai --help"
+fake-ngrok-ai --help > /dev/null
+step "an installed example in the sandbox"
+luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua | grep -q "aigpk_"
+step "man -l"
+man -l /usr/share/man/man1/luagate.1.gz 2>/dev/null | grep -q "luagate"
+man -l /usr/share/man/man1/fake-ngrok-ai.1.gz 2>/dev/null | grep -q "fake-ngrok-ai"
+step "bash -n on the bash completion"
+bash -n /usr/share/bash-completion/completions/luagate
+step "the editor files and the luacheck std"
+test -f /usr/share/luagate/luagate.lua && test -f /usr/share/luagate/luagate/plan.lua
+lua5.4 -e 'local std = dofile("/usr/share/luagate/luacheckrc") assert(std.read_globals.accessKeys.fields.create)'
+step "busted --lua=luagate on the example spec"
+LUAGATE_SANDBOX=1 busted --lua=/usr/bin/luagate scripts/examples/spec >&2
+
+step "luagate runs as the unprivileged user"
+su -s /bin/sh luagate -c 'luagate -e "print(os.getenv(\"HOME\"))"' | grep -q /var/lib/luagate
+step "apt-get purge luagate"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq luagate >&2
+userdel -r luagate 2>/dev/null || true
+left=0
+while IFS= read -r path; do
+  if [ -f "$path" ] || [ -L "$path" ]; then echo "left behind: $path" >&2; left=1; fi
+done <<< "$FILES"
+[ "$left" -eq 0 ] || exit 1
+! command -v luagate >/dev/null
+echo "package test: installed, used and removed cleanly" >&2
