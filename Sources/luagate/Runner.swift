@@ -28,6 +28,7 @@ struct Runner {
             api: api, job: job, ignoreEnvironment: options.ignoreEnvironment,
             concurrency: options.concurrency, maxInFlight: options.maxInFlight)
         defer { runtime.shutdown() }
+        replSettings.sandbox?.install(in: runtime)
         let lua = runtime.lua
         lg_watch_termination(lua.L)
         let timer = options.timeout.flatMap(JobDuration.parse).map { StopTimer(after: $0, state: lua.L) }

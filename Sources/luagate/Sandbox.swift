@@ -7,6 +7,8 @@ import NgrokAI
 final class Sandbox {
     let server: FakeNgrokAIServer
     private let saveTo: String?
+    /// `--sandbox-data`, for `sandbox.reset()`.
+    let dataFile: String?
 
     /// Starts the fake server; errors are usage errors (a bad data file).
     init(dataFile: String?, saveTo: String?) throws {
@@ -18,6 +20,7 @@ final class Sandbox {
         }
         server = try FakeNgrokAIServer.start(configuration: configuration)
         self.saveTo = saveTo
+        self.dataFile = dataFile
         if let dataFile {
             do {
                 try server.account.load(snapshotJSON: try Data(contentsOf: URL(fileURLWithPath: dataFile)))

@@ -190,3 +190,17 @@ struct JSONEncoding {
 private func luaL_getmetatable_shim(_ L: OpaquePointer) {
     lua_getfield(L, LG_REGISTRYINDEX, JSONLibrary.arrayMetatable)
 }
+
+extension Runtime {
+    /// Argument `n` of a call read as JSON (`json.null` and `json.array` honoured), for
+    /// libraries outside this module (the sandbox's `load`, `faults`).
+    public func jsonArgument(_ call: LuaCall, _ n: Int32) throws -> JSONValue {
+        var encoding = JSONEncoding(stack: call.stack, marksIntegralFloats: false)
+        var visiting = Set<UnsafeRawPointer>()
+        do {
+            return try encoding.value(at: n, path: "", visiting: &visiting)
+        } catch let error as JSONEncodingError {
+            throw LuaArgumentError(argument: n, error.description)
+        }
+    }
+}
