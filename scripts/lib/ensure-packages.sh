@@ -33,4 +33,4 @@ ensure_swift() {
 BUILD_PACKAGES=(liblua5.4-dev libedit-dev pkg-config)
 # Tests also compare against the stock interpreter, load a Debian C module, lint the
 # project's Lua (luacheck), and drive the REPL through a pseudo-terminal (pexpect, pytest).
-TEST_PACKAGES=(lua5.4 lua-cjson lua-check lua-busted python3 python3-pexpect python3-pytest)
+TEST_PACKAGES=(lua5.4 lua-cjson lua-lpeg lua-penlight lua-inspect lua-check lua-busted python3 python3-pexpect python3-pytest)
