@@ -99,6 +99,10 @@ def test_plans_show_themselves(repl):
     assert out.split("\n")[0].split() == ["ID", "FIELD", "OLD", "→", "NEW"]
     assert '"groq-staging" → "GROQ-staging"' in out
     assert out.endswith("1 change: 1 to apply, 0 no-op, 0 refused")
+    shown = r.eval("p:show()")
+    assert shown.count("1 change: 1 to apply") == 1, shown
+    r.eval("p:show(); x = 1")
+    assert r.eval("p").count("1 change: 1 to apply") == 1
 
 
 # --- Completion ----------------------------------------------------------------

@@ -342,6 +342,16 @@ local function member_rows(field, before, after)
   return #rows > 0 and rows or nil
 end
 
+-- Which show() call each plan was last shown by, so the REPL does not print a plan again as
+-- the result of `p:show()`.
+local shown, show_serial = setmetatable({}, { __mode = "k" }), 0
+
+--- (for the REPL) last, current = plan._show_serial(p): the number of the show() call that
+--- last printed p (nil if none), and of the latest show() call.
+function M._show_serial(p)
+  return p ~= nil and shown[p] or nil, show_serial
+end
+
 local COLORS = { red = "\27[31m", green = "\27[32m", yellow = "\27[33m", dim = "\27[2m", bold = "\27[1m" }
 
 --- plan:show([{out = io.stdout, color = ?, noops = true, width = 60}]): prints a table of
@@ -418,6 +428,8 @@ function Plan:show(opts)
     summary = summary .. paint("red", (", %d with problems: nothing will be sent"):format(counts.problem))
   end
   out:write(summary, "\n")
+  show_serial = show_serial + 1
+  shown[self] = show_serial
   return self
 end
 

@@ -159,6 +159,22 @@ extension REPL {
         return lua.stack.string(at: -1) == "luagate.plan"
     }
 
+    /// `(last, current)` of luagate.plan's show() calls: the one that last printed the plan at
+    /// `index` (nil: never, or no index), and the latest; `(nil, 0)` before the module loads.
+    func planShowSerial(of index: Int32?) -> (last: Int?, current: Int) {
+        let stack = lua.stack
+        let top = stack.top
+        defer { stack.top = top }
+        lua_getfield(lua.L, LG_REGISTRYINDEX, "_LOADED")
+        guard stack.rawGet(table: -1, key: "luagate.plan") == .table,
+              stack.rawGet(table: -1, key: "_show_serial") == .function else { return (nil, 0) }
+        if let index { stack.pushValue(at: index) } else { stack.pushNil() }
+        guard lg_docall(lua.L, 1, 2, 0) == LUA_OK else { return (nil, 0) }
+        var isInteger: Int32 = 0
+        let last = lua_tointegerx(lua.L, -2, &isInteger)
+        return (isInteger != 0 ? Int(last) : nil, Int(lua_tointegerx(lua.L, -1, nil)))
+    }
+
     /// `plan:show()`, protected and interruptible; a string it returns is printed.
     func showPlan(at index: Int32) {
         let stack = lua.stack

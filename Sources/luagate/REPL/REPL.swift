@@ -35,6 +35,8 @@ final class REPL {
     let err = REPLStyle.forStream(2)
     /// `.time on`: show how long each evaluation took.
     var showTime = false
+    /// luagate.plan's count of show() calls when the current evaluation started.
+    var planShows = 0
     /// Cleared by `.exit`.
     var running = true
     private let reader: REPLLineReader
@@ -158,6 +160,7 @@ final class REPL {
         if interactive, lg_repl_take_sigint() != 0 {  // Ctrl-C right after Enter
             return report(Array("interrupted!".utf8))
         }
+        planShows = planShowSerial(of: nil).current
         let start = ContinuousClock.now
         var failure: LuaError?
         do {
@@ -204,6 +207,7 @@ final class REPL {
     private func showPretty(from base: Int32, count: Int32) {
         var printer = REPLPrettyPrinter(L: lua.L, style: out)
         printer.width = Self.terminalWidth()
+        let before = planShows
         let values = (base..<base + count).map { index in isPlan(at: index) ? nil : printer.render(at: index) }
         if values.allSatisfy({ $0 != nil && !$0!.contains("\n") }) {
             Output.out(values.map { $0! }.joined(separator: ", ") + "\n")
@@ -211,7 +215,13 @@ final class REPL {
         }
         for (i, value) in values.enumerated() {
             let separator = i == values.count - 1 ? "\n" : ",\n"
-            if let value { Output.out(value + separator) } else { showPlan(at: base + Int32(i)) }
+            if let value {
+                Output.out(value + separator)
+            } else if let last = planShowSerial(of: base + Int32(i)).last, last > before {
+                continue  // `p:show()` printed it during this evaluation
+            } else {
+                showPlan(at: base + Int32(i))
+            }
         }
     }
 
