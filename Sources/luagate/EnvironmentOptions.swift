@@ -75,7 +75,8 @@ enum EnvironmentOptions {
 
     /// The command line with each negative number given to a valued option joined to it
     /// (`--concurrency -1` becomes `--concurrency=-1`), so that it reaches the option's own
-    /// check instead of reading as an unknown option. Stops at the script.
+    /// check instead of reading as an unknown option, and lua.c's attached `-lg=mod` split.
+    /// Stops at the script.
     static func joiningNegativeValues(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var index = 0
@@ -95,6 +96,10 @@ enum EnvironmentOptions {
             } else if argument == "-e" || argument == "-l", index < arguments.count {
                 out.append(arguments[index])
                 index += 1
+            } else if argument.hasPrefix("-l"), argument.count > 2 {
+                // lua.c takes `-lmod` and `-lg=mod` attached: split them for the parser.
+                out[out.count - 1] = "-l"
+                out.append(String(argument.dropFirst(2)))
             }
         }
         return out + arguments[index...]

@@ -19,6 +19,8 @@ import Testing
         Case(arguments: ["-e", "x=1", "\(s)/args.lua", "-e", "--", "-"]),
         Case(arguments: ["-e", "print(1)", "-e", "print(2)"]),
         Case(arguments: ["-eprint('joined')"]),
+        Case(arguments: ["-lm=math", "-e", "print(m.pi)"]),
+        Case(arguments: ["-lstring", "-e", "print(string.rep('x', 3))"]),
         Case(arguments: ["-l", "string", "-e", "print(string == require 'string')"]),
         Case(arguments: ["-l", "g=string", "-e", "print(g.rep('ab', 2))"]),
         Case(arguments: ["-e", "print(1)", "-l", "nope"]),
