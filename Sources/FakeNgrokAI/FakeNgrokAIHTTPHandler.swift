@@ -94,7 +94,9 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
             return
         }
         let response: APIResponse
-        if let failure = pending.authorizationFailure {
+        if let problem = Self.headProblem(pending.head) {
+            response = problem.response(operationID: core.nextOperationID())
+        } else if let failure = pending.authorizationFailure {
             response = APIError(status: 401, msg: failure).response(operationID: core.nextOperationID())
         } else if pending.tooLarge {
             response = APIError(status: 413, msg: "request body is larger than \(Self.maxBodySize) bytes")
@@ -170,8 +172,27 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
         )
     }
 
+    /// The longest request target (path and query) the fake reads.
+    static let maxTargetBytes = 8192
+    /// The largest header block the fake reads.
+    static let maxHeaderBytes = 16_384
+
+    /// A request head over the fake's bounds: 414 for the target, 431 for the headers.
+    static func headProblem(_ head: HTTPRequestHead) -> APIError? {
+        let target = head.uri.utf8.count
+        if target > maxTargetBytes {
+            return APIError(status: 414, msg: "the request target is \(target) bytes long (at most \(maxTargetBytes))")
+        }
+        let headers = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if headers > maxHeaderBytes {
+            return APIError(status: 431, msg: "the request headers are \(headers) bytes long (at most \(maxHeaderBytes))")
+        }
+        return nil
+    }
+
     private func write(_ response: APIResponse, context: ChannelHandlerContext, head: HTTPRequestHead) {
-        let keepAlive = head.isKeepAlive
+        // Over a bound, the connection is closed after the answer: what follows is not read.
+        let keepAlive = head.isKeepAlive && ![413, 414, 431].contains(response.status)
         var headers = HTTPHeaders()
         if response.isJSON {
             headers.add(name: "Content-Type", value: "application/json")
