@@ -33,9 +33,12 @@ enum Snapshot {
             case .singleton:
                 if let record = try await singleton(resource, client) { file[resource.name] = .object(record) }
             case .readOnly:
-                guard resource.name == Resource.credits.name else { continue }
-                let balance = try await client.query(resource, "balance")
-                let items = try await client.query(resource, "transactions")
+                // Credits are a courtesy of the snapshot: an account whose credits cannot be
+                // read (not enabled, no permission) still gets its records written.
+                guard resource.name == Resource.credits.name,
+                      let balance = try? await client.query(resource, "balance"),
+                      let items = try? await client.query(resource, "transactions")
+                else { continue }
                 file["credits"] = .object(["balanceCents": balance["balanceCents"] ?? 0, "items": items])
             }
         }
