@@ -237,7 +237,7 @@ function apiKeys.delete(id) end
 ---@field updatedAt string When it was last changed.
 ---@field createdBy luagate.ref Who created it ({id, uri}).
 ---@field lastUpdatedBy luagate.ref Who last changed it ({id, uri}).
----@field providerId string The id scripts and provider keys use, e.g. `internal-vllm` (immutable).
+---@field providerId string The id scripts and provider keys use, e.g. `internal-vllm` (immutable, unique).
 ---@field name string Human-readable name.
 ---@field baseUrl string The provider's base URL (settable, not clearable).
 ---@field metadata string? Free-form text (often JSON) of at most 4096 characters.

@@ -161,6 +161,11 @@ import TestSupport
             try await f.client.delete(.accessKeyConfigurations, id: configurationID)
 
             let provider = try #require(try await f.client.listAll(.providers).first)
+            let twice = await captureError {
+                try await f.client.create(.providers, ["providerId": "internal-vllm", "name": "again", "baseUrl": "https://x.example.com"])
+            }
+            #expect(twice?.status == 409)
+            #expect(twice?.message.contains("already has providerId \"internal-vllm\"") == true, "\(String(describing: twice))")
             let providerInUse = await captureError { try await f.client.delete(.providers, id: provider["id"]!.stringValue!) }
             #expect(providerInUse?.status == 409)
             #expect(providerInUse?.code == "ERR_NGROK_409")

@@ -12,6 +12,13 @@ extension AccountStore {
             var stored = Stored(fields: [:])
             for (name, value) in body { Self.assign(name, value, resource: resource, to: &stored) }
             try Self.checkReferences(resource, body, state: state)
+            for field in resource.fields where field.unique {
+                guard let value = body[field.name],
+                      let other = state.tables[resource.name]!.records.values.first(where: { $0.fields[field.name] == value })
+                else { continue }
+                throw APIError(
+                    status: 409, msg: "\(resource.singular) \(other.id) already has \(field.name) \(value.stringValue.map { "\"\($0.abbreviated())\"" } ?? "")")
+            }
             try Self.inlineStepKeys(resource, &stored, state: &state, user: user)
             let now = state.now()
             let stamp = JSONValue.string(RFC3339.string(from: now))

@@ -55,6 +55,7 @@ extension Field {
         if let maxLength { object["maxLength"] = .int(Int64(maxLength)) }
         if let range { object["minimum"] = .int(range.lowerBound); object["maximum"] = .int(range.upperBound) }
         if let reference { object["references"] = .string(reference.resource) }
+        if unique { object["unique"] = true }
         object.merge(type.details) { a, _ in a }
         return .object(object)
     }

@@ -48,13 +48,15 @@ public struct Field: Sendable {
     public var secrecy: Secrecy
     /// The record this value points at, if any.
     public var reference: Reference?
+    /// No two records of the resource may hold the same value (the fake answers 409).
+    public var unique: Bool
 
     public init(
         _ name: String, _ type: FieldType, _ summary: String,
         inRecord: Bool = true, requiredInRecord: Bool = false,
         create: Write = .no, update: Change = .no,
         minLength: Int? = nil, maxLength: Int? = nil, range: ClosedRange<Int64>? = nil,
-        secrecy: Secrecy = .none, reference: Reference? = nil
+        secrecy: Secrecy = .none, reference: Reference? = nil, unique: Bool = false
     ) {
         self.name = name
         self.type = type
@@ -68,6 +70,7 @@ public struct Field: Sendable {
         self.range = range
         self.secrecy = secrecy
         self.reference = reference
+        self.unique = unique
     }
 
     /// Whether the field is secret in any way (kept out of every output but the create result).

@@ -6,8 +6,8 @@ extension Resource {
         summary: "Custom AI providers the gateway can route to (built-in ones need no record).",
         fields: Field.recordFields("provider") + [
             Field(
-                "providerId", .string, "The id scripts and provider keys use, e.g. `internal-vllm` (immutable).",
-                requiredInRecord: true, create: .required, minLength: 1, maxLength: 255),
+                "providerId", .string, "The id scripts and provider keys use, e.g. `internal-vllm` (immutable, unique).",
+                requiredInRecord: true, create: .required, minLength: 1, maxLength: 255, unique: true),
             Field(
                 "name", .string, "Human-readable name.", requiredInRecord: true, create: .required, update: .setOrClear,
                 minLength: 1, maxLength: 255),
