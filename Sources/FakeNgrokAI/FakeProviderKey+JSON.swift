@@ -30,23 +30,6 @@ extension FakeProviderKey {
             lastUsed: fields["lastUsed"]?.stringValue.flatMap(RFC3339.date(from:)),
             createdBy: createdBy, lastUpdatedBy: fields["lastUpdatedBy"]?["id"]?.stringValue ?? createdBy)
     }
-
-    /// The API's URI for this key under `baseURL`.
-    public func uri(baseURL: String) -> String {
-        baseURL + "/provider-keys/" + PercentEncoding.encodePathSegment(id)
-    }
-
-    /// The record as the API renders it (compact JSON object, never containing `value`).
-    public func json(baseURL: String) -> Data {
-        let store = AccountStore()
-        store.insert(.providerKeys, fields: storedFields)
-        return store.renderedRecord(.providerKeys, id: id, baseURL: baseURL) ?? Data("{}".utf8)
-    }
-
-    /// The record as the API renders it, as a JSONSerialization-style dictionary.
-    public func jsonObject(baseURL: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: json(baseURL: baseURL)) as? [String: Any]) ?? [:]
-    }
 }
 
 /// Shared JSON coders (configured once; JSONEncoder/JSONDecoder are safe to share for encoding).

@@ -19,9 +19,3 @@ public struct KeyMutation: Sendable, Equatable {
     public var at: Date
 }
 
-/// How a PATCH treats one optional field.
-enum FieldUpdate: Sendable, Equatable {
-    case unchanged
-    case clear
-    case set(String)
-}

@@ -19,7 +19,7 @@ extension AccountStore {
                 default: break
                 }
             }
-            guard let nested = Shape.nestedFieldsOf(field.type) else { continue }
+            guard let nested = Shape.nestedFields(field.type) else { continue }
             switch member {
             case .array(let items):
                 for (i, item) in items.enumerated() { found += references(in: item, fields: nested, path: "\(at)[\(i + 1)]") }

@@ -73,12 +73,6 @@ public struct Resource: Sendable {
     /// The query named `name`.
     public func query(_ name: String) -> Query? { queries.first { $0.name == name } }
 
-    /// The names of the secret fields at the top level of a record or body.
-    public var secretFields: [String] { fields.filter(\.isSecret).map(\.name) }
-
-    /// Whether records of this resource have a `name` field a script may set.
-    public func hasWritable(_ field: String) -> Bool { self.field(field)?.update ?? .no != .no }
-
     /// The operations a script can call, in the order the docs list them.
     public var operations: [String] {
         switch kind {

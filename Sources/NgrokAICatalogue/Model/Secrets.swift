@@ -47,19 +47,11 @@ extension Shape {
     }
 
     /// The members of an object type, or of the objects in an array type.
-    static func nestedFields(_ type: FieldType) -> [Field]? {
+    public static func nestedFields(_ type: FieldType) -> [Field]? {
         switch type {
         case .object(let fields, _): fields
         case .array(let item, _): nestedFields(item)
         default: nil
         }
-    }
-
-    /// The members of an object type, or of the objects in an array type.
-    public static func nestedFieldsOf(_ type: FieldType) -> [Field]? { nestedFields(type) }
-
-    /// Whether any field of the shape, at any depth, is secret.
-    public static func hasSecrets(_ fields: [Field]) -> Bool {
-        fields.contains { $0.isSecret || nestedFields($0.type).map(hasSecrets) == true }
     }
 }
