@@ -10,27 +10,32 @@ struct LuagateCommand: ParsableCommand {
         commandName: "luagate",
         abstract: "Lua 5.4 with the ngrok AI Gateway API: a drop-in for the lua5.4 command line.",
         discussion: """
-            Runs Lua scripts as lua5.4 does, with one global per resource of the AI Gateway
+            Runs Lua scripts as lua5.4 does, with one global per resource of the AI Gateway \
             management API (https://api.ngrok.ai): \(Catalogue.all.map(\.name).joined(separator: ", ")).
 
-            Credentials: the API token comes from AI_GATEWAY_API_KEY or --api-key-file; the
-            base URL from AI_GATEWAY_API_URL or --base-url. They are read at the first API
+            Credentials: the API token comes from AI_GATEWAY_API_KEY or --api-key-file; the \
+            base URL from AI_GATEWAY_API_URL or --base-url. They are read at the first API \
             call: scripts that make none need no token.
 
-            Sandbox: --sandbox runs everything against a fake of the API started in-process
-            on 127.0.0.1, seeded with a sample account (or --sandbox-data FILE, e.g. made by
-            --snapshot FILE from a real account), so scripts can be rehearsed safely.
+            Sandbox: --sandbox runs everything against a fake of the API started in-process \
+            on 127.0.0.1, seeded with a sample account (or --sandbox-data FILE, e.g. made by \
+            --snapshot FILE from a real account), so scripts can be rehearsed safely. There a \
+            `sandbox` global resets the account, loads records, lists the requests sent and \
+            injects faults (for specs: LUAGATE_SANDBOX=1 busted --lua=luagate).
 
-            REPL: with no script on a terminal, or with -i, luagate reads Lua at a prompt with
+            Editors and lint: --types DIR writes lua-language-server definitions and a luacheck \
+            std for every luagate global and module.
+
+            REPL: with no script on a terminal, or with -i, luagate reads Lua at a prompt with \
             line editing, Tab completion and history; type .help there (try luagate --sandbox).
 
-            Batch jobs: every long option can also be set in the environment as LUAGATE_
-            plus its name upper-cased with '-' as '_' (LUAGATE_DRY_RUN=1,
+            Batch jobs: every long option can also be set in the environment as LUAGATE_ \
+            plus its name upper-cased with '-' as '_' (LUAGATE_DRY_RUN=1, \
             LUAGATE_MAX_CHANGES=10); the command line wins.
 
-            Exit status: 0 success; 1 a Lua error (reported as `luagate: message` with a
-            traceback); 2 bad usage; 3 --max-changes refused a change; 4 --lock is held by
-            another run; 5 the script finished but a mutating call failed (even if caught);
+            Exit status: 0 success; 1 a Lua error (reported as `luagate: message` with a \
+            traceback); 2 bad usage; 3 --max-changes refused a change; 4 --lock is held by \
+            another run; 5 the script finished but a mutating call failed (even if caught); \
             124 --timeout expired; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
 
             Examples:
