@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DEB=$(realpath "${1:?usage: scripts/package-test.sh DEB}")
 . scripts/lib/ensure-packages.sh
-ensure_packages man-db lua-busted
+ensure_packages man-db lua-busted openssl
 step() { echo "==> $*" >&2; }
 
 step "scripts/package/install.sh $DEB (what the container image runs)"
@@ -31,6 +31,21 @@ test -f /usr/share/luagate/luagate.lua && test -f /usr/share/luagate/luagate/pla
 lua5.4 -e 'local std = dofile("/usr/share/luagate/luacheckrc") assert(std.read_globals.accessKeys.fields.create)'
 step "busted --lua=luagate on the example spec"
 LUAGATE_SANDBOX=1 busted --lua=/usr/bin/luagate scripts/examples/spec >&2
+
+step "HTTPS: the installed fake with a throwaway CA, luagate trusting it with --ca-file"
+TLS=$(mktemp -d)
+(cd "$TLS"
+ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ca 2>/dev/null
+ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=server 2>/dev/null
+ echo "subjectAltName=IP:127.0.0.1" > ext
+ openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile ext 2>/dev/null)
+coproc FAKE { exec fake-ngrok-ai --tls-cert "$TLS/server.pem" --tls-key "$TLS/server.key" --token t --keys 3; }
+read -r _ _ URL <&"${FAKE[0]}"
+test "$(AI_GATEWAY_API_KEY=t luagate --base-url "$URL" --ca-file "$TLS/ca.pem" -e 'print(#providerKeys.list())')" = 3
+if AI_GATEWAY_API_KEY=t luagate --base-url "$URL" -e 'providerKeys.list()' 2> "$TLS/err"; then exit 1; fi
+grep -q "tls: the server's certificate is not trusted" "$TLS/err"
+kill "$FAKE_PID"; wait "$FAKE_PID" || true
+rm -rf "$TLS"
 
 step "luagate runs as the unprivileged user"
 su -s /bin/sh luagate -c 'luagate -e "print(os.getenv(\"HOME\"))"' | grep -q /var/lib/luagate

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/ensure-packages.sh
 ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-luacheck -q --no-color stdlib scripts/examples scripts/jobs
+luacheck -q --no-color stdlib scripts/examples scripts/jobs Tests/LuaGateTests/Scripts/stdlib
 swift build --build-tests "$@"
 swift test --skip-build "$@"
 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/REPLTests

@@ -17,6 +17,19 @@ public struct FakeNgrokAIConfiguration: Sendable {
     public var eventLoopThreads: Int? = nil
     /// How many requests the request log keeps (older ones are discarded).
     public var requestLogCapacity: Int = 100_000
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    public var tls: TLSFiles? = nil
+
+    /// A PEM certificate chain (the server's certificate first) and its PEM private key.
+    public struct TLSFiles: Sendable, Hashable {
+        public var certificatePath: String
+        public var keyPath: String
+
+        public init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
+    }
 
     public init(
         host: String = "127.0.0.1",

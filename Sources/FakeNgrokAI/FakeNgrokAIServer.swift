@@ -3,16 +3,21 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// Why the fake server could not start.
 public enum FakeNgrokAIServerError: Error, Sendable, CustomStringConvertible {
     /// The fake only listens on loopback addresses.
     case nonLoopbackHost(String)
+    /// The TLS certificate or key could not be loaded.
+    case tls(String)
 
     public var description: String {
         switch self {
         case .nonLoopbackHost(let host):
             "refusing to listen on \(host): the fake ngrok AI API only binds loopback addresses (127.0.0.0/8, ::1, localhost)"
+        case .tls(let message):
+            message
         }
     }
 }
@@ -52,7 +57,7 @@ public final class FakeNgrokAIServer: Sendable {
         self.group = group
         self.channel = channel
         self.port = channel.localAddress?.port ?? configuration.port
-        self.baseURL = ServerCore.baseURL(for: channel.localAddress)
+        self.baseURL = ServerCore.baseURL(for: channel.localAddress, tls: configuration.tls != nil)
     }
 
     /// Starts a server and returns once it is listening (blocking; for non-async callers).
@@ -126,11 +131,13 @@ public final class FakeNgrokAIServer: Sendable {
         if configuration.sampleAccount {
             SampleAccount.seedRest(store.account, keys: configuration.initialKeys, seed: configuration.seed)
         }
+        let tlsContext = try configuration.tls.map(Self.serverContext)
         let core = ServerCore(
             store: store,
             faults: FaultPlan(seed: configuration.seed),
             requestLog: RequestLog(capacity: configuration.requestLogCapacity),
-            token: configuration.token
+            token: configuration.token,
+            tls: tlsContext != nil
         )
         let threads = max(1, configuration.eventLoopThreads ?? System.coreCount)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -142,10 +149,39 @@ public final class FakeNgrokAIServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(FakeNgrokAIHTTPHandler(core: core))
                 }
             }
         return (core, group, bootstrap)
+    }
+
+    /// The TLS context for `files`, or an error naming the file that is wrong.
+    private static func serverContext(_ files: FakeNgrokAIConfiguration.TLSFiles) throws -> NIOSSLContext {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+        } catch {
+            throw FakeNgrokAIServerError.tls("cannot read the TLS certificate \(files.certificatePath): \(error)")
+        }
+        guard !chain.isEmpty else {
+            throw FakeNgrokAIServerError.tls("no PEM certificate in \(files.certificatePath)")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
+        } catch {
+            throw FakeNgrokAIServerError.tls("cannot read the TLS private key \(files.keyPath): \(error)")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw FakeNgrokAIServerError.tls("the TLS certificate \(files.certificatePath) and key \(files.keyPath) do not go together: \(error)")
+        }
     }
 }

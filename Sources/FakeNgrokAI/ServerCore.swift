@@ -10,7 +10,11 @@ final class ServerCore: Sendable {
     let expectedAuthorization: String
     private let operationCounter = NIOLockedValueBox<UInt64>(0)
 
-    init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String) {
+    /// Whether connections speak TLS (record URIs then start with `https://`).
+    let tls: Bool
+
+    init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String, tls: Bool = false) {
+        self.tls = tls
         self.store = store
         self.faults = faults
         self.requestLog = requestLog
@@ -41,14 +45,15 @@ final class ServerCore: Sendable {
         return "op_fake" + String(number, radix: 36).uppercased()
     }
 
-    /// `http://IP:PORT` for a bound address.
-    static func baseURL(for address: SocketAddress?) -> String {
-        guard let address, let port = address.port else { return "http://127.0.0.1" }
+    /// `http://IP:PORT` (or `https://…`) for a bound address.
+    static func baseURL(for address: SocketAddress?, tls: Bool = false) -> String {
+        let scheme = tls ? "https" : "http"
+        guard let address, let port = address.port else { return "\(scheme)://127.0.0.1" }
         switch address {
         case .v6:
-            return "http://[\(address.ipAddress ?? "::1")]:\(port)"
+            return "\(scheme)://[\(address.ipAddress ?? "::1")]:\(port)"
         default:
-            return "http://\(address.ipAddress ?? "127.0.0.1"):\(port)"
+            return "\(scheme)://\(address.ipAddress ?? "127.0.0.1"):\(port)"
         }
     }
 }

@@ -172,7 +172,7 @@ extension NgrokAIClient {
             switch transport.kind {
             case .notConnected, .connectTimeout: retryable = true
             case .connectionLost, .timeout: retryable = endpoint.isIdempotent || unsent
-            case .tooLarge, .cancelled, .other: retryable = false
+            case .tooLarge, .cancelled, .tls, .proxyRefused, .other: retryable = false
             }
             return Verdict(error: error, retry: retryable ? (transport.detail, nil) : nil)
         }

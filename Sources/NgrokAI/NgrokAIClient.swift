@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A client of the ngrok AI Gateway management API.
 ///
@@ -22,6 +23,10 @@ public final class NgrokAIClient: Sendable {
         var headers: HTTPHeaders?
         /// The same plus `Content-Type: application/json`.
         var bodyHeaders: HTTPHeaders?
+        /// The proxy to tunnel through, if any.
+        var proxy: ProxySetting?
+        /// CA certificates trusted beside the system's.
+        var extraTrustRoots: [NIOSSLCertificate]?
     }
 
     enum State: Sendable {
@@ -42,8 +47,10 @@ public final class NgrokAIClient: Sendable {
         self.prepared = Result { () throws(NgrokAIError) -> Prepared in
             let checked = try configuration.validated()
             let base = try BaseURL(checked.baseURL)
+            let proxy = try checked.proxy(for: base)
+            let roots = try checked.extraTrustRoots()
             guard let token = checked.token, !token.isEmpty else {
-                return Prepared(base: base, headers: nil, bodyHeaders: nil)
+                return Prepared(base: base, headers: nil, bodyHeaders: nil, proxy: proxy, extraTrustRoots: roots)
             }
             var headers = HTTPHeaders()
             headers.reserveCapacity(4)
@@ -52,7 +59,7 @@ public final class NgrokAIClient: Sendable {
             headers.add(name: "User-Agent", value: checked.userAgent)
             var bodyHeaders = headers
             bodyHeaders.add(name: "Content-Type", value: "application/json")
-            return Prepared(base: base, headers: headers, bodyHeaders: bodyHeaders)
+            return Prepared(base: base, headers: headers, bodyHeaders: bodyHeaders, proxy: proxy, extraTrustRoots: roots)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -100,7 +107,7 @@ public final class NgrokAIClient: Sendable {
             case .running(let client):
                 return client
             case .idle:
-                let client = Self.makeHTTPClient(configuration)
+                let client = Self.makeHTTPClient(configuration, prepared: try? prepared.get())
                 state = .running(client)
                 return client
             case .shutDown:
@@ -115,8 +122,18 @@ public final class NgrokAIClient: Sendable {
         return client
     }
 
-    private static func makeHTTPClient(_ configuration: NgrokAIConfiguration) -> HTTPClient {
+    private static func makeHTTPClient(_ configuration: NgrokAIConfiguration, prepared: Prepared?) -> HTTPClient {
         var config = HTTPClient.Configuration()
+        if let proxy = prepared?.proxy {
+            config.proxy = .server(
+                host: proxy.host, port: proxy.port,
+                authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
+        }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let roots = prepared?.extraTrustRoots {
+            tls.additionalTrustRoots = [.certificates(roots)]
+        }
+        config.tlsConfiguration = tls
         config.redirectConfiguration = .disallow
         config.httpVersion = .automatic
         config.decompression = .disabled

@@ -6,8 +6,16 @@ extension NgrokAIConfiguration {
     /// The variable holding the base URL.
     public static let baseURLVariable = "AI_GATEWAY_API_URL"
 
+    /// The variables naming proxies and CAs, read as curl reads them (lowercase first).
+    static let httpsProxyVariables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+    static let httpProxyVariables = ["http_proxy", "all_proxy", "ALL_PROXY"]
+    static let noProxyVariables = ["no_proxy", "NO_PROXY"]
+    static let caFileVariable = "SSL_CERT_FILE"
+
     /// A configuration from the environment: the token from `AI_GATEWAY_API_KEY`, the base URL
-    /// from `AI_GATEWAY_API_URL` (empty values count as unset).
+    /// from `AI_GATEWAY_API_URL`, proxies from `https_proxy`/`HTTPS_PROXY` (`http_proxy` for an
+    /// http base URL, `ALL_PROXY` for both) and `no_proxy`/`NO_PROXY`, and an extra CA from
+    /// `SSL_CERT_FILE` (empty values count as unset).
     ///
     /// - Parameters:
     ///   - environment: The variables to read; the process's environment by default.
@@ -28,17 +36,35 @@ extension NgrokAIConfiguration {
         if let token = environment[tokenVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
             configuration.token = token
         }
+        func first(_ names: [String]) -> (name: String, value: String)? {
+            for name in names {
+                if let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return (name, value) }
+            }
+            return nil
+        }
+        for (names, keyPath) in [(httpsProxyVariables, \Self.httpsProxy), (httpProxyVariables, \Self.httpProxy)] {
+            guard let (name, value) = first(names) else { continue }
+            do {
+                _ = try ProxySetting(value)
+            } catch {
+                throw configError("\(name)=\(ProxySetting.masked(value)): \(error.message)")
+            }
+            configuration[keyPath: keyPath] = value
+        }
+        if let list = first(noProxyVariables) { configuration.noProxy = list.value }
+        if let file = first([caFileVariable]) { configuration.caFile = file.value }
         if let apiKeyFile {
             configuration.token = try readTokenFile(apiKeyFile)
         }
         return configuration
     }
 
-    /// The two variables this reads, from the process's environment (only
+    /// The variables this reads, from the process's environment (only
     /// those: copying the whole environment into a dictionary costs start-up time).
     public static func processVariables() -> [String: String] {
         var variables: [String: String] = [:]
-        for name in [tokenVariable, baseURLVariable] {
+        let names = [tokenVariable, baseURLVariable, caFileVariable] + httpsProxyVariables + ["http_proxy"] + noProxyVariables
+        for name in names {
             if let value = getenv(name) { variables[name] = String(cString: value) }
         }
         return variables

@@ -13,10 +13,13 @@ extension NgrokAIConfiguration {
     ///
     /// The base URL must parse and be `https`, or `http` with a loopback host (`127.0.0.0/8`,
     /// `::1`, `localhost`), and have no query, fragment or user info. Timeouts must be positive.
+    /// A proxy must be an `http://` URL and a CA file must hold PEM certificates.
     /// A missing token is not an error here (calls fail with ``NgrokAIError/Code/auth``).
     /// - Throws: ``NgrokAIError`` with code ``NgrokAIError/Code/config``.
     public func validated() throws(NgrokAIError) -> Self {
-        _ = try BaseURL(baseURL)
+        let base = try BaseURL(baseURL)
+        _ = try proxy(for: base)
+        _ = try extraTrustRoots()
         if let token, token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw Self.configError("the API token contains control characters")
         }

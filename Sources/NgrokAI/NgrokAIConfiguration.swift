@@ -20,6 +20,19 @@ public struct NgrokAIConfiguration: Sendable {
     public var maxConnectionsPerHost: Int = 8
     /// The largest response body read.
     public var maxResponseBytes: Int = 16 * 1024 * 1024
+    /// The proxy for an `https` base URL (`HTTPS_PROXY`), as `[http://][user:password@]host[:port]`
+    /// (port 1080 when none is written, as curl); `nil` or empty for none. Requests go through it
+    /// in a CONNECT tunnel, so TLS runs end to end and the proxy never sees the token.
+    public var httpsProxy: String?
+    /// The proxy for an `http` (loopback) base URL (`http_proxy`), in the same form.
+    public var httpProxy: String?
+    /// Hosts reached without the proxy (`NO_PROXY`), comma-separated: a name matches itself and
+    /// its subdomains (a leading dot is ignored), an IP address or CIDR range matches addresses,
+    /// and `*` matches every host.
+    public var noProxy: String?
+    /// A PEM file of CA certificates trusted in addition to the system's (`SSL_CERT_FILE`), for
+    /// a private CA or a TLS-inspecting proxy.
+    public var caFile: String?
     /// Where to log: requests at `debug`, retries at `info`. Nothing is logged when `nil`.
     /// Tokens and key values are never logged.
     public var logger: Logger?
@@ -51,7 +64,8 @@ extension NgrokAIConfiguration: CustomStringConvertible {
     public var description: String {
         "NgrokAIConfiguration(baseURL: \(baseURL), token: \(token == nil ? "<not set>" : "<set>"), "
             + "userAgent: \(userAgent), requestTimeout: \(requestTimeout), connectTimeout: \(connectTimeout), "
-            + "maxRetries: \(retry.maxRetries))"
+            + "maxRetries: \(retry.maxRetries)"
+            + (proxyDescription.map { ", proxy: \($0)" } ?? "") + (caFile.map { ", caFile: \($0)" } ?? "") + ")"
     }
 }
 
@@ -64,6 +78,7 @@ extension NgrokAIConfiguration: CustomDebugStringConvertible, CustomReflectable 
             children: [
                 "baseURL": baseURL, "token": token == nil ? "<not set>" : "<set>", "userAgent": userAgent,
                 "requestTimeout": requestTimeout, "connectTimeout": connectTimeout, "retry": retry,
+                "proxy": proxyDescription ?? "<none>", "caFile": caFile ?? "<none>",
             ]
         )
     }

@@ -9,6 +9,9 @@ public struct NgrokAIError: Error, Sendable, Hashable {
         public static let http = "http"
         /// The connection failed or was lost.
         public static let network = "network"
+        /// The TLS handshake failed (an untrusted or mismatched certificate, no common protocol):
+        /// nothing was sent.
+        public static let tls = "tls"
         /// No response within the per-attempt timeout, or the connection could not be made in time.
         public static let timeout = "timeout"
         /// A success response whose body is not what the API documents, or a body that is too large.

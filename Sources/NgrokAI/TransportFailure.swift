@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +27,11 @@ struct TransportFailure: Sendable {
         case tooLarge
         /// The calling task was cancelled.
         case cancelled
-        /// Anything else (TLS failures, malformed HTTP, …): not retried.
+        /// The proxy would not open a tunnel: nothing reached the API.
+        case proxyRefused
+        /// The TLS handshake failed: nothing was sent, and trying again would fail the same way.
+        case tls
+        /// Anything else (malformed HTTP, a proxy refusing the tunnel, …): not retried.
         case other
     }
 
@@ -35,15 +40,16 @@ struct TransportFailure: Sendable {
     var detail: String
 
     /// Whether the request provably never left this process, whatever happened next.
-    var neverSent: Bool { kind == .notConnected || kind == .connectTimeout }
+    var neverSent: Bool { kind == .notConnected || kind == .connectTimeout || kind == .tls || kind == .proxyRefused }
 
     /// The error code this failure is reported with.
     var code: String {
         switch kind {
-        case .notConnected, .connectionLost, .other: NgrokAIError.Code.network
+        case .notConnected, .connectionLost, .proxyRefused, .other: NgrokAIError.Code.network
         case .connectTimeout, .timeout: NgrokAIError.Code.timeout
         case .tooLarge: NgrokAIError.Code.decode
         case .cancelled: NgrokAIError.Code.cancelled
+        case .tls: NgrokAIError.Code.tls
         }
     }
 
@@ -74,20 +80,14 @@ struct TransportFailure: Sendable {
             }
         case let error as NIOTooManyBytesError:
             self.init(kind: .tooLarge, detail: "response body larger than \(error.maxBytes.map { "\($0)" } ?? "the limit") bytes")
+        case let error as NIOSSLError:
+            self.init(sslError: error)
+        case let error as NIOSSLExtraError where error == .failedToValidateHostname:
+            self.init(kind: .tls, detail: "the server's certificate is not for this host")
+        case let error as NIOSSLExtraError:
+            self.init(kind: .tls, detail: String(describing: error))
         default:
-            // NIOSSL's errors (not a direct dependency): an unclean TLS close is a lost connection;
-            // handshake and certificate failures are not worth retrying.
-            let typeName = String(reflecting: type(of: error))
-            let text = String(describing: error)
-            if typeName.hasPrefix("NIOSSL.") {
-                if text.contains("uncleanShutdown") {
-                    self.init(kind: .connectionLost, detail: "TLS connection closed uncleanly")
-                } else {
-                    self.init(kind: .other, detail: "TLS: \(text)")
-                }
-            } else {
-                self.init(kind: .other, detail: text)
-            }
+            self.init(kind: .other, detail: String(describing: error))
         }
     }
 
@@ -101,6 +101,11 @@ struct TransportFailure: Sendable {
         case .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout, .socksHandshakeTimeout,
             .httpProxyHandshakeTimeout:
             self.init(kind: .connectTimeout, detail: "could not connect in time")
+        case .invalidProxyResponse:
+            // The proxy answered CONNECT with something other than 200: nothing reached the API.
+            self.init(kind: .proxyRefused, detail: "the proxy refused the tunnel")
+        case .proxyAuthenticationRequired:
+            self.init(kind: .proxyRefused, detail: "the proxy asks for credentials (407); give them as http://user:password@host:port")
         case .deadlineExceeded, .readTimeout, .writeTimeout:
             self.init(kind: .timeout, detail: "no response in time")
         case .remoteConnectionClosed:
@@ -115,6 +120,25 @@ struct TransportFailure: Sendable {
             }
         default:
             self.init(kind: .other, detail: error.shortDescription.lowercased())
+        }
+    }
+
+    /// An unclean TLS close is a lost connection; a failed handshake is a TLS failure, named
+    /// by BoringSSL's reason (`CERTIFICATE_VERIFY_FAILED`, …).
+    private init(sslError error: NIOSSLError) {
+        switch error {
+        case .uncleanShutdown:
+            self.init(kind: .connectionLost, detail: "TLS connection closed uncleanly")
+        case .handshakeFailed(let reason):
+            let text = String(describing: reason)
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                self.init(kind: .tls, detail: "the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); "
+                    + "give its CA with SSL_CERT_FILE or --ca-file")
+            } else {
+                self.init(kind: .tls, detail: "TLS handshake failed: \(text)")
+            }
+        default:
+            self.init(kind: .tls, detail: "TLS: \(error)")
         }
     }
 

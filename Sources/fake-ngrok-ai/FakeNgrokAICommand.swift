@@ -19,8 +19,11 @@ struct FakeNgrokAICommand: ParsableCommand {
             Serves GET/POST /provider-keys, GET/PATCH/DELETE /provider-keys/{id} and POST /provider-keys/{id}/rotate \
             over HTTP/1.1, requiring "Authorization: Bearer <token>". State lives in memory and is lost on exit.
 
-            On start it prints exactly one line, "listening on http://127.0.0.1:PORT", to standard output, then \
-            serves until SIGINT or SIGTERM and exits 0.
+            On start it prints exactly one line, "listening on http://127.0.0.1:PORT" (https:// with --tls-cert), \
+            to standard output, then serves until SIGINT or SIGTERM and exits 0.
+
+            With --tls-cert and --tls-key it serves HTTPS instead, for trying luagate's --ca-file and --proxy: \
+            the certificate must name the address clients use (e.g. IP:127.0.0.1 in its subjectAltName).
 
             The account starts with a deterministic sample of --keys provider keys (seeded by --seed), or with the \
             records of --data, a file in the list-response shape {"aiGatewayProviderKeys": [...]}.
@@ -31,6 +34,7 @@ struct FakeNgrokAICommand: ParsableCommand {
             Examples:
               fake-ngrok-ai --port 8787 --token secret
               fake-ngrok-ai --keys 0 --latency-ms 50 --rate-429 0.1 --retry-after 2
+              fake-ngrok-ai --tls-cert server.pem --tls-key server.key
 
             """
     )
@@ -71,7 +75,16 @@ struct FakeNgrokAICommand: ParsableCommand {
     @Option(name: .customLong("rate-malformed"), help: "Fraction of requests answered 200 with malformed JSON.")
     var rateMalformed = 0.0
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (needs --tls-key).", valueName: "file.pem"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file.pem"))
+    var tlsKey: String?
+
     func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
         if port < 0 || port > 65535 {
             throw ValidationError("--port must be between 0 and 65535")
         }
@@ -112,6 +125,9 @@ struct FakeNgrokAICommand: ParsableCommand {
         }
         // Nothing reads the request log of the command-line server: keep it small.
         var configuration = FakeNgrokAIConfiguration(host: host, port: port, token: token, seed: seed, requestLogCapacity: 1000)
+        if let tlsCertificate, let tlsKey {
+            configuration.tls = .init(certificatePath: tlsCertificate, keyPath: tlsKey)
+        }
         let snapshot = try data.map(readData)
         if snapshot == nil {
             let count = keys ?? SampleAccount.defaultCount
@@ -130,13 +146,18 @@ struct FakeNgrokAICommand: ParsableCommand {
             return source
         }
 
-        let server = try FakeNgrokAIServer.start(configuration: configuration)
+        let server: FakeNgrokAIServer
+        do {
+            server = try FakeNgrokAIServer.start(configuration: configuration)
+        } catch let error as FakeNgrokAIServerError {
+            throw StartError(message: "\(error)")
+        }
         if let snapshot, let data {
             do {
                 try server.account.load(snapshotJSON: snapshot)
             } catch {
                 try? server.shutdown()
-                throw DataFileError(message: "invalid --data file \(data): \(error)")
+                throw StartError(message: "invalid --data file \(data): \(error)")
             }
         }
         server.faults.latencyMilliseconds = latencyMilliseconds
@@ -158,13 +179,13 @@ struct FakeNgrokAICommand: ParsableCommand {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw DataFileError(message: "cannot read --data file \(path): \(error.localizedDescription)")
+            throw StartError(message: "cannot read --data file \(path): \(error.localizedDescription)")
         }
     }
 }
 
-/// A `--data` file that cannot be used (exit status 1, no usage text).
-struct DataFileError: Error, CustomStringConvertible {
+/// A `--data` file or TLS file that cannot be used (exit status 1, no usage text).
+struct StartError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }

@@ -8,11 +8,11 @@ import Glibc
 enum EnvironmentOptions {
     /// The long options that take a value, and the flags.
     static let valued = [
-        "base-url", "api-key-file", "concurrency", "max-in-flight", "retries", "request-timeout",
+        "base-url", "api-key-file", "proxy", "no-proxy", "ca-file", "concurrency", "max-in-flight", "retries", "request-timeout",
         "max-changes", "lock", "lock-wait", "journal", "log-format", "log-level", "report", "timeout",
         "sandbox-data", "sandbox-save",
     ]
-    static let flags = ["verbose", "dry-run", "resume", "sandbox"]
+    static let flags = ["verbose", "dry-run", "resume", "sandbox", "caught-failures-ok"]
 
     /// What a value must be, for the options that are not free text; checked here so that a
     /// bad value names its variable (`LUAGATE_MAX_CHANGES=abc: not a whole number`).

@@ -75,6 +75,21 @@ struct LuagateCommand: ParsableCommand {
         "Read the API token from this file (default: $AI_GATEWAY_API_KEY).", valueName: "path"))
     var apiKeyFile: String?
 
+    @Option(name: .customLong("proxy"), help: ArgumentHelp(
+        "Reach the API through this HTTP proxy, in a CONNECT tunnel (default: $HTTPS_PROXY or $https_proxy; '' for none).",
+        valueName: "[http://][user:password@]host[:port]"))
+    var proxy: String?
+
+    @Option(name: .customLong("no-proxy"), help: ArgumentHelp(
+        "Hosts reached without the proxy: names (with their subdomains), addresses, CIDR ranges or * (default: $NO_PROXY).",
+        valueName: "list"))
+    var noProxy: String?
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "Also trust the CA certificates in this PEM file, e.g. a TLS-inspecting proxy's (default: $SSL_CERT_FILE).",
+        valueName: "path"))
+    var caFile: String?
+
     @Option(name: .customLong("concurrency"), help: ArgumentHelp(
         "Default number of items task.map works on at once.", valueName: "n"))
     var concurrency = RunOptions().concurrency
@@ -116,6 +131,10 @@ struct LuagateCommand: ParsableCommand {
 
     @Flag(name: .customLong("resume"), help: "With --journal, skip changes the journal shows done, and settle those a killed run left in doubt.")
     var resume = false
+
+    @Flag(name: .customLong("caught-failures-ok"), help: ArgumentHelp(
+        "Exit 0, not 5, when every failed change was caught by the script: for test runners such as busted, whose specs make changes fail on purpose."))
+    var caughtFailuresOK = false
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("Logs on stderr as text or JSON lines.", valueName: "text|json"))
     var logFormat: RunOptions.LogFormat = .text
@@ -167,9 +186,10 @@ struct LuagateCommand: ParsableCommand {
         RunOptions(
             execute: execute, library: library, interactive: interactive, luaVersion: luaVersion,
             ignoreEnvironment: ignoreEnvironment, warnings: warnings, baseURL: baseURL, apiKeyFile: apiKeyFile,
+            proxy: proxy, noProxy: noProxy, caFile: caFile,
             concurrency: concurrency, maxInFlight: maxInFlight, retries: retries, requestTimeout: requestTimeout,
             verbose: verbose, dryRun: dryRun, maxChanges: maxChanges, lock: lock, lockWait: lockWait,
-            journal: journal, resume: resume, logFormat: logFormat, logLevel: logLevel, report: report,
+            journal: journal, resume: resume, caughtFailuresOK: caughtFailuresOK, logFormat: logFormat, logLevel: logLevel, report: report,
             timeout: timeout, sandbox: sandbox, sandboxData: sandboxData, sandboxSave: sandboxSave,
             snapshot: snapshot, showVersion: showVersion, types: types, scriptAndArguments: scriptAndArguments)
     }

@@ -10,6 +10,10 @@ struct RunOptions {
     var warnings = false
     var baseURL: String?
     var apiKeyFile: String?
+    /// `--proxy URL`: wins over `HTTPS_PROXY`; empty for none.
+    var proxy: String?
+    var noProxy: String?
+    var caFile: String?
     var concurrency = 8
     var maxInFlight = 64
     var retries = 4
@@ -21,6 +25,8 @@ struct RunOptions {
     var lockWait: String?
     var journal: String?
     var resume = false
+    /// `--caught-failures-ok`: failed changes the script caught do not make the exit status 5.
+    var caughtFailuresOK = false
     var logFormat: LogFormat = .text
     var logLevel: String?
     var report: String?

@@ -50,7 +50,7 @@ struct Runner {
 
     /// Exit statuses, most specific first: 130/143/124 stopped (after letting
     /// requests in flight finish), 3 `--max-changes` refused, 1 a Lua error,
-    /// 5 a mutating call failed (even if the script caught it), 0.
+    /// 5 a mutating call failed (even if the script caught it; not with `--caught-failures-ok`), 0.
     private func exitStatus(_ runtime: Runtime, scriptStatus: Int32) -> Int32 {
         let stop = lg_stop_signal()
         if stop != 0 {
@@ -66,7 +66,7 @@ struct Runner {
         }
         if job.refusedChanges { return 3 }
         if scriptStatus != 0 { return scriptStatus }
-        if !job.failures.isEmpty { return 5 }
+        if !job.failures.isEmpty && !options.caughtFailuresOK { return 5 }
         return 0
     }
 

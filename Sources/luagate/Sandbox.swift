@@ -34,6 +34,9 @@ final class Sandbox {
     /// Points an API configuration at the sandbox.
     func configure(_ api: inout NgrokAIConfiguration) {
         api.baseURL = server.baseURL
+        // The built-in fake is in this process: never through a proxy.
+        api.httpsProxy = nil
+        api.httpProxy = nil
         api.token = server.token
     }
 

@@ -107,10 +107,14 @@ do {
     base.maxConnectionsPerHost = options.maxInFlight
     base.logger = logLevel <= .info ? Logger(label: "luagate.api") : nil
     api = try NgrokAIConfiguration.fromEnvironment(apiKeyFile: options.apiKeyFile, base: base)
-    if let url = options.baseURL {
-        api.baseURL = url
-        _ = try api.validated()
+    if let url = options.baseURL { api.baseURL = url }
+    if let proxy = options.proxy {
+        api.httpsProxy = proxy
+        api.httpProxy = proxy
     }
+    if let list = options.noProxy { api.noProxy = list }
+    if let file = options.caFile { api.caFile = file }
+    _ = try api.validated()
 } catch {
     usageError(error.message)
 }

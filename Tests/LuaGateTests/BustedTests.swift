@@ -25,4 +25,31 @@ import Testing
             """])
         #expect(inside.stdout == "1\tPOST\n0\t6\nfalse\tbad argument #1 to 'load' (string or table expected, got number)\n", "\(inside.stdout)\(inside.stderr)")
     }
+
+    /// A spec that makes a change fail on purpose passes under busted once caught failures
+    /// no longer set the exit status (they still do by default, as a batch job needs).
+    @Test func caughtFailuresOKLetsBustedDecide() throws {
+        let spec = FileManager.default.temporaryDirectory.appendingPathComponent("failing_\(UUID().uuidString)_spec.lua")
+        try Data("""
+            describe("a missing key", function()
+              it("is a 404 error object", function()
+                local ok, err = pcall(providerKeys.update, "aigpk_missing", { name = "x" })
+                assert.is_false(ok)
+                assert.are.equal(404, err.status)
+              end)
+            end)
+            """.utf8).write(to: spec)
+        defer { try? FileManager.default.removeItem(at: spec) }
+        let arguments = ["--lua=\(ProcessRunner.luagate)", "-o", "TAP", spec.path]
+        let strict = try ProcessRunner.run("/usr/bin/busted", arguments, environment: ["LUAGATE_SANDBOX": "1"])
+        #expect(strict.stdout.contains("ok 1 - a missing key is a 404 error object"), "\(strict.stdout)")
+        #expect(strict.status != 0, "exit 5 from the failed change")
+        let relaxed = try ProcessRunner.run("/usr/bin/busted", arguments,
+                                            environment: ["LUAGATE_SANDBOX": "1", "LUAGATE_CAUGHT_FAILURES_OK": "1"])
+        #expect(relaxed.status == 0, "\(relaxed.stdout)\(relaxed.stderr)")
+        let script = ["--sandbox", "-e", "pcall(providerKeys.update, 'aigpk_missing', {name = 'x'})"]
+        #expect(try ProcessRunner.luagate(script).status == 5)
+        #expect(try ProcessRunner.luagate(["--caught-failures-ok"] + script).status == 0)
+        #expect(try ProcessRunner.luagate(["--caught-failures-ok", "--sandbox", "-e", "providerKeys.update('aigpk_missing', {name = 'x'})"]).status == 1)
+    }
 }

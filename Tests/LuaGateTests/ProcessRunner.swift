@@ -34,7 +34,10 @@ enum ProcessRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for name in ["LUA_INIT", "LUA_INIT_5_4", "AI_GATEWAY_API_KEY", "AI_GATEWAY_API_URL"] + removing {
+        // A test's environment is its own: no inherited token, URL, proxy or CA.
+        let inherited = ["LUA_INIT", "LUA_INIT_5_4", "AI_GATEWAY_API_KEY", "AI_GATEWAY_API_URL", "SSL_CERT_FILE",
+                         "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+        for name in inherited + removing {
             env[name] = nil
         }
         env.merge(environment) { _, new in new }

@@ -32,5 +32,6 @@ ensure_swift() {
 # Build-time and run-time needs: the Lua 5.4 library and headers, libedit for the REPL.
 BUILD_PACKAGES=(liblua5.4-dev libedit-dev pkg-config)
 # Tests also compare against the stock interpreter, load a Debian C module, lint the
-# project's Lua (luacheck), and drive the REPL through a pseudo-terminal (pexpect, pytest).
-TEST_PACKAGES=(lua5.4 lua-cjson lua-lpeg lua-penlight lua-inspect lua-check lua-busted python3 python3-pexpect python3-pytest)
+# project's Lua (luacheck), make throwaway TLS certificates (openssl), and drive the REPL
+# through a pseudo-terminal (pexpect, pytest).
+TEST_PACKAGES=(openssl lua5.4 lua-cjson lua-lpeg lua-penlight lua-inspect lua-check lua-busted python3 python3-pexpect python3-pytest)

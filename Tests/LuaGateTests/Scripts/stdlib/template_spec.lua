@@ -1,153 +1,153 @@
 -- luagate.template: the Mustache spec's behaviour (mustache-spec.json) with
 -- {strict = false, escape = "html"}, then luagate's own options.
-local spec = require "spec"
+local helpers = require "helpers"
 local template = require "luagate.template"
-local test, eq, raises, has = spec.test, spec.eq, spec.raises, spec.has
+local eq, raises = helpers.eq, helpers.raises
 
-local file = assert(io.open(spec.dir .. "/mustache-spec.json"))
-local cases = json.decode(file:read("a")).cases
-file:close()
-for _, case in ipairs(cases) do
-  test(("mustache %s: %s"):format(case.group, case.name), function()
-    local out = template.render(case.template, case.data, { strict = false, escape = "html", partials = case.partials })
-    eq(out, case.expected)
+describe("luagate.template", function()
+  local file = assert(io.open(helpers.dir .. "/mustache-spec.json"))
+  local cases = json.decode(file:read("a")).cases
+  file:close()
+  for _, case in ipairs(cases) do
+    it(("mustache %s: %s"):format(case.group, case.name), function()
+      local out = template.render(case.template, case.data, { strict = false, escape = "html", partials = case.partials })
+      eq(out, case.expected)
+    end)
+  end
+
+  it("escape defaults to none", function()
+    eq(template.render("{{x}} {{{x}}}", { x = "<a & \"b\">" }), "<a & \"b\"> <a & \"b\">")
   end)
-end
 
-test("escape defaults to none", function()
-  eq(template.render("{{x}} {{{x}}}", { x = "<a & \"b\">" }), "<a & \"b\"> <a & \"b\">")
+  it("escape = html", function()
+    eq(template.render("{{x}}|{{&x}}", { x = "<a & \"b\">" }, { escape = "html" }), "&lt;a &amp; &quot;b&quot;&gt;|<a & \"b\">")
+  end)
+
+  it("escape = json puts values inside a JSON string", function()
+    local out = template.render('{"note": "{{x}}", "n": {{n}}}', { x = 'say "hi"\\\n\tbye', n = 3 }, { escape = "json" })
+    eq(out, '{"note": "say \\"hi\\"\\\\\\n\\tbye", "n": 3}')
+    eq(json.decode(out).note, 'say "hi"\\\n\tbye')
+    eq(template.render("{{x}}", { x = "é/ü" }, { escape = "json" }), "é/ü")
+  end)
+
+  it("partials follow the escape option", function()
+    local partials = { p = "[{{x}}]" }
+    eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials }), "[<\"]")
+    eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials, escape = "json" }), "[<\\\"]")
+    eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials, escape = "html" }), "[&lt;&quot;]")
+  end)
+
+  it("strict: a missing variable is an error naming it and its position", function()
+    raises(function() template.render("Hello {{nmae}}!", { name = "x" }) end,
+      "template: missing variable 'nmae' at line 1, column 7")
+    raises(function() template.render("line one\n  id: {{ key.nmae }}\n", { key = { name = "x" } }) end,
+      "template: missing variable 'key.nmae' at line 2, column 7")
+    raises(function() template.render("{{&a}} {{b}} {{c}}", { b = 1 }) end,
+      "template: missing variable 'a' at line 1, column 1 (also missing: 'c')")
+  end)
+
+  it("strict: inside sections and partials, and with other delimiters", function()
+    raises(function() template.render("{{#items}}{{nmae}}{{/items}}", { items = { { name = "a" } } }) end,
+      "missing variable 'nmae' at line 1, column 11")
+    raises(function() template.render("x\n{{>row}}", {}, { partials = { row = "a\n  {{ gone }}" } }) end,
+      "missing variable 'gone' at line 2, column 3 of partial 'row'")
+    raises(function() template.render("{{=<% %>=}}\n<% gone %>", {}) end, "missing variable 'gone' at line 2, column 1")
+    raises(function() template.render("{{uppercased(nmae)}}", { name = "x" }) end, "missing variable 'nmae' at line 1, column 1")
+  end)
+
+  it("strict: sections over missing names are falsey, not errors", function()
+    eq(template.render("[{{#description}}{{description}}{{/description}}{{^description}}none{{/description}}]", {}), "[none]")
+  end)
+
+  it("strict: a broken dotted chain is an error", function()
+    raises(function() template.render("{{a.b.c}}", { a = {} }) end, "missing variable 'a.b.c'")
+    raises(function() template.render("{{name.first}}", { name = "x" }) end, "missing variable 'name.first'")
+    raises(function() template.render("{{#a}}{{b.c}}{{/a}}", { a = { b = {} }, b = { c = "ERROR" } }) end,
+      "missing variable 'b.c'")
+  end)
+
+  it("strict = false renders missing variables empty", function()
+    eq(template.render("[{{nmae}}]", {}, { strict = false }), "[]")
+  end)
+
+  it("null values render empty without an error", function()
+    eq(template.render("[{{x}}]", { x = json.null }), "[]")
+  end)
+
+  it("interpolating a table is an error in strict mode", function()
+    raises(function() template.render("{{t}}", { t = { a = 1 } }) end,
+      "template: 't' is a table; render its fields in a section {{#t}}…{{/t}} at line 1, column 1")
+    eq(template.render("[{{t}}]", { t = { 1, 2 } }, { strict = false }), "[]")
+  end)
+
+  it("numbers render as tostring does", function()
+    eq(template.render("{{i}} {{f}} {{g}} {{h}} {{big}}", { i = 85, f = 1.5, g = 1.0, h = -0.0, big = 2 ^ 53 }),
+      ("%s %s %s %s %s"):format(tostring(85), tostring(1.5), tostring(1.0), tostring(-0.0), tostring(2 ^ 53)))
+    eq(template.render("{{g}}", { g = 2.0 }), "2.0")
+  end)
+
+  it("booleans render as true and false", function()
+    eq(template.render("{{a}} {{b}}", { a = true, b = false }), "true false")
+  end)
+
+  it("an empty table is an empty list (falsey), like json.array()", function()
+    eq(template.render("{{#t}}yes{{/t}}{{^t}}no{{/t}}", { t = {} }), "no")
+    eq(template.render("{{#t}}yes{{/t}}{{^t}}no{{/t}}", { t = json.array() }), "no")
+    eq(template.render("{{#keys}}<{{.}}>{{/keys}}", { keys = {} }), "")
+  end)
+
+  it("any value is a context", function()
+    eq(template.render("{{.}}", "x"), "x")
+    eq(template.render("{{#.}}[{{.}}]{{/.}}", { 1, 2 }), "[1][2]")
+    eq(template.render("{{.}}", 42), "42")
+  end)
+
+  it("a partial renders lazily, so recursion ends with the data", function()
+    local tree = { content = "X", nodes = { { content = "Y", nodes = {} }, { content = "Z", nodes = {} } } }
+    eq(template.render("{{>node}}", tree, { partials = { node = "{{content}}<{{#nodes}}{{>node}}{{/nodes}}>" } }), "X<Y<>Z<>>")
+  end)
+
+  it("runaway nesting and partials are errors, not crashes", function()
+    raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "sections nested more than 100 deep")
+    raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, "partial 'p' includes itself with no section in between to end it (p → p)")
+    raises(function() template.render("{{>a}}", {}, { partials = { a = "x{{>b}}", b = "{{>a}}" } }) end, "(a → b → a)")
+    eq(template.render(("{{#a}}"):rep(100) .. ("{{/a}}"):rep(100), { a = true }), "")
+  end)
+
+  it("records and their nested fields", function()
+    local key = setmetatable({ id = "k1", name = "n", createdBy = { id = "usr_1" } }, { __name = "x" })
+    eq(template.render("{{id}} {{createdBy.id}}", key), "k1 usr_1")
+  end)
+
+  it("string and list transforms", function()
+    eq(template.render("{{uppercased(name)}} {{count(tags)}}", { name = "ab", tags = { "x", "y" } }), "AB 2")
+  end)
+
+  it("parse errors carry their position", function()
+    raises(function() template.render("ok\n{{#a}}x{{/b}}", { a = true }) end,
+      "template: section closed with a different name than it was opened with at line 2, column")
+    raises(function() template.render("{{#a}}x", { a = true }) end, "template: section not closed at line 1")
+    raises(function() template.render("{{x}", {}) end, "template: unexpected end of template at line 1, column 4")
+    raises(function() template.render("{{>p}}", {}, { partials = { p = "{{#q}}" } }) end, "of partial 'p'")
+  end)
+
+  it("argument errors", function()
+    raises(function() template.render(nil, {}) end, "bad argument #1 to 'render' (string expected, got nil)")
+    raises(function() template.render("x", { f = print }) end, "bad argument #2 to 'render' (cannot use a function value at f)")
+    local cycle = {}
+    cycle.self = cycle
+    raises(function() template.render("x", cycle) end, "table with a cycle at self")
+    raises(function() template.render("x", {}, { escape = "xml" }) end, "field 'escape': must be \"none\", \"json\" or \"html\"")
+    raises(function() template.render("x", {}, { strict = "yes" }) end, "field 'strict': must be a boolean")
+    raises(function() template.render("x", {}, { partials = { p = 1 } }) end, "field 'partials'")
+    raises(function() template.render("x", {}, { stirct = true }) end, "unknown option 'stirct' (allowed: escape, partials, strict)")
+  end)
+
+  it("a missing context is an empty one", function()
+    eq(template.render("plain"), "plain")
+  end)
+
+  it("require returns the same module", function()
+    eq(require "luagate.template", template)
+  end)
 end)
-
-test("escape = html", function()
-  eq(template.render("{{x}}|{{&x}}", { x = "<a & \"b\">" }, { escape = "html" }), "&lt;a &amp; &quot;b&quot;&gt;|<a & \"b\">")
-end)
-
-test("escape = json puts values inside a JSON string", function()
-  local out = template.render('{"note": "{{x}}", "n": {{n}}}', { x = 'say "hi"\\\n\tbye', n = 3 }, { escape = "json" })
-  eq(out, '{"note": "say \\"hi\\"\\\\\\n\\tbye", "n": 3}')
-  eq(json.decode(out).note, 'say "hi"\\\n\tbye')
-  eq(template.render("{{x}}", { x = "é/ü" }, { escape = "json" }), "é/ü")
-end)
-
-test("partials follow the escape option", function()
-  local partials = { p = "[{{x}}]" }
-  eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials }), "[<\"]")
-  eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials, escape = "json" }), "[<\\\"]")
-  eq(template.render("{{>p}}", { x = "<\"" }, { partials = partials, escape = "html" }), "[&lt;&quot;]")
-end)
-
-test("strict: a missing variable is an error naming it and its position", function()
-  raises(function() template.render("Hello {{nmae}}!", { name = "x" }) end,
-    "template: missing variable 'nmae' at line 1, column 7")
-  raises(function() template.render("line one\n  id: {{ key.nmae }}\n", { key = { name = "x" } }) end,
-    "template: missing variable 'key.nmae' at line 2, column 7")
-  raises(function() template.render("{{&a}} {{b}} {{c}}", { b = 1 }) end,
-    "template: missing variable 'a' at line 1, column 1 (also missing: 'c')")
-end)
-
-test("strict: inside sections and partials, and with other delimiters", function()
-  raises(function() template.render("{{#items}}{{nmae}}{{/items}}", { items = { { name = "a" } } }) end,
-    "missing variable 'nmae' at line 1, column 11")
-  raises(function() template.render("x\n{{>row}}", {}, { partials = { row = "a\n  {{ gone }}" } }) end,
-    "missing variable 'gone' at line 2, column 3 of partial 'row'")
-  raises(function() template.render("{{=<% %>=}}\n<% gone %>", {}) end, "missing variable 'gone' at line 2, column 1")
-  raises(function() template.render("{{uppercased(nmae)}}", { name = "x" }) end, "missing variable 'nmae' at line 1, column 1")
-end)
-
-test("strict: sections over missing names are falsey, not errors", function()
-  eq(template.render("[{{#description}}{{description}}{{/description}}{{^description}}none{{/description}}]", {}), "[none]")
-end)
-
-test("strict: a broken dotted chain is an error", function()
-  raises(function() template.render("{{a.b.c}}", { a = {} }) end, "missing variable 'a.b.c'")
-  raises(function() template.render("{{name.first}}", { name = "x" }) end, "missing variable 'name.first'")
-  raises(function() template.render("{{#a}}{{b.c}}{{/a}}", { a = { b = {} }, b = { c = "ERROR" } }) end,
-    "missing variable 'b.c'")
-end)
-
-test("strict = false renders missing variables empty", function()
-  eq(template.render("[{{nmae}}]", {}, { strict = false }), "[]")
-end)
-
-test("null values render empty without an error", function()
-  eq(template.render("[{{x}}]", { x = json.null }), "[]")
-end)
-
-test("interpolating a table is an error in strict mode", function()
-  raises(function() template.render("{{t}}", { t = { a = 1 } }) end,
-    "template: 't' is a table; render its fields in a section {{#t}}…{{/t}} at line 1, column 1")
-  eq(template.render("[{{t}}]", { t = { 1, 2 } }, { strict = false }), "[]")
-end)
-
-test("numbers render as tostring does", function()
-  eq(template.render("{{i}} {{f}} {{g}} {{h}} {{big}}", { i = 85, f = 1.5, g = 1.0, h = -0.0, big = 2 ^ 53 }),
-    ("%s %s %s %s %s"):format(tostring(85), tostring(1.5), tostring(1.0), tostring(-0.0), tostring(2 ^ 53)))
-  eq(template.render("{{g}}", { g = 2.0 }), "2.0")
-end)
-
-test("booleans render as true and false", function()
-  eq(template.render("{{a}} {{b}}", { a = true, b = false }), "true false")
-end)
-
-test("an empty table is an empty list (falsey), like json.array()", function()
-  eq(template.render("{{#t}}yes{{/t}}{{^t}}no{{/t}}", { t = {} }), "no")
-  eq(template.render("{{#t}}yes{{/t}}{{^t}}no{{/t}}", { t = json.array() }), "no")
-  eq(template.render("{{#keys}}<{{.}}>{{/keys}}", { keys = {} }), "")
-end)
-
-test("any value is a context", function()
-  eq(template.render("{{.}}", "x"), "x")
-  eq(template.render("{{#.}}[{{.}}]{{/.}}", { 1, 2 }), "[1][2]")
-  eq(template.render("{{.}}", 42), "42")
-end)
-
-test("a partial renders lazily, so recursion ends with the data", function()
-  local tree = { content = "X", nodes = { { content = "Y", nodes = {} }, { content = "Z", nodes = {} } } }
-  eq(template.render("{{>node}}", tree, { partials = { node = "{{content}}<{{#nodes}}{{>node}}{{/nodes}}>" } }), "X<Y<>Z<>>")
-end)
-
-test("runaway nesting and partials are errors, not crashes", function()
-  raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "sections nested more than 100 deep")
-  raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, "partial 'p' includes itself with no section in between to end it (p → p)")
-  raises(function() template.render("{{>a}}", {}, { partials = { a = "x{{>b}}", b = "{{>a}}" } }) end, "(a → b → a)")
-  eq(template.render(("{{#a}}"):rep(100) .. ("{{/a}}"):rep(100), { a = true }), "")
-end)
-
-test("records and their nested fields", function()
-  local key = setmetatable({ id = "k1", name = "n", createdBy = { id = "usr_1" } }, { __name = "x" })
-  eq(template.render("{{id}} {{createdBy.id}}", key), "k1 usr_1")
-end)
-
-test("string and list transforms", function()
-  eq(template.render("{{uppercased(name)}} {{count(tags)}}", { name = "ab", tags = { "x", "y" } }), "AB 2")
-end)
-
-test("parse errors carry their position", function()
-  raises(function() template.render("ok\n{{#a}}x{{/b}}", { a = true }) end,
-    "template: section closed with a different name than it was opened with at line 2, column")
-  raises(function() template.render("{{#a}}x", { a = true }) end, "template: section not closed at line 1")
-  raises(function() template.render("{{x}", {}) end, "template: unexpected end of template at line 1, column 4")
-  raises(function() template.render("{{>p}}", {}, { partials = { p = "{{#q}}" } }) end, "of partial 'p'")
-end)
-
-test("argument errors", function()
-  raises(function() template.render(nil, {}) end, "bad argument #1 to 'render' (string expected, got nil)")
-  raises(function() template.render("x", { f = print }) end, "bad argument #2 to 'render' (cannot use a function value at f)")
-  local cycle = {}
-  cycle.self = cycle
-  raises(function() template.render("x", cycle) end, "table with a cycle at self")
-  raises(function() template.render("x", {}, { escape = "xml" }) end, "field 'escape': must be \"none\", \"json\" or \"html\"")
-  raises(function() template.render("x", {}, { strict = "yes" }) end, "field 'strict': must be a boolean")
-  raises(function() template.render("x", {}, { partials = { p = 1 } }) end, "field 'partials'")
-  raises(function() template.render("x", {}, { stirct = true }) end, "unknown option 'stirct' (allowed: escape, partials, strict)")
-end)
-
-test("a missing context is an empty one", function()
-  eq(template.render("plain"), "plain")
-end)
-
-test("require returns the same module", function()
-  eq(require "luagate.template", template)
-end)
-
-spec.done()
