@@ -166,4 +166,16 @@ import TestSupport
             #expect(!r.stderr.contains("s3cret"))
         }
     }
+
+    @Test func fakeNgrokAIChecksItsTLSFiles() throws {
+        let fake = ProcessRunner.buildDirectory + "/fake-ngrok-ai"
+        let files = try Self.certificates.get()
+        let alone = try ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath])
+        #expect(alone.status == 64 && alone.stderr.contains("--tls-cert and --tls-key go together"), "\(alone.stderr)")
+        let missing = try ProcessRunner.run(fake, ["--tls-cert", "/nonexistent.pem", "--tls-key", files.serverKeyPath])
+        #expect(missing.status == 1 && missing.stderr.contains("cannot read the TLS certificate /nonexistent.pem"), "\(missing.stderr)")
+        let mismatched = try ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath, "--tls-key", files.otherHostKeyPath])
+        #expect(mismatched.status == 1 && mismatched.stderr.contains("do not go together"), "\(mismatched.stderr)")
+        #expect(alone.stdout.isEmpty && missing.stdout.isEmpty && mismatched.stdout.isEmpty)
+    }
 }
