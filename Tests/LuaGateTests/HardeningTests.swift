@@ -74,11 +74,36 @@ extension HardeningTests {
         (#"require("luagate.template").render(("{{#a}}"):rep(3000), {})"#, "sections nested more than 100 deep"),
         (#"require("luagate.template").render("{{>p}}", {}, {partials = {p = "{{>p}}"}})"#,
          "partial 'p' includes itself with no section in between to end it (p → p)"),
+        // Recursion that the data was to end, but the name is found again further down the
+        // context stack (as Mustache looks names up), so it never ends.
+        (#"require("luagate.template").render("{{>p}}", {a = true}, {partials = {p = "{{#a}}x{{>p}}{{/a}}"}})"#,
+         "template: rendering nested too deeply: partial 'p' includes itself (p → p) and the data does not end it"),
+        (#"require("luagate.template").render("{{>p}}", {a = {x = 1}}, {partials = {p = "{{#a}}{{>q}}{{/a}}", q = "{{>p}}"}})"#,
+         "template: rendering nested too deeply: partial 'p' includes itself (p → q → p) and the data does not end it"),
+        (#"require("luagate.template").render("{{>p}}", {a = {1, 2}}, {partials = {p = "{{#a}}{{.}}{{>p}}{{/a}}"}})"#,
+         "template: rendering nested too deeply"),
+        (#"local t = {} for _ = 1, 300 do t = {t} end require("luagate.template").render("{{.}}", t)"#,
+         "tables nested more than 200 deep at 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.… (397 characters)"),
     ])
     func runawayTemplatesAreErrors(_ code: String, _ message: String) throws {
         let r = try ProcessRunner.luagate(["-e", code])
         #expect(r.status == 1, "\(r.stderr.prefix(300))")
         #expect(r.stderr.contains(message), "\(r.stderr.prefix(300))")
+        #expect(r.stderr.count < 1000, "the message quotes values short")
+    }
+
+    /// The usual way to render a tree, a partial that includes itself while the data nests,
+    /// renders as deep as a context may nest.
+    @Test func recursivePartialsRenderDeepTrees() throws {
+        let r = try ProcessRunner.luagate(["-e", """
+            local t = {name = "leaf", kids = {}}
+            for i = 1, 95 do t = {name = "n" .. i, kids = {t}} end
+            local out = require("luagate.template").render("{{>node}}", t,
+              {partials = {node = "{{name}}({{#kids}}{{>node}}{{/kids}})"}})
+            print(#out, out:sub(1, 12), out:find("n1(leaf()", 1, true) ~= nil, out:sub(-6))
+            """])
+        #expect(r.stdout == "472\tn95(n94(n93(\ttrue\t))))))\n", "\(r.stdout)\(r.stderr.prefix(300))")
+        #expect(r.status == 0)
     }
 }
 

@@ -25,7 +25,7 @@ struct TemplateError: Error, CustomStringConvertible {
     }
 
     /// The first problem a strict render recorded, or nil when there was none.
-    init?(_ misses: TemplateMisses, source: String, partials: [String: String]) {
+    init?(_ misses: TemplateRender, source: String, partials: [String: String]) {
         var seen = Set<String>()
         let missing = misses.missing.filter { seen.insert($0).inserted }
         if let name = missing.first {

@@ -98,15 +98,23 @@ struct TemplateRenderer {
         let template = try parse(source, partial: nil)
         var library = MustacheLibrary()
         for (name, text) in partials { library.register(try parse(text, partial: name), named: name) }
-        let misses = strict ? TemplateMisses() : nil
+        let render = TemplateRender(strict: strict)
         let root: Any
         if case .object(let members) = context {
-            root = ObjectNode(members: members, path: "", scope: false, misses: misses)
+            root = ObjectNode(members: members, path: "", scope: false, render: render)
         } else {
-            root = TemplateNode.scope(context, misses: misses)
+            root = TemplateNode.scope(context, render: render)
         }
         let output = template.render(root, library: library)
-        if let misses, let error = TemplateError(misses, source: source, partials: partials) { throw error }
+        if render.abandoned {
+            let cycle = TemplateStructure.cycle(main: main, partials: structures, through: \.allPartials)
+            throw TemplateError(
+                message: "rendering nested too deeply" + (cycle.map {
+                    ": partial '\($0[0])' includes itself (\($0.joined(separator: " → "))) and the data does not end it"
+                } ?? ""),
+                position: nil)
+        }
+        if strict, let error = TemplateError(render, source: source, partials: partials) { throw error }
         return output
     }
 

@@ -10,6 +10,8 @@ struct TemplateStructure {
 
     /// Partials included outside any section.
     var unconditionalPartials: [String] = []
+    /// Partials included anywhere.
+    var allPartials: [String] = []
 
     /// Scans `text` (tags as Mustache writes them, set-delimiter tags honoured).
     init(_ text: String, partial: String?) throws(TemplateError) {
@@ -54,6 +56,7 @@ struct TemplateStructure {
                 depth = max(0, depth - 1)
             case ">":
                 if depth == 0 { unconditionalPartials.append(name) }
+                allPartials.append(name)
             case "=":
                 let inner = content.dropFirst().dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if content.last == "=", inner.count == 2 {
@@ -69,20 +72,34 @@ struct TemplateStructure {
     /// Fails if, starting from the main template, partials include each other in a cycle
     /// with no section in between: such a render would never end.
     static func checkCycles(main: TemplateStructure, partials: [String: TemplateStructure]) throws(TemplateError) {
+        if let cycle = cycle(main: main, partials: partials, through: \.unconditionalPartials) {
+            throw TemplateError(
+                message: "partial '\(cycle[0])' includes itself with no section in between to end it (\(cycle.joined(separator: " → ")))",
+                position: nil)
+        }
+    }
+
+    /// The first cycle of partials reachable from the main template along `edges`, as the
+    /// names from the repeated partial back to itself (`p → q → p`); nil when there is none.
+    static func cycle(
+        main: TemplateStructure, partials: [String: TemplateStructure], through edges: KeyPath<TemplateStructure, [String]>
+    ) -> [String]? {
         var path: [String] = []
         var done = Set<String>()
-        func visit(_ name: String) throws(TemplateError) {
-            if let start = path.firstIndex(of: name) {
-                let cycle = (path[start...] + [name]).joined(separator: " → ")
-                throw TemplateError(
-                    message: "partial '\(name)' includes itself with no section in between to end it (\(cycle))", position: nil)
-            }
-            guard !done.contains(name), let structure = partials[name] else { return }
+        func visit(_ name: String) -> [String]? {
+            if let start = path.firstIndex(of: name) { return Array(path[start...]) + [name] }
+            guard !done.contains(name), let structure = partials[name] else { return nil }
             path.append(name)
-            for next in structure.unconditionalPartials { try visit(next) }
+            for next in structure[keyPath: edges] {
+                if let found = visit(next) { return found }
+            }
             path.removeLast()
             done.insert(name)
+            return nil
         }
-        for name in main.unconditionalPartials { try visit(name) }
+        for name in main[keyPath: edges] {
+            if let found = visit(name) { return found }
+        }
+        return nil
     }
 }

@@ -1,6 +1,7 @@
 import CLua
 import CLuaShim
 import LuaKit
+import NgrokAI
 
 /// A Lua value read for rendering a template.
 ///
@@ -19,13 +20,15 @@ indirect enum TemplateValue {
 struct TemplateContextError: Error, CustomStringConvertible {
     var path: String
     var reason: String
-    var description: String { path.isEmpty ? reason : "\(reason) at \(path)" }
+    var description: String { path.isEmpty ? reason : "\(reason) at \(path.abbreviated())" }
 }
 
 /// Reads a template context off the Lua stack with raw accesses only.
 struct TemplateContextReader {
     let stack: LuaStack
     private var visiting = Set<UnsafeRawPointer>()
+    /// The deepest nesting of tables a context may have.
+    static let maxDepth = 200
 
     init(stack: LuaStack) { self.stack = stack }
 
@@ -57,7 +60,9 @@ struct TemplateContextReader {
         let identity = lua_topointer(L, index)!
         guard visiting.insert(identity).inserted else { throw TemplateContextError(path: path, reason: "table with a cycle") }
         defer { visiting.remove(identity) }
-        guard visiting.count < 200, stack.ensure(4) else { throw TemplateContextError(path: path, reason: "tables nested too deeply") }
+        guard visiting.count < Self.maxDepth, stack.ensure(4) else {
+            throw TemplateContextError(path: path, reason: "tables nested more than \(Self.maxDepth) deep")
+        }
 
         let count = Int(lua_rawlen(L, index))
         var entries = 0
