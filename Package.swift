@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -97,6 +98,18 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // The fuzz targets' code (Tests/Fuzz); libFuzzer drives it through luagate-fuzz
+        // (scripts/fuzz.sh), and FuzzCorpusTests replays the committed corpus through it.
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: [
+                "LuaGate", "LuaKit", "CLua", "CLuaShim", "NgrokAI", "FakeNgrokAI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Tests/Fuzz/Harnesses"
+        ),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzHarnesses"], path: "Tests/Fuzz/CorpusTests"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(name: "NgrokAITests", dependencies: ["NgrokAI", "FakeNgrokAI", "TestSupport"]),
         .testTarget(name: "FakeNgrokAITests", dependencies: ["FakeNgrokAI", "TestSupport"]),
@@ -107,3 +120,12 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer's binary exists only when asked for (LUAGATE_FUZZ=1, as scripts/fuzz.sh does): it
+// calls libFuzzer's driver, which only -sanitize=fuzzer links.
+if ProcessInfo.processInfo.environment["LUAGATE_FUZZ"] != nil {
+    package.products.append(.executable(name: "luagate-fuzz", targets: ["luagate-fuzz"]))
+    package.targets.append(
+        .executableTarget(name: "luagate-fuzz", dependencies: ["FuzzHarnesses"], path: "Tests/Fuzz/Runner")
+    )
+}

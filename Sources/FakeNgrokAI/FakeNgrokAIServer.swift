@@ -152,8 +152,7 @@ public final class FakeNgrokAIServer: Sendable {
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(FakeNgrokAIHTTPHandler(core: core))
+                    try core.serve(channel.pipeline.syncOperations)
                 }
             }
         return (core, group, bootstrap)

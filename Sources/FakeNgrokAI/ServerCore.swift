@@ -3,17 +3,23 @@ import NIOCore
 import NIOHTTP1
 
 /// What every connection of one server shares: state, faults, log and the accepted token.
-final class ServerCore: Sendable {
+package final class ServerCore: Sendable {
     let store: ProviderKeyStore
     let faults: FaultPlan
     let requestLog: RequestLog
     let expectedAuthorization: String
     private let operationCounter = NIOLockedValueBox<UInt64>(0)
 
+    /// Sets up a connection's pipeline (after TLS, if any) to serve the fake API.
+    package func serve(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
+        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+        try pipeline.addHandler(FakeNgrokAIHTTPHandler(core: self))
+    }
+
     /// Whether connections speak TLS (record URIs then start with `https://`).
     let tls: Bool
 
-    init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String, tls: Bool = false) {
+    package init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String, tls: Bool = false) {
         self.tls = tls
         self.store = store
         self.faults = faults

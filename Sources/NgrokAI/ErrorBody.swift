@@ -6,7 +6,7 @@ import NIOHTTP1
 /// ngrok errors look like `{"error_code": "ERR_NGROK_…", "status_code": 404, "msg": "…",
 /// "details": {…}}`; other spellings (`errorCode`, `code`, `message`, `error`, a string
 /// `details`) are accepted too. `status_code` is ignored in favour of the real status.
-struct ErrorBody: Sendable, Hashable {
+package struct ErrorBody: Sendable, Hashable {
     var code: String?
     var message: String?
 
@@ -16,7 +16,7 @@ struct ErrorBody: Sendable, Hashable {
     }
 
     /// Reads `data`; a body that is not a JSON object gives an empty `ErrorBody`.
-    init(parsing data: Data) {
+    package init(parsing data: Data) {
         guard !data.isEmpty, let json = try? JSONValue(parsing: data), case .object(let members) = json else {
             self.init(code: nil, message: nil)
             return
@@ -45,7 +45,7 @@ struct ErrorBody: Sendable, Hashable {
 
     /// The message for an error status: the body's own message, or `HTTP 502 Bad Gateway`
     /// followed by a short one-line snippet of a body that had no message.
-    static func fallbackMessage(status: HTTPResponseStatus, body: Data) -> String {
+    package static func fallbackMessage(status: HTTPResponseStatus, body: Data) -> String {
         var text = "HTTP \(status.code) \(status.reasonPhrase)"
         let snippet = Self.snippet(of: body)
         if !snippet.isEmpty { text += ": \(snippet)" }

@@ -168,38 +168,44 @@ extension NgrokAIClient {
 
     private func page(_ endpoint: Endpoint, envelope: String) async throws(NgrokAIError) -> RecordPage {
         let response = try await perform(endpoint)
-        return try decode(endpoint, response) { json in
-            guard case .object(let members) = json else { throw Malformed("list response is not a JSON object") }
-            guard case .array(let list)? = members[envelope] else {
-                throw Malformed("list response has no \"\(envelope)\" array")
-            }
-            var records: [[String: JSONValue]] = []
-            records.reserveCapacity(list.count)
-            for item in list {
-                guard case .object(let record) = item else { throw Malformed("a record of the list is not a JSON object") }
-                records.append(record)
-            }
-            let next: String?
-            switch members["nextPageUri"] {
-            case nil, .null?: next = nil
-            case .string(let uri)?: next = uri
-            default: throw Malformed("\"nextPageUri\" should be a string")
-            }
-            return RecordPage(records: records, nextPageURI: next, fields: members)
+        return try decode(endpoint, response) { json in try Self.page(json, envelope: envelope) }
+    }
+
+    /// A list response: the records of `envelope` and the next page's URI.
+    package static func page(_ json: JSONValue, envelope: String) throws -> RecordPage {
+        guard case .object(let members) = json else { throw Malformed("list response is not a JSON object") }
+        guard case .array(let list)? = members[envelope] else {
+            throw Malformed("list response has no \"\(envelope)\" array")
         }
+        var records: [[String: JSONValue]] = []
+        records.reserveCapacity(list.count)
+        for item in list {
+            guard case .object(let record) = item else { throw Malformed("a record of the list is not a JSON object") }
+            records.append(record)
+        }
+        let next: String?
+        switch members["nextPageUri"] {
+        case nil, .null?: next = nil
+        case .string(let uri)?: next = uri
+        default: throw Malformed("\"nextPageUri\" should be a string")
+        }
+        return RecordPage(records: records, nextPageURI: next, fields: members)
     }
 
     private func record(_ endpoint: Endpoint, _ resource: Resource, body: [UInt8]? = nil) async throws(NgrokAIError)
         -> [String: JSONValue]
     {
         let response = try await perform(endpoint, body: body)
-        return try decode(endpoint, response) { json in
-            guard case .object(let members) = json else { throw Malformed("\(resource.singular) is not a JSON object") }
-            if resource.kind == .collection {
-                guard case .string? = members["id"] else { throw Malformed("\(resource.singular) has no string \"id\"") }
-            }
-            return members
+        return try decode(endpoint, response) { json in try Self.record(json, resource) }
+    }
+
+    /// One record of `resource`: a JSON object, with a string `id` for a collection's.
+    package static func record(_ json: JSONValue, _ resource: Resource) throws -> [String: JSONValue] {
+        guard case .object(let members) = json else { throw Malformed("\(resource.singular) is not a JSON object") }
+        if resource.kind == .collection {
+            guard case .string? = members["id"] else { throw Malformed("\(resource.singular) has no string \"id\"") }
         }
+        return members
     }
 
     /// The endpoint of a next-page URI, which must be on the base URL's origin (or be a path).

@@ -2,10 +2,10 @@ import Foundation
 
 /// A `Retry-After` header value: delta-seconds (`120`) or an HTTP-date
 /// (`Wed, 21 Oct 2015 07:28:00 GMT`, plus the obsolete RFC 850 and asctime forms).
-enum RetryAfter {
+package enum RetryAfter {
     /// The wait the header asks for, measured from `now`; `nil` if the value can't be read.
     /// Dates in the past mean "retry now".
-    static func delay(_ value: String, now: Date = Date()) -> Duration? {
+    package static func delay(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return nil }
         if trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {

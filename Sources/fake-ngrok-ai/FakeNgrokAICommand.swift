@@ -75,6 +75,18 @@ struct FakeNgrokAICommand: ParsableCommand {
     @Option(name: .customLong("rate-malformed"), help: "Fraction of requests answered 200 with malformed JSON.")
     var rateMalformed = 0.0
 
+    @Option(name: .customLong("burst-429"), help: ArgumentHelp(
+        "Every PERIOD seconds, answer every request 429 for LENGTH seconds (e.g. 30:2).", valueName: "PERIOD:LENGTH"))
+    var burst429: String?
+
+    /// `--burst-429` as (period, length) in seconds.
+    var burst: (period: Int, length: Int)? {
+        guard let burst429 else { return nil }
+        let parts = burst429.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > parts[1], parts[1] > 0 else { return nil }
+        return (parts[0], parts[1])
+    }
+
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (needs --tls-key).", valueName: "file.pem"))
     var tlsCertificate: String?
 
@@ -82,6 +94,9 @@ struct FakeNgrokAICommand: ParsableCommand {
     var tlsKey: String?
 
     func validate() throws {
+        if burst429 != nil && burst == nil {
+            throw ValidationError("--burst-429 must be PERIOD:LENGTH in whole seconds, with 0 < LENGTH < PERIOD")
+        }
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
@@ -166,11 +181,23 @@ struct FakeNgrokAICommand: ParsableCommand {
         server.faults.serviceUnavailableFraction = rate503
         server.faults.resetMidResponseFraction = rateReset
         server.faults.malformedBodyFraction = rateMalformed
+        let bursts = burst.map { burst in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            let (faults, rate) = (server.faults, rate429)
+            timer.schedule(deadline: .now() + .seconds(burst.period - burst.length), repeating: .seconds(burst.period))
+            timer.setEventHandler {
+                faults.rateLimitedFraction = 1
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(burst.length)) { faults.rateLimitedFraction = rate }
+            }
+            timer.resume()
+            return timer
+        }
 
         // Written unbuffered, so scripts reading the pipe see it at once.
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
 
         stop.wait()
+        bursts?.cancel()
         sources.forEach { $0.cancel() }
         try server.shutdown()
     }

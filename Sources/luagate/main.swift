@@ -34,7 +34,12 @@ if argv.count == 2, argv[1] == "--experimental-dump-help" {
     exit(0)
 }
 
-// 1. Options: LUAGATE_* variables first, so that the command line wins.
+// 1. Options. What lua.c refuses is refused as lua.c does (its message and usage, status 1);
+// then LUAGATE_* variables go first, so that the command line wins.
+if let problem = LuaCommandLine.problem(Array(argv.dropFirst())) {
+    Output.error("\(progname): \(problem)\n" + LuaCommandLine.usage(progname))
+    exit(1)
+}
 let fromEnvironment: [String]
 do {
     fromEnvironment = EnvironmentOptions.anySet() ? try EnvironmentOptions.arguments(given: argv) : []
@@ -56,7 +61,7 @@ if fromEnvironment.isEmpty, let plain = RunOptions.plainScript(argv) {
         usageError(LuagateCommand.message(for: error))
     }
 }
-if let first = options.scriptAndArguments.first, first == "--help" || first == "-h" {
+if let first = options.scriptAndArguments.first, first == "--help" {
     Output.out(LuagateCommand.helpMessage() + "\n")
     exit(0)
 }

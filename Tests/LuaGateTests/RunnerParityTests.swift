@@ -47,6 +47,13 @@ import Testing
         Case(arguments: ["-e", "print(3)"], environment: ["LUA_INIT": "@\(s)/warn.lua"]),
         Case(arguments: ["-e", "print(4)"], environment: ["LUA_INIT": "error('bad init')"]),
         Case(arguments: ["-v"]),
+        // Command lines lua.c refuses (the cases of Lua 5.4.4's testes/main.lua and more).
+        Case(arguments: ["-x"]), Case(arguments: ["-h"]), Case(arguments: ["---"]), Case(arguments: ["--x"]),
+        Case(arguments: ["-iv"]), Case(arguments: ["-vi"]), Case(arguments: ["-vv"]), Case(arguments: ["-Ex"]),
+        Case(arguments: ["-E1"]), Case(arguments: ["-W2"]), Case(arguments: ["-e"]), Case(arguments: ["-l"]),
+        Case(arguments: ["-e", "-x"]), Case(arguments: ["-l", "-e", "x"]), Case(arguments: ["-v", "-e"]),
+        Case(arguments: ["-i", "-x"]), Case(arguments: ["-e", "print(1)", "-x"]), Case(arguments: ["-e", "a"]),
+        Case(arguments: ["-e", "print(1)", "\(s)/args.lua", "-x", "-iv"]),
     ]
 
     @Test(arguments: cases)
@@ -59,24 +66,34 @@ import Testing
     }
 
     /// Interpreter names differ.
+    /// luagate's usage after a refused command line adds one line pointing at its own options.
     private func normalize(_ text: String) -> String {
-        text.replacingOccurrences(of: "/usr/bin/lua5.4: ", with: "luagate: ")
+        text.replacingOccurrences(of: "Run 'luagate --help' for luagate's own options.\n", with: "")
+            .replacingOccurrences(of: "usage: /usr/bin/lua5.4 ", with: "usage: luagate ")
+            .replacingOccurrences(of: "/usr/bin/lua5.4: ", with: "luagate: ")
             .replacingOccurrences(of: "lua5.4: ", with: "luagate: ")
             .replacingOccurrences(of: ProcessRunner.luagate + ": ", with: "luagate: ")
     }
 
-    @Test func badOptionPrintsUsageAndExitsTwo() throws {
+    /// A refused command line gets lua.c's usage and status, and a pointer to luagate's options.
+    @Test func badOptionPrintsLuasUsageAndExitsOne() throws {
         let r = try ProcessRunner.luagate(["-x"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("unrecognized option '-x'"))
-        #expect(r.stderr.contains("Usage: luagate"))
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("luagate: unrecognized option '-x'\nusage: luagate [options] [script [args]]\n"), "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("Run 'luagate --help' for luagate's own options.\n"))
         #expect(r.stdout.isEmpty)
     }
 
-    @Test func unknownLongOptionExitsTwo() throws {
-        let r = try ProcessRunner.luagate(["--no-such-option", "x.lua"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("--no-such-option"))
+    /// luagate's own options still get the argument parser's checks (status 2).
+    @Test func luagatesOwnOptionsAreCheckedByTheirParser() throws {
+        let unknown = try ProcessRunner.luagate(["--no-such-option", "x.lua"])
+        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("luagate: unrecognized option '--no-such-option'\n"))
+        let missing = try ProcessRunner.luagate(["--report"])
+        #expect(missing.status == 2 && missing.stderr.contains("Missing value for '--report <path>'"), "\(missing.stderr)")
+        let valued = try ProcessRunner.luagate(["--max-changes", "-1", "-e", "print(1)"])
+        #expect(valued.status == 2 && valued.stderr.contains("--max-changes must be 0 or more (got -1)"), "\(valued.stderr)")
+        let sandbox = try ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list() > 0)"])
+        #expect(sandbox.status == 0 && sandbox.stdout == "true\n")
     }
 
     @Test func versionAndHelp() throws {

@@ -87,7 +87,11 @@ public final class Journal: Sendable {
     /// make a resumed run repeat a change.
     public static func read(path: String) throws -> [JournalEntry] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try entries(in: try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+    }
+
+    /// The entries of a journal's contents (`path` only names it in errors).
+    package static func entries(in data: Data, path: String) throws -> [JournalEntry] {
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var entries: [JournalEntry] = []
         for (index, line) in lines.enumerated() where !line.isEmpty {

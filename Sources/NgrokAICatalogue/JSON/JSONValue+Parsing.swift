@@ -4,11 +4,50 @@ extension JSONValue {
     /// Parses JSON text exactly: integer literals become ``int(_:)`` and literals with a fraction
     /// or exponent become ``double(_:)``.
     ///
-    /// Parsing is Foundation's `JSONSerialization`, whose numbers remember how they were spelled;
-    /// the tree is then converted without re-reading any text. Top-level scalars are allowed.
+    /// Parsing is Foundation's `JSONSerialization`, whose numbers remember how they were spelled.
+    /// Its doubles are not always the nearest to the literal (`1.2345678901212346e+26` reads as
+    /// `…347e+26`), so when the text holds any, `JSONDecoder`, which rounds correctly, reads it
+    /// again for their values. Top-level scalars are allowed.
     public init(parsing data: Data) throws {
         let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        self = try JSONValue(foundationObject: object)
+        var value = try JSONValue(foundationObject: object)
+        if value.holdsDouble, let exact = try? JSONDecoder().decode(ExactNumbers.self, from: data) {
+            value.takeDoubles(from: exact)
+        }
+        self = value
+    }
+
+    /// Whether any number in the tree is a double.
+    private var holdsDouble: Bool {
+        switch self {
+        case .double: true
+        case .array(let elements): elements.contains { $0.holdsDouble }
+        case .object(let members): members.values.contains { $0.holdsDouble }
+        default: false
+        }
+    }
+
+    /// Replaces each double with the value `exact` holds at the same place.
+    private mutating func takeDoubles(from exact: ExactNumbers) {
+        switch (self, exact) {
+        case (.double, .number(let number)):
+            self = .double(number)
+        case (.array(var elements), .array(let others)) where elements.count == others.count:
+            for index in elements.indices where elements[index].holdsDouble {
+                elements[index].takeDoubles(from: others[index])
+            }
+            self = .array(elements)
+        case (.object(var members), .object(let others)):
+            for (key, member) in members where member.holdsDouble {
+                guard let other = others[key] else { continue }
+                var updated = member
+                updated.takeDoubles(from: other)
+                members[key] = updated
+            }
+            self = .object(members)
+        default:
+            break
+        }
     }
 
     /// Parses JSON text exactly; see ``init(parsing:)-(Data)``.
@@ -69,17 +108,38 @@ extension JSONValue {
         }
     }
 
-    /// `JSONSerialization` uses `NSDecimalNumber` for integer literals that overflow its native
-    /// integer types (including `Int64.min` on some platforms). An integral decimal that fits
-    /// `Int64` is an integer; anything else is a double.
+    /// `JSONSerialization` gives an `NSDecimalNumber` for integer literals beyond `UInt64`, for
+    /// `Int64.min`, and for fraction literals of 17 or more digits (`4567890121256901.0`, which
+    /// must stay a double). So the one integer is `Int64.min`; anything else is a double (its
+    /// exact value comes from the second reading, see ``init(parsing:)-(Data)``).
     private init(decimal: NSDecimalNumber) {
-        let integer = decimal.int64Value
-        if decimal.decimalValue.exponent >= 0,
-            NSDecimalNumber(value: integer).compare(decimal) == .orderedSame
-        {
-            self = .int(integer)
+        if NSDecimalNumber(value: Int64.min).compare(decimal) == .orderedSame {
+            self = .int(Int64.min)
         } else {
             self = .double(decimal.doubleValue)
+        }
+    }
+}
+
+/// The same JSON read by `JSONDecoder`, for the values of its numbers only.
+private indirect enum ExactNumbers: Decodable {
+    case number(Double)
+    case array([ExactNumbers])
+    case object([String: ExactNumbers])
+    case other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .other
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let array = try? container.decode([ExactNumbers].self) {
+            self = .array(array)
+        } else if let object = try? container.decode([String: ExactNumbers].self) {
+            self = .object(object)
+        } else {
+            self = .other
         }
     }
 }

@@ -15,6 +15,16 @@ describe("json", function()
     end
   end)
 
+  it("floats read back as the double nearest to their text (found by the json fuzzer)", function()
+    eq(json.decode("1.2345678901212346e+26"), 1.2345678901212346e+26)
+    eq(json.decode("[123456789012123456789012340]")[1], 1.2345678901212346e+26)
+    local text = json.encode(json.decode("[1e308,-0.0,123456789012123456789012340]"))
+    eq(json.encode(json.decode(text)), text)
+    eq(json.decode('{"a":[0.1,{"b":2.5e-300}]}').a[2].b, 2.5e-300)
+    eq(math.type(json.decode("4567890121256901.0")), "float", "a long literal with a fraction stays a float")
+    eq(math.type(json.decode("-9223372036854775808")), "integer")
+  end)
+
   it("integral floats encode with a fraction or exponent", function()
     eq(json.encode(1.0), "1.0")
     eq(json.encode(-0.0), "-0.0")

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Soak: the mixed job of scripts/bench/soak.lua (lists, task.map updates at concurrency 32,
+# creates, rename plans, deletes, access keys) against fake-ngrok-ai answering 5% of requests
+# 503, resetting 2% mid-response and answering everything 429 for 3 s of every 60, for MINUTES
+# (default 10), sampling the luagate process's RSS and open file descriptors.
+# Pass: after the first sample (warm-up), RSS and descriptors grow less than 5%, and the job's
+# ledger matches the account at the end (no change lost, none doubled).
+#   scripts/bench/soak.sh [minutes]     # env: SOAK_SAMPLE_SECONDS=60 SOAK_SKIP_BUILD=1
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib/ensure-packages.sh
+MINUTES=${1:-10}
+SAMPLE=${SOAK_SAMPLE_SECONDS:-60}
+ensure_swift
+ensure_packages "${BUILD_PACKAGES[@]}"
+if [ -z "${SOAK_SKIP_BUILD:-}" ]; then
+  swift build -c release --product luagate >&2
+  swift build -c release --product fake-ngrok-ai >&2
+fi
+
+WORK=$(mktemp -d)
+coproc FAKE { exec .build/release/fake-ngrok-ai --token soak --keys 500 --rate-503 0.05 --rate-reset 0.02 \
+  --burst-429 60:3 --retry-after 1 2> "$WORK/fake.err"; }
+trap 'kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+read -r _ _ URL <&"${FAKE[0]}"
+
+AI_GATEWAY_API_KEY=soak .build/release/luagate --base-url "$URL" scripts/bench/soak.lua $((MINUTES * 60)) \
+  > "$WORK/result.json" 2> "$WORK/job.err" &
+JOB=$!
+echo "minute  rss_kb  fds" | tee "$WORK/samples"
+elapsed=0
+while kill -0 "$JOB" 2>/dev/null; do
+  if [ "$elapsed" -gt 0 ] && [ -r /proc/$JOB/status ]; then
+    rss=$(awk '/^VmRSS/ {print $2}' /proc/$JOB/status 2>/dev/null || true)
+    fds=$(ls /proc/$JOB/fd 2>/dev/null | wc -l)
+    [ -n "$rss" ] && printf "%6s  %6s  %3s\n" "$((elapsed / 60))" "$rss" "$fds" | tee -a "$WORK/samples"
+  fi
+  sleep "$SAMPLE" & wait $! || true
+  elapsed=$((elapsed + SAMPLE))
+done
+status=0
+wait "$JOB" || status=$?
+cat "$WORK/result.json"
+[ "$status" -eq 0 ] || { echo "soak: the job failed (exit $status):" >&2; tail -20 "$WORK/job.err" >&2; }
+python3 - "$WORK/samples" "$WORK/result.json" "$status" <<'PY'
+import json, sys
+rows = [line.split() for line in open(sys.argv[1]).read().splitlines()[1:] if line.strip()]
+result = json.loads(open(sys.argv[2]).read() or "{}")
+ok = int(sys.argv[3]) == 0 and not result.get("violations")
+if len(rows) >= 2:
+    first, last = rows[0], rows[-1]
+    rss = (int(last[1]) - int(first[1])) / int(first[1]) * 100
+    fds = (int(last[2]) - int(first[2])) / int(first[2]) * 100
+    print(f"RSS {first[1]} → {last[1]} kB ({rss:+.1f}%), descriptors {first[2]} → {last[2]} ({fds:+.1f}%)")
+    ok = ok and rss < 5 and fds < 5
+else:
+    print("too few samples to judge growth (run longer than two sample periods)")
+print(f"changes: {result.get('updates', 0)} updates, {result.get('creates', 0)} creates, "
+      f"{result.get('renames', 0)} renames, {result.get('deletes', 0)} deletes in {result.get('iterations', 0)} iterations; "
+      f"failed {result.get('failed', {})}; outcome unknown {result.get('unknown', 0)}")
+print("PASS" if ok else "FAIL")
+sys.exit(0 if ok else 1)
+PY
