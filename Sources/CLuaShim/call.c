@@ -82,6 +82,10 @@ static void on_stop_signal(int sig) {
   if (interrupted_state != NULL) lg_interrupt(interrupted_state);
 }
 
+void lg_forget_state(lua_State *L) {
+  if (interrupted_state == L) interrupted_state = NULL;
+}
+
 void lg_watch_termination(lua_State *L) {
   /* A parent may have started us with these blocked (threads of many
      runtimes block them); a job must still see them. */
@@ -133,6 +137,28 @@ int lg_require(lua_State *L, const char *name) {
   lua_remove(L, -2);
   lua_pushstring(L, name);
   return lg_docall(L, 1, 1, 1);
+}
+
+/* lua.c's pushargs: the script's arguments are what the `arg` table holds when it starts
+   (a -e before it may have changed them). */
+static int pushargs_k(lua_State *L) {
+  int i, n;
+  if (lua_getglobal(L, "arg") != LUA_TTABLE)
+    luaL_error(L, "'arg' is not a table");
+  n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++)
+    lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
+int lg_pushargs(lua_State *L, int *count) {
+  int base = lua_gettop(L);
+  lua_pushcfunction(L, pushargs_k);
+  int status = lua_pcall(L, 0, LUA_MULTRET, 0); /* as in lua.c's pmain: no traceback */
+  *count = status == LUA_OK ? lua_gettop(L) - base : 0;
+  return status;
 }
 
 static int setglobal_k(lua_State *L) {

@@ -19,4 +19,7 @@ static inline lg_runtime *lg_runtime_of(lua_State *L) {
    failures are ordinary Lua memory errors again. */
 int lg_protected_call(lua_State *L, int narg, int nres, int msgh);
 
+/* Drops `L` from the signal handlers' reach (call.c), once it is closed. */
+void lg_forget_state(lua_State *L);
+
 #endif

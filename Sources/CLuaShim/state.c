@@ -85,6 +85,7 @@ lua_State *lg_newstate(void *owner) {
 void lg_close(lua_State *L) {
   lg_runtime *rt = lg_runtime_of(L);
   lua_close(L);
+  lg_forget_state(L); /* a late signal must not reach the freed state */
   free(rt);
 }
 

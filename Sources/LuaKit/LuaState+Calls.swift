@@ -55,7 +55,8 @@ extension LuaState {
         return status == LUA_OK ? text : "(error in __tostring: \(text))"
     }
 
-    func check(_ status: Int32) throws(LuaError) {
+    /// Throws the error a protected call left on the stack (popping it) when `status` is not `LUA_OK`.
+    public func check(_ status: Int32) throws(LuaError) {
         guard status != LUA_OK else { return }
         let bytes = stack.bytes(at: -1) ?? Array("(error object is a \(stack.type(at: -1).name) value)".utf8)
         stack.pop()

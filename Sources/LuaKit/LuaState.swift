@@ -22,7 +22,19 @@ public final class LuaState {
         if openLibraries { luaL_openlibs(L) }
     }
 
-    deinit { lg_close(L) }
+    /// Whether ``close()`` ran; the state must not be used after it.
+    public private(set) var isClosed = false
+
+    /// Closes the state as `lua_close` does (lua.c does it at exit): pending finalizers
+    /// (`__gc`) run and to-be-closed variables close, then everything is freed. Nothing may
+    /// use the state afterwards; the deinitializer then does nothing more.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        lg_close(L)
+    }
+
+    deinit { close() }
 
     /// Pushes `body` as a Lua function. `name` is used in argument errors when
     /// Lua cannot tell how the function was called.

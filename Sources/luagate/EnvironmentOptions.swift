@@ -75,7 +75,8 @@ enum EnvironmentOptions {
 
     /// The command line with each negative number given to a valued option joined to it
     /// (`--concurrency -1` becomes `--concurrency=-1`), so that it reaches the option's own
-    /// check instead of reading as an unknown option, and lua.c's attached `-lg=mod` split.
+    /// check instead of reading as an unknown option, and lua.c's attached `-lg=mod` and
+    /// `-ea=3` split.
     /// Stops at the script.
     static func joiningNegativeValues(_ arguments: [String]) -> [String] {
         var out: [String] = []
@@ -96,9 +97,9 @@ enum EnvironmentOptions {
             } else if argument == "-e" || argument == "-l", index < arguments.count {
                 out.append(arguments[index])
                 index += 1
-            } else if argument.hasPrefix("-l"), argument.count > 2 {
-                // lua.c takes `-lmod` and `-lg=mod` attached: split them for the parser.
-                out[out.count - 1] = "-l"
+            } else if argument.hasPrefix("-l") || argument.hasPrefix("-e"), !argument.hasPrefix("--"), argument.count > 2 {
+                // lua.c takes `-lmod`, `-lg=mod` and `-estat` attached: split them for the parser.
+                out[out.count - 1] = String(argument.prefix(2))
                 out.append(String(argument.dropFirst(2)))
             }
         }

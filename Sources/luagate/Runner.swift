@@ -45,7 +45,11 @@ struct Runner {
             Output.message(progname, error.bytes)
             status = 1
         }
-        return exitStatus(runtime, scriptStatus: status)
+        let result = exitStatus(runtime, scriptStatus: status)
+        // As lua.c: the state is closed, so finalizers run (and their warnings print).
+        timer?.cancel()
+        lua.close()
+        return result
     }
 
     /// Exit statuses, most specific first: 130/143/124 stopped (after letting
@@ -75,7 +79,8 @@ struct Runner {
 
     private func main(_ runtime: Runtime) -> Int32 {
         let lua = runtime.lua
-        if options.luaVersion { printVersion() }
+        // As lua.c, `-i` implies `-v`.
+        if options.luaVersion || options.interactive { printVersion() }
         createArgumentTable(lua)
         lg_gc_generational(lua.L)
         if !options.ignoreEnvironment, !report(lua, runInitialization(lua)) { return 1 }
@@ -175,12 +180,11 @@ struct Runner {
         } catch {
             return error
         }
-        // The script's arguments are arg[1], arg[2], …
-        let count = rawArguments.count - (steps.scriptIndex ?? rawArguments.count) - 1
-        lua.stack.ensure(Int32(count) + 3)
-        for bytes in rawArguments.suffix(max(0, count)) { lua.stack.push(bytes: bytes) }
+        // The script's arguments are arg[1], arg[2], … as the `arg` table holds them now.
+        var count: Int32 = 0
         do {
-            try lua.call(arguments: Int32(count), results: LUA_MULTRET, catchInterrupt: true)
+            try lua.check(lg_pushargs(lua.L, &count))
+            try lua.call(arguments: count, results: LUA_MULTRET, catchInterrupt: true)
         } catch {
             return error
         }

@@ -184,7 +184,10 @@ do {
 }
 
 // 8. Run, then the sandbox file and the report.
-let steps = CommandLineSteps(argv: parsedArguments, options: options, hiddenPrefix: fromEnvironment.count)
+// From the command line as given (the parser's copy has `-lmod` split in two), so that the
+// script's index is its index in argv.
+let steps = CommandLineSteps(
+    argv: [argv[0]] + fromEnvironment + Array(argv.dropFirst()), options: options, hiddenPrefix: fromEnvironment.count)
 let replSettings = REPL.Settings(
     secrets: [environmentToken, api.token].compactMap { $0 }, baseURL: api.baseURL, sandbox: sandbox)
 var status = Runner(

@@ -20,6 +20,19 @@ import Testing
         Case(arguments: ["-e", "print(1)", "-e", "print(2)"]),
         Case(arguments: ["-eprint('joined')"]),
         Case(arguments: ["-lm=math", "-e", "print(m.pi)"]),
+        // An attached -l before a script (Lua 5.4.4's testes/main.lua does this).
+        Case(arguments: ["-lstring", "\(s)/args.lua", "a", "b"]),
+        Case(arguments: ["-lm=math", "-l", "io", "-lstring", "\(s)/args.lua", "x"]),
+        Case(arguments: ["-eprint(1)", "-lstring", "\(s)/args.lua"]),
+        Case(arguments: ["-eprint(1)", "-ea=3", "-e", "print(a)"]),
+        Case(arguments: ["-e-1", "-e", "print('minus')"]),
+        // The script's arguments are what `arg` holds when it starts.
+        Case(arguments: ["-e", "arg[1] = 100", "-"], stdin: "print(...)"),
+        Case(arguments: ["-e", "arg[3] = 'c'", "\(s)/args.lua", "a"]),
+        Case(arguments: ["-e", "arg = 1", "-"], stdin: ""),
+        // At exit the state is closed: finalizers run, and their errors are warnings.
+        Case(arguments: ["-e", "u = setmetatable({}, {__gc = function() print('finalized') end})"]),
+        Case(arguments: ["-W", "-e", "warn('@allow') u = setmetatable({}, {__gc = function() error('XYZ') end})"]),
         Case(arguments: ["-lstring", "-e", "print(string.rep('x', 3))"]),
         Case(arguments: ["-l", "string", "-e", "print(string == require 'string')"]),
         Case(arguments: ["-l", "g=string", "-e", "print(g.rep('ab', 2))"]),
@@ -115,12 +128,13 @@ import Testing
 }
 
 @Suite struct InteractiveTests {
-    /// `-i` with piped input: lua.c's line handling, without prompts.
+    /// `-i` with piped input: lua.c's line handling, after the version (`-i` implies `-v`),
+    /// without prompts.
     @Test func interactiveModeReadsStatementsAndExpressions() throws {
         let input = "x = 1 + 1\nx\n= x * 2\nfunction f()\n return 3, 'three'\nend\nf()\nerror('e')\nprint(x)\n"
         let r = try ProcessRunner.luagate(["-i"], stdin: input)
         #expect(r.status == 0)
-        #expect(r.stdout == "2\n4\n3\tthree\n2\n\n")
+        #expect(r.stdout == "Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio\n2\n4\n3\tthree\n2\n\n")
         #expect(r.stderr.contains("stdin:1: e"))
         #expect(!r.stdout.contains("> "))
     }

@@ -86,6 +86,9 @@ int lg_setglobal(lua_State *L, const char *name);
 
 /* Protected `require(name)`, leaving the module on top (lua.c's dolibrary). */
 int lg_require(lua_State *L, const char *name);
+/* lua.c's pushargs, protected: pushes arg[1..#arg] (the script's arguments as the `arg`
+   table holds them now) and stores how many in *count; "'arg' is not a table" otherwise. */
+int lg_pushargs(lua_State *L, int *count);
 
 /* Requests an interrupt of the running Lua code at the next instruction (safe
    to call from a signal handler or another thread: it only sets a hook, as
