@@ -319,6 +319,7 @@ def test_no_prompts_or_colours_when_stdin_is_not_a_terminal(env):
         capture_output=True, text=True, timeout=10,
     )
     assert result.returncode == 0
-    assert result.stdout.startswith("1\n2\ntable: 0x")
+    # As lua.c, -i prints the version first.
+    assert result.stdout.startswith("Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio\n1\n2\ntable: 0x")
     assert "> " not in result.stdout and "\x1b[" not in result.stdout + result.stderr
     assert not os.path.exists(os.path.join(env["XDG_STATE_HOME"], "luagate", "history"))
