@@ -13,9 +13,13 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 REPORTS=$(mktemp -d)
 trap 'rm -rf "$REPORTS"' EXIT
 
+# A report is an ASan error or a TSan warning; ASan's "failed to allocate" warnings (a test's
+# deliberate huge allocation, answered with NULL) are not.
 check_reports() {
-  if [ -n "$(ls -A "$REPORTS")" ]; then
-    for report in "$REPORTS"/*; do echo "--- $report" >&2; head -60 "$report" >&2; done
+  local found
+  found=$(grep -l -E "ERROR: AddressSanitizer|WARNING: ThreadSanitizer|ERROR: ThreadSanitizer" "$REPORTS"/* 2>/dev/null || true)
+  if [ -n "$found" ]; then
+    for report in $found; do echo "--- $report" >&2; head -60 "$report" >&2; done
     echo "sanitize: $1 reported problems" >&2
     exit 1
   fi
@@ -26,9 +30,10 @@ echo "==> AddressSanitizer + UndefinedBehaviorSanitizer: LuaKitTests, LuaGateTes
 # Huge allocations return NULL (Lua then raises "not enough memory", which tests check).
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:log_path=$REPORTS/asan"
 UBSAN=(-Xcc -fsanitize=undefined -Xcc -fsanitize-trap=undefined)
+# millionCallsDoNotGrowMemory measures RSS, which ASan's shadow memory and quarantine inflate.
 swift build --build-tests --scratch-path .build-asan --sanitize=address "${UBSAN[@]}" >&2
 swift test --skip-build --scratch-path .build-asan --sanitize=address "${UBSAN[@]}" \
-  --filter 'LuaKitTests|LuaGateTests' >&2
+  --filter 'LuaKitTests|LuaGateTests' --skip 'millionCallsDoNotGrowMemory' >&2
 check_reports "AddressSanitizer"
 
 [ -n "${SANITIZE_SKIP_THREAD:-}" ] && exit 0

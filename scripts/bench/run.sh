@@ -60,17 +60,20 @@ start_fake() {
   echo "fake-ngrok-ai did not start:" >&2; cat "$WORK/fake.err" >&2; exit 1
 }
 
-# measure LATENCY CLIENT COMMAND...: runs the client under /usr/bin/time (peak RSS)
-# and records its RESULT line.
+# measure LATENCY CLIENT COMMAND...: runs the client under /usr/bin/time (peak RSS, and the
+# user + system CPU of the client and the children it waited for) and records its RESULT line.
 measure() {
   local latency=$1 client=$2; shift 2
   echo "==> ${latency} ms: $client" >&2
-  if ! /usr/bin/time -f %M -o "$WORK/rss" timeout 300 "$@" > "$WORK/out" 2> "$WORK/err"; then
+  if ! /usr/bin/time -f "%M %U %S" -o "$WORK/rss" timeout 300 "$@" > "$WORK/out" 2> "$WORK/err"; then
     echo "$client failed:" >&2; tail -5 "$WORK/err" >&2; tail -5 "$WORK/out" >&2; return 0
   fi
   local result
   result=$(grep '^RESULT ' "$WORK/out" | tail -1)
-  echo "${result/RESULT /RESULT latency=$latency client=$client } rss_kb=$(tail -1 "$WORK/rss")" | tee -a "$WORK/results.txt" >&2
+  local rss cpu
+  read -r rss user system < <(tail -1 "$WORK/rss")
+  cpu=$(python3 -c "print(round($user + $system, 2))")
+  echo "${result/RESULT /RESULT latency=$latency client=$client } rss_kb=$rss cpu_s=$cpu" | tee -a "$WORK/results.txt" >&2
 }
 
 # curl_run: COUNT PATCHes, 16 curl processes at a time; the RESULT line from curl's timings.
