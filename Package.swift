@@ -69,7 +69,11 @@ let package = Package(
         // The Lua half of the runtime (stdlib/, linked here) is compiled into the binary.
         .target(
             name: "LuaGate",
-            dependencies: ["LuaKit", "NgrokAI", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "LuaKit", "NgrokAI", .product(name: "Mustache", package: "swift-mustache"),
+                // pthread-based locks, which ThreadSanitizer sees (Synchronization.Mutex's futex it does not).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             resources: [.embedInCode("stdlib")]
         ),
         .executableTarget(

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NgrokAI
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What a run did and may still do: the mutation budget (`--max-changes`),
 /// dry runs, the journal, and the counts behind `--report` and the exit status.
@@ -15,7 +15,7 @@ public final class JobControl: Sendable {
     /// Mutations an earlier run started but recorded no outcome for (it was
     /// killed while they were in flight), for `--resume`, by resume key.
     private let inDoubt: [String: [JournalEntry]]
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     struct State {
         var admitted = 0
@@ -65,7 +65,7 @@ public final class JobControl: Sendable {
             self.done = done
             inDoubt = open.filter { !$0.value.isEmpty }
             journal = try Journal(path: path)
-            state.withLock { $0.claimed = claimed }
+            state.withLockedValue { $0.claimed = claimed }
         } else {
             done = [:]
             inDoubt = [:]
@@ -75,23 +75,25 @@ public final class JobControl: Sendable {
 
     /// Admits one more mutation, or throws the `--max-changes` refusal.
     func admit(_ kind: MutationKind, id: String?, operation: String) throws(NgrokAIError) {
-        try state.withLock { state throws(NgrokAIError) in
+        try state.withLockedValue { state -> Result<Void, NgrokAIError> in
             if let max = options.maxChanges, state.admitted + 1 > max {
                 state.refused = true
-                throw Self.refusal(max: max, wanted: state.admitted + 1, operation: operation, id: id)
+                return .failure(Self.refusal(max: max, wanted: state.admitted + 1, operation: operation, id: id))
             }
             state.admitted += 1
-        }
+            return .success(())
+        }.get()
     }
 
     /// Checks that `count` more mutations fit the budget (plans call this with their size).
     public func reserve(_ count: Int, operation: String) throws(NgrokAIError) {
-        try state.withLock { state throws(NgrokAIError) in
+        try state.withLockedValue { state -> Result<Void, NgrokAIError> in
             if let max = options.maxChanges, state.admitted + count > max {
                 state.refused = true
-                throw Self.refusal(max: max, wanted: state.admitted + count, operation: operation, id: nil)
+                return .failure(Self.refusal(max: max, wanted: state.admitted + count, operation: operation, id: nil))
             }
-        }
+            return .success(())
+        }.get()
     }
 
     private static func refusal(max: Int, wanted: Int, operation: String, id: String?) -> NgrokAIError {
@@ -127,7 +129,7 @@ public final class JobControl: Sendable {
     private func take(
         _ entries: [JournalEntry], key: String, counted counter: WritableKeyPath<State, [String: Int]> & Sendable
     ) -> JournalEntry? {
-        state.withLock { state in
+        state.withLockedValue { state in
             let taken = state[keyPath: counter][key, default: 0]
             guard taken < entries.count else { return nil }
             state[keyPath: counter][key] = taken + 1
@@ -138,7 +140,7 @@ public final class JobControl: Sendable {
     /// Claims a key as the result of an in-doubt create; false if the journal
     /// or an earlier claim already accounts for it.
     func claim(_ id: String) -> Bool {
-        state.withLock { $0.claimed.insert(id).inserted }
+        state.withLockedValue { $0.claimed.insert(id).inserted }
     }
 
     private static func resumeKey(_ kind: MutationKind, _ resource: String, _ id: String?, _ target: [String: JSONValue]) -> String {
@@ -149,31 +151,31 @@ public final class JobControl: Sendable {
     }
 
     func nextDryRunID() -> Int {
-        state.withLock {
+        state.withLockedValue {
             $0.dryRunCount += 1
             return $0.dryRunCount
         }
     }
 
-    func countRead(_ n: Int = 1) { state.withLock { $0.reads += n } }
+    func countRead(_ n: Int = 1) { state.withLockedValue { $0.reads += n } }
 
     func succeeded(_ kind: MutationKind, resource: String) {
-        state.withLock {
+        state.withLockedValue {
             $0.mutations[kind, default: 0] += 1
             $0.byResource[resource, default: [:]][kind.rawValue, default: 0] += 1
         }
     }
 
     func failed(_ kind: MutationKind, resource: String, id: String?, error: String) {
-        state.withLock { $0.failed.append(Failure(resource: resource, op: kind, id: id, error: error)) }
+        state.withLockedValue { $0.failed.append(Failure(resource: resource, op: kind, id: id, error: error)) }
     }
 
     /// True once `--max-changes` refused a mutation (exit status 3).
-    public var refusedChanges: Bool { state.withLock { $0.refused } }
+    public var refusedChanges: Bool { state.withLockedValue { $0.refused } }
     /// The mutations that failed, whether or not the script caught the error (exit status 5).
-    public var failures: [Failure] { state.withLock { $0.failed } }
-    public var reads: Int { state.withLock { $0.reads } }
-    public var mutations: [MutationKind: Int] { state.withLock { $0.mutations } }
+    public var failures: [Failure] { state.withLockedValue { $0.failed } }
+    public var reads: Int { state.withLockedValue { $0.reads } }
+    public var mutations: [MutationKind: Int] { state.withLockedValue { $0.mutations } }
     /// Successful mutations by resource and kind.
-    public var mutationsByResource: [String: [String: Int]] { state.withLock { $0.byResource } }
+    public var mutationsByResource: [String: [String: Int]] { state.withLockedValue { $0.byResource } }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import NgrokAI
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One line of the journal.
 public struct JournalEntry: Codable, Sendable {
@@ -52,23 +52,23 @@ public struct JournalEntry: Codable, Sendable {
 /// The append-only JSON-lines record of every mutation of a run. Lines are
 /// written from any thread, each with one `write` and an `fsync`.
 public final class Journal: Sendable {
-    private let fd: Mutex<Int32>
+    private let fd: NIOLockedValueBox<Int32>
     public let path: String
 
     /// Opens (creating) the journal for appending.
     public init(path: String) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw JournalError("cannot open journal \(path): \(String(cString: strerror(errno)))") }
-        self.fd = Mutex(fd)
+        self.fd = NIOLockedValueBox(fd)
         self.path = path
     }
 
-    deinit { fd.withLock { _ = close($0) } }
+    deinit { fd.withLockedValue { _ = close($0) } }
 
     public func append(_ entry: JournalEntry) {
         guard var line = try? Self.encoder.encode(entry) else { return }
         line.append(UInt8(ascii: "\n"))
-        fd.withLock { fd in
+        fd.withLockedValue { fd in
             line.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
