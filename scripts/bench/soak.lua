@@ -2,10 +2,13 @@
 -- rename plans and access keys, over and over for SECONDS, against a fake that fails some
 -- requests. Keeps its own ledger of every change it saw succeed, then checks the account
 -- against it: nothing lost, nothing doubled. Prints one JSON line; exits 1 on a violation.
---   luagate scripts/bench/soak.lua SECONDS
+--   luagate scripts/bench/soak.lua SECONDS [HEAPFILE]
+-- With HEAPFILE, each iteration writes there the Lua heap in KB (the ledger itself grows, so
+-- soak.sh subtracts it from the process's RSS).
 local rename = require "luagate.rename"
 
-local seconds = assert(tonumber(arg[1]), "usage: soak.lua SECONDS")
+local seconds = assert(tonumber(arg[1]), "usage: soak.lua SECONDS [HEAPFILE]")
+local heapfile = arg[2]
 local started = task.now()
 local ledger = {
   iterations = 0, lists = 0, updates = 0, creates = 0, deletes = 0, renames = 0, access_keys = 0,
@@ -96,6 +99,10 @@ while task.now() - started < seconds do
     end
   end
   mine[iteration - 2] = nil
+  if heapfile then
+    local file = io.open(heapfile, "w")
+    if file then file:write(math.floor(collectgarbage("count")), "\n"); file:close() end
+  end
 
   -- An access key made and removed.
   local done, access = pcall(accessKeys.create, { name = "soak-access-" .. iteration })
