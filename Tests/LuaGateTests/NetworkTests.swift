@@ -177,5 +177,9 @@ import TestSupport
         let mismatched = try ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath, "--tls-key", files.otherHostKeyPath])
         #expect(mismatched.status == 1 && mismatched.stderr.contains("do not go together"), "\(mismatched.stderr)")
         #expect(alone.stdout.isEmpty && missing.stdout.isEmpty && mismatched.stdout.isEmpty)
+        for bad in ["3", "2:3", "60:0", "x:y"] {
+            let burst = try ProcessRunner.run(fake, ["--burst-429", bad])
+            #expect(burst.status == 64 && burst.stderr.contains("--burst-429 must be PERIOD:LENGTH"), "\(bad): \(burst.stderr)")
+        }
     }
 }

@@ -33,16 +33,13 @@ extension JSONValue {
         case (.double, .number(let number)):
             self = .double(number)
         case (.array(var elements), .array(let others)) where elements.count == others.count:
-            for index in elements.indices where elements[index].holdsDouble {
+            for index in elements.indices {
                 elements[index].takeDoubles(from: others[index])
             }
             self = .array(elements)
         case (.object(var members), .object(let others)):
-            for (key, member) in members where member.holdsDouble {
-                guard let other = others[key] else { continue }
-                var updated = member
-                updated.takeDoubles(from: other)
-                members[key] = updated
+            for (key, other) in others {
+                members[key]?.takeDoubles(from: other)
             }
             self = .object(members)
         default:
