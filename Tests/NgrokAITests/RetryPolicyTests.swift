@@ -58,5 +58,20 @@ struct RetryPolicyTests {
         #expect(RetryAfter.delay("Sunday, 06-Nov-94 08:49:37 GMT", now: now) == .seconds(10))
         #expect(RetryAfter.delay("Sun Nov  6 08:49:37 1994", now: now) == .seconds(10))
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:00 GMT", now: now) == .zero)
+        #expect(RetryAfter.delay("Sunday, 06-Nov-25 08:49:37 GMT", now: now)! > .seconds(900_000_000))  // 2025
+    }
+
+    /// What is not an HTTP-date is not a wait, and never a trap (Foundation's DateFormatter
+    /// trapped on the first of these, found by `scripts/fuzz.sh responses`).
+    @Test(arguments: [
+        "W\u{7F0}\u{94} 2015 07:28ed\u{514}\u{7CE}\u{7F0}\u{94} 2015 07:28:000GMT",
+        "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 94",
+        "Sun, 06 Nov 1994 08:49:37 GMT extra", "Sun, +6 Nov 1994 08:49:37 GMT", "Sun,\t06 Nov 1994 08:49:37 GMT",
+        String(repeating: "Sun, ", count: 40),
+    ])
+    func retryAfterRejectsWhatIsNotAnHTTPDate(_ value: String) {
+        #expect(RetryAfter.delay(value) == nil)
     }
 }

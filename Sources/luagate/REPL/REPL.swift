@@ -15,7 +15,9 @@ import Glibc
 /// On a terminal, lines are edited with libedit (history, completion), results
 /// are pretty-printed, and Ctrl-C interrupts what runs (cancelling its API
 /// requests) or drops the line being typed. When standard input is not a
-/// terminal there are no prompts or colours and results print as `print` would.
+/// terminal the output is lua5.4's transcript (each prompt and the line read
+/// after it, see `PipedLineReader`), with no colours, and results print as
+/// `print` would.
 final class REPL {
     struct Settings {
         /// API tokens: lines holding one never reach the history file.

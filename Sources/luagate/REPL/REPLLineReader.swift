@@ -22,10 +22,22 @@ protocol REPLLineReader: AnyObject {
     func remember(_ chunk: String)
 }
 
-/// Standard input that is not a terminal: no prompts, no history, no editing,
-/// so that `echo 'print(1)' | luagate -i` stays scriptable.
+/// Standard input that is not a terminal: no history, no editing, no colours. The output is
+/// the transcript Debian's `lua5.4 -i` prints (its readline echoes what it reads): each prompt,
+/// then the line read after it, so `luagate -i < session.lua > transcript` matches lua5.4's and
+/// Lua's own test of the interpreter (testes/main.lua) passes.
 final class PipedLineReader: REPLLineReader {
-    func read(prompt: String) -> REPLInput { Swift.readLine(strippingNewline: true).map { .line($0) } ?? .end }
+    func read(prompt: String) -> REPLInput {
+        Output.out(prompt)
+        guard let line = Swift.readLine(strippingNewline: true) else {
+            Output.flush()
+            return .end
+        }
+        Output.out(line + "\n")
+        Output.flush()
+        return .line(line)
+    }
+
     func remember(_ chunk: String) {}
 }
 
