@@ -2,6 +2,12 @@
 import Foundation
 import PackageDescription
 
+/// `-static-stdlib` links with `-export-dynamic`, which puts every symbol of every module (27,000)
+/// in the executable's dynamic table: the loader then binds each by name at start-up and
+/// `dladdr` scans them all, a millisecond of every run. Nothing loads symbols from the
+/// executable (Lua C modules bind to liblua5.4.so), so they stay private.
+let privateSymbols: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+
 let package = Package(
     name: "luagate",
     platforms: [.macOS(.v13)],
@@ -9,6 +15,7 @@ let package = Package(
         .executable(name: "luagate", targets: ["luagate"]),
         .executable(name: "fake-ngrok-ai", targets: ["fake-ngrok-ai"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
+        .library(name: "LuaGate", targets: ["LuaGate"]),
         .library(name: "NgrokAI", targets: ["NgrokAI"]),
         .library(name: "NgrokAICatalogue", targets: ["NgrokAICatalogue"]),
         .library(name: "FakeNgrokAI", targets: ["FakeNgrokAI"]),
@@ -82,14 +89,16 @@ let package = Package(
                 "LuaGate", "FakeNgrokAI", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: privateSymbols
         ),
         .executableTarget(
             name: "fake-ngrok-ai",
             dependencies: [
                 "FakeNgrokAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: privateSymbols
         ),
         .target(
             name: "TestSupport",

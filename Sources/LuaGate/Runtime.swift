@@ -36,6 +36,7 @@ public final class Runtime {
         self.concurrency = concurrency
         lua = LuaState(openLibraries: false)
         scheduler = Scheduler(L: lua.L, maxInFlight: maxInFlight)
+        scheduler.executor = EventLoopTaskExecutor.shared
         if ignoreEnvironment {
             lua.stack.push(true)
             lua_setfield(lua.L, LG_REGISTRYINDEX, "LUA_NOENV")

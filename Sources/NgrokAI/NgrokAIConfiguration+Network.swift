@@ -79,12 +79,23 @@ extension NgrokAIConfiguration {
         return shown.isEmpty ? nil : shown.joined(separator: ", ")
     }
 
-    /// The certificates of ``caFile``, or `nil` when none is set.
-    func extraTrustRoots() throws(NgrokAIError) -> [NIOSSLCertificate]? {
-        guard let caFile, !caFile.isEmpty else { return nil }
+    /// Checks, cheaply, that ``caFile`` (when set) is a readable file with a PEM certificate in
+    /// it; the certificates themselves are parsed by ``extraTrustRoots()`` when the first request
+    /// is made, so a script that never calls the API never pays for a 200-certificate bundle.
+    func checkCAFile() throws(NgrokAIError) {
+        guard let caFile, !caFile.isEmpty else { return }
         guard access(caFile, R_OK) == 0 else {
             throw Self.configError("CA file \(caFile): \(TransportFailure.describe(errno: errno))")
         }
+        guard let contents = FileManager.default.contents(atPath: caFile),
+            contents.firstRange(of: Array("-----BEGIN CERTIFICATE-----".utf8)) != nil
+        else { throw Self.configError("CA file \(caFile) is not a PEM file of certificates") }
+    }
+
+    /// The certificates of ``caFile``, or `nil` when none is set.
+    func extraTrustRoots() throws(NgrokAIError) -> [NIOSSLCertificate]? {
+        guard let caFile, !caFile.isEmpty else { return nil }
+        try checkCAFile()
         let certificates: [NIOSSLCertificate]
         do {
             certificates = try NIOSSLCertificate.fromPEMFile(caFile)

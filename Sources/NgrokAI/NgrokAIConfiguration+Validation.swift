@@ -19,7 +19,7 @@ extension NgrokAIConfiguration {
     public func validated() throws(NgrokAIError) -> Self {
         let base = try BaseURL(baseURL)
         _ = try proxy(for: base)
-        _ = try extraTrustRoots()
+        try checkCAFile()
         if let token, token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw Self.configError("the API token contains control characters")
         }

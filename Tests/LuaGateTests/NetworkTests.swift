@@ -167,6 +167,22 @@ import TestSupport
         }
     }
 
+    /// The CA file is only checked for a PEM certificate at start-up (a script that never calls
+    /// the API does not parse a whole bundle); one that looks like PEM but is not fails the first
+    /// call with `config`, naming the file, and nothing is sent.
+    @Test func aCorruptCAFileFailsTheFirstCallNotTheStart() throws {
+        let api = try Self.httpsAPI()
+        let corrupt = try Self.certificates.get().folder + "/corrupt.pem"
+        try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
+            .write(to: URL(fileURLWithPath: corrupt))
+        let quiet = try api.luagate(["--ca-file", corrupt, "-e", "print('ran')"])
+        #expect(quiet.status == 0 && quiet.stdout == "ran\n", "\(quiet.stderr)")
+        let r = try api.luagate(["--ca-file", corrupt, "-e", Self.failing])
+        #expect(r.stdout == "false\tconfig\tnil\tproviderKeys.list\nCA file \(corrupt) is not a PEM file of certificates\n",
+                "\(r.stdout)\(r.stderr)")
+        #expect(api.server.requestLog.entries().isEmpty)
+    }
+
     @Test func fakeNgrokAIChecksItsTLSFiles() throws {
         let fake = ProcessRunner.buildDirectory + "/fake-ngrok-ai"
         let files = try Self.certificates.get()

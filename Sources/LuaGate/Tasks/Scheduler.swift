@@ -48,6 +48,9 @@ public final class Scheduler {
     }
 
     var stopPolicy: StopPolicy = .drain
+    /// Where operations run (the HTTP client's event loops, so a request and its response do
+    /// not hop through Swift's global pool); `nil` for the global pool.
+    var executor: (any TaskExecutor)?
     private let completions = CompletionQueue()
     var tasks: [OpaquePointer: Task] = [:]
     var tasksByID: [Int: Task] = [:]
@@ -108,7 +111,7 @@ public final class Scheduler {
         if operation.isRequest { inFlight += 1 }
         let completions = self.completions
         let work = operation.work
-        running[id] = _Concurrency.Task {
+        running[id] = _Concurrency.Task(executorPreference: executor) {
             completions.post(.init(operation: id, result: await work()))
         }
     }
