@@ -89,6 +89,7 @@ let package = Package(
                 "LuaGate", "FakeNgrokAI", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             linkerSettings: privateSymbols
         ),

@@ -55,8 +55,38 @@ struct RunOptions {
     ///
     /// Start-up is most of what a short script costs, and the parser's first
     /// use (reflection over every option) is about a third of it.
+    ///
+    /// lua.c's own options (`-v`, `-i`, `-E`, `-W`, `-e stat`, `-l mod`, attached or not) before
+    /// the script take the same short cut, so `luagate -v` and `luagate -e "…"` start as fast;
+    /// anything else (`--`, `-`, a long option) goes to the parser. The caller has checked the
+    /// command line with ``LuaCommandLine/problem(_:)`` first.
     static func plainScript(_ argv: [String]) -> RunOptions? {
-        guard argv.count > 1, !argv[1].hasPrefix("-") else { return nil }
-        return RunOptions(scriptAndArguments: Array(argv.dropFirst()))
+        var options = RunOptions()
+        var index = 1
+        while index < argv.count, argv[index].hasPrefix("-") {
+            let argument = argv[index]
+            switch argument {
+            case "-v": options.luaVersion = true
+            case "-i": options.interactive = true
+            case "-E": options.ignoreEnvironment = true
+            case "-W": options.warnings = true
+            case "-e", "-l":
+                index += 1
+                guard index < argv.count else { return nil }
+                if argument == "-e" { options.execute.append(argv[index]) } else { options.library.append(argv[index]) }
+            default:
+                if argument.hasPrefix("-e"), argument.count > 2 {
+                    options.execute.append(String(argument.dropFirst(2)))
+                } else if argument.hasPrefix("-l"), argument.count > 2 {
+                    options.library.append(String(argument.dropFirst(2)))
+                } else {
+                    return nil
+                }
+            }
+            index += 1
+        }
+        if index == 1 && argv.count == 1 { return nil }  // no argument at all: the parser's defaults
+        options.scriptAndArguments = Array(argv[index...])
+        return options
     }
 }

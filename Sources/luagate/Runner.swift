@@ -81,6 +81,9 @@ struct Runner {
         let lua = runtime.lua
         // As lua.c, `-i` implies `-v`.
         if options.luaVersion || options.interactive { printVersion() }
+        // Only the REPL's history on a terminal reads the secret ledger.
+        let entersREPL = options.interactive || (steps.script == nil && options.execute.isEmpty && !options.luaVersion)
+        if !(entersREPL && Output.stdinIsTerminal) { runtime.secrets.stopRecording() }
         createArgumentTable(lua)
         lg_gc_generational(lua.L)
         if !options.ignoreEnvironment, !report(lua, runInitialization(lua)) { return 1 }

@@ -37,8 +37,9 @@ elapsed=0
 while kill -0 "$JOB" 2>/dev/null; do
   if [ "$elapsed" -gt 0 ] && [ -r /proc/$JOB/status ]; then
     rss=$(awk '/^VmRSS/ {print $2}' /proc/$JOB/status 2>/dev/null || true)
-    sockets=$(find /proc/$JOB/fd -lname 'socket:*' 2>/dev/null | wc -l)
-    others=$(( $(ls /proc/$JOB/fd 2>/dev/null | wc -l) - sockets ))
+    # A descriptor closing while find or ls reads the folder makes them fail: not an error here.
+    sockets=$( (find /proc/$JOB/fd -lname 'socket:*' 2>/dev/null || true) | wc -l)
+    others=$(( $( (ls /proc/$JOB/fd 2>/dev/null || true) | wc -l) - sockets ))
     heap=$(cat "$WORK/heap" 2>/dev/null || echo 0)
     [ -n "$rss" ] && printf "%6s  %6s  %11s  %7s  %9s\n" "$elapsed" "$rss" "$heap" "$sockets" "$others" | tee -a "$WORK/samples"
   fi
