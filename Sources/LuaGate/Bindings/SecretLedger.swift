@@ -12,7 +12,8 @@ public final class SecretLedger: Sendable {
 
     public init() {}
 
-    func note(_ found: [String]) {
+    /// Notes secrets (shorter than 4 characters are ignored: they would match everywhere).
+    public func note(_ found: [String]) {
         values.withLockedValue { $0?.formUnion(found.filter { $0.count >= 4 }) }
     }
 
