@@ -92,10 +92,10 @@ extension NgrokAIConfiguration {
         else { throw Self.configError("CA file \(caFile) is not a PEM file of certificates") }
     }
 
-    /// The certificates of ``caFile``, or `nil` when none is set.
+    /// The certificates of ``caFile``, or `nil` when none is set; for a configuration that has
+    /// passed ``validated()`` (which ran ``checkCAFile()``).
     func extraTrustRoots() throws(NgrokAIError) -> [NIOSSLCertificate]? {
         guard let caFile, !caFile.isEmpty else { return nil }
-        try checkCAFile()
         let certificates: [NIOSSLCertificate]
         do {
             certificates = try NIOSSLCertificate.fromPEMFile(caFile)

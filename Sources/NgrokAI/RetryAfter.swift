@@ -31,22 +31,24 @@ package enum RetryAfter {
 enum HTTPDate {
     static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 64, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F || $0 == 0x20 }) else { return nil }
-        let words = text.split(separator: " ").map(String.init)
+        let words = text.split(separator: " ")
+        let name = words.first ?? ""
+        let named = name.hasSuffix(",") ? name.dropLast() : ""  // "Sun," → "Sun"
         var fields: (day: Substring, month: Substring, year: Substring, time: Substring)
         switch words.count {
-        case 6 where words[0] == weekday(words[0], in: shortDays) + "," && words[5] == "GMT":  // IMF-fixdate
-            fields = (Substring(words[1]), Substring(words[2]), Substring(words[3]), Substring(words[4]))
-        case 4 where words[0] == weekday(words[0], in: longDays) + "," && words[3] == "GMT":  // RFC 850
+        case 6 where shortDays.contains(named) && words[5] == "GMT":  // IMF-fixdate
+            fields = (words[1], words[2], words[3], words[4])
+        case 4 where longDays.contains(named) && words[3] == "GMT":  // RFC 850
             let parts = words[1].split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[2].count == 2 else { return nil }
-            fields = (parts[0], parts[1], parts[2], Substring(words[2]))
-        case 5 where words[0] == weekday(words[0], in: shortDays) && words[4].count == 4:  // asctime
-            fields = (Substring(words[2]), Substring(words[1]), Substring(words[4]), Substring(words[3]))
+            fields = (parts[0], parts[1], parts[2], words[2])
+        case 5 where shortDays.contains(name) && words[4].count == 4:  // asctime
+            fields = (words[2], words[1], words[4], words[3])
         default:
             return nil
         }
         guard fields.day.count <= 2, let day = digits(fields.day), (1...31).contains(day),
-            let month = months.firstIndex(of: String(fields.month)),
+            let month = months.firstIndex(of: fields.month),
             fields.year.count == 4 || fields.year.count == 2, var year = digits(fields.year)
         else { return nil }
         if fields.year.count == 2 { year += year < 70 ? 2000 : 1900 }  // RFC 850's two-digit years
@@ -65,14 +67,9 @@ enum HTTPDate {
         return Int(text)
     }
 
-    /// The day name `word` starts with, from `names` (a NUL, matching nothing, if none), so callers can ask for the comma or not.
-    private static func weekday(_ word: String, in names: [String]) -> String {
-        names.first { word.hasPrefix($0) } ?? "\u{0}"
-    }
-
-    private static let shortDays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    private static let longDays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let shortDays: Set<Substring> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let longDays: Set<Substring> = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    private static let months: [Substring] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let gmt: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0)!

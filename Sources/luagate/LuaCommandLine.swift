@@ -4,35 +4,72 @@
 /// followed by another option. luagate's long options (`--sandbox`, `--report FILE`, …) are
 /// let through to the argument parser.
 enum LuaCommandLine {
+    /// lua.c's options at the front of a command line, as `collectargs` reads them.
+    struct Options {
+        var version = false, interactive = false, ignoreEnvironment = false, warnings = false
+        /// The values of `-e` and `-l`, each in its own order.
+        var execute: [String] = [], library: [String] = []
+        /// Whether a luagate long option, `--` or `-` was among them (the argument parser's job).
+        var needsParser = false
+        /// Where the script (or the end) is.
+        var end = 0
+    }
+
     /// What is wrong with `arguments` (without argv[0]) as lua.c sees it, in lua.c's words
     /// (`unrecognized option '-iv'`, `'-e' needs argument`); nil when nothing is.
     static func problem(_ arguments: [String]) -> String? {
+        if case .failure(let problem) = read(arguments) { return problem.message }
+        return nil
+    }
+
+    struct Problem: Error { var message: String }
+
+    /// Reads the options before the script in `arguments` (without argv[0]).
+    static func read(_ arguments: [String]) -> Result<Options, Problem> {
+        var options = Options()
         var index = 0
+        func refuse(_ message: String) -> Result<Options, Problem> { .failure(Problem(message: message)) }
         while index < arguments.count {
             let argument = arguments[index]
-            guard argument.hasPrefix("-") else { return nil }  // the script: options end
+            guard argument.hasPrefix("-") else { break }  // the script: options end
             let letters = Array(argument.utf8.dropFirst())
             switch letters.first {
-            case nil:
-                return nil  // `-`: standard input
+            case nil:  // `-`: standard input
+                options.needsParser = true
+                options.end = index
+                return .success(options)
             case UInt8(ascii: "-"):
-                if letters.count == 1 { return nil }  // `--`
+                options.needsParser = true
+                if letters.count == 1 {  // `--`
+                    options.end = index
+                    return .success(options)
+                }
                 let name = String(argument.dropFirst(2).prefix { $0 != "=" })
-                guard let valued = luagateOptions[name] else { return "unrecognized option '\(argument)'" }
+                guard let valued = luagateOptions[name] else { return refuse("unrecognized option '\(argument)'") }
                 if valued && !argument.contains("=") { index += 1 }
             case UInt8(ascii: "E"), UInt8(ascii: "W"), UInt8(ascii: "i"), UInt8(ascii: "v"):
-                if letters.count > 1 { return "unrecognized option '\(argument)'" }
+                if letters.count > 1 { return refuse("unrecognized option '\(argument)'") }
+                switch letters[0] {
+                case UInt8(ascii: "E"): options.ignoreEnvironment = true
+                case UInt8(ascii: "W"): options.warnings = true
+                case UInt8(ascii: "i"): options.interactive = true
+                default: options.version = true
+                }
             case UInt8(ascii: "e"), UInt8(ascii: "l"):
+                var value = String(argument.dropFirst(2))
                 if letters.count == 1 {
                     index += 1
-                    if index >= arguments.count || arguments[index].hasPrefix("-") { return "'\(argument)' needs argument" }
+                    if index >= arguments.count || arguments[index].hasPrefix("-") { return refuse("'\(argument)' needs argument") }
+                    value = arguments[index]
                 }
+                if letters[0] == UInt8(ascii: "e") { options.execute.append(value) } else { options.library.append(value) }
             default:
-                return "unrecognized option '\(argument)'"
+                return refuse("unrecognized option '\(argument)'")
             }
             index += 1
         }
-        return nil
+        options.end = index
+        return .success(options)
     }
 
     /// luagate's long options, and whether each takes a value.

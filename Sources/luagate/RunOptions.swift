@@ -58,35 +58,19 @@ struct RunOptions {
     ///
     /// lua.c's own options (`-v`, `-i`, `-E`, `-W`, `-e stat`, `-l mod`, attached or not) before
     /// the script take the same short cut, so `luagate -v` and `luagate -e "…"` start as fast;
-    /// anything else (`--`, `-`, a long option) goes to the parser. The caller has checked the
-    /// command line with ``LuaCommandLine/problem(_:)`` first.
+    /// anything else (`--`, `-`, a long option) goes to the parser. Both read lua.c's options
+    /// with ``LuaCommandLine/read(_:)``; a command line it refuses has been refused already.
     static func plainScript(_ argv: [String]) -> RunOptions? {
+        guard argv.count > 1, case .success(let lua) = LuaCommandLine.read(Array(argv.dropFirst())), !lua.needsParser
+        else { return nil }
         var options = RunOptions()
-        var index = 1
-        while index < argv.count, argv[index].hasPrefix("-") {
-            let argument = argv[index]
-            switch argument {
-            case "-v": options.luaVersion = true
-            case "-i": options.interactive = true
-            case "-E": options.ignoreEnvironment = true
-            case "-W": options.warnings = true
-            case "-e", "-l":
-                index += 1
-                guard index < argv.count else { return nil }
-                if argument == "-e" { options.execute.append(argv[index]) } else { options.library.append(argv[index]) }
-            default:
-                if argument.hasPrefix("-e"), argument.count > 2 {
-                    options.execute.append(String(argument.dropFirst(2)))
-                } else if argument.hasPrefix("-l"), argument.count > 2 {
-                    options.library.append(String(argument.dropFirst(2)))
-                } else {
-                    return nil
-                }
-            }
-            index += 1
-        }
-        if index == 1 && argv.count == 1 { return nil }  // no argument at all: the parser's defaults
-        options.scriptAndArguments = Array(argv[index...])
+        options.luaVersion = lua.version
+        options.interactive = lua.interactive
+        options.ignoreEnvironment = lua.ignoreEnvironment
+        options.warnings = lua.warnings
+        options.execute = lua.execute
+        options.library = lua.library
+        options.scriptAndArguments = Array(argv[(1 + lua.end)...])
         return options
     }
 }

@@ -82,8 +82,7 @@ struct Runner {
         // As lua.c, `-i` implies `-v`.
         if options.luaVersion || options.interactive { printVersion() }
         // Only the REPL's history on a terminal reads the secret ledger.
-        let entersREPL = options.interactive || (steps.script == nil && options.execute.isEmpty && !options.luaVersion)
-        if !(entersREPL && Output.stdinIsTerminal) { runtime.secrets.stopRecording() }
+        if !((options.interactive || readsStandardInput) && Output.stdinIsTerminal) { runtime.secrets.stopRecording() }
         createArgumentTable(lua)
         lg_gc_generational(lua.L)
         if !options.ignoreEnvironment, !report(lua, runInitialization(lua)) { return 1 }
@@ -101,7 +100,7 @@ struct Runner {
         }
         if options.interactive {
             repl(runtime).run()
-        } else if steps.script == nil, options.execute.isEmpty, !options.luaVersion {
+        } else if readsStandardInput {
             if Output.stdinIsTerminal {
                 printVersion()
                 repl(runtime).run()
@@ -111,6 +110,9 @@ struct Runner {
         }
         return 0
     }
+
+    /// No script, `-e` or `-v`: as lua.c, the REPL on a terminal, else standard input run as a file.
+    private var readsStandardInput: Bool { steps.script == nil && options.execute.isEmpty && !options.luaVersion }
 
     /// The REPL (it sets the stop policy: Ctrl-C abandons an evaluation's requests).
     private func repl(_ runtime: Runtime) -> REPL { REPL(runtime: runtime, settings: replSettings) }
