@@ -42,9 +42,7 @@ extension NgrokAIClient {
         let logger = configuration.logger
         let method = endpoint.method.rawValue
 
-        var request = HTTPClientRequest(url: endpoint.url(base: prepared.base))
-        request.method = endpoint.method
-        request.headers = headers
+        let url = endpoint.url(base: prepared.base)
         let buffer = body.map { ByteBuffer(bytes: $0) }
 
         let started = NIODeadline.now()
@@ -59,32 +57,13 @@ extension NgrokAIClient {
             }
             recordAttempt(method: method, isRetry: attempt > 1)
 
-            // POST bodies go through a probe that notices whether they were ever written.
-            var probe: SentBodyProbe?
-            if let body, let buffer {
-                if endpoint.isIdempotent {
-                    request.body = .bytes(buffer)
-                } else {
-                    let watcher = SentBodyProbe()
-                    probe = watcher
-                    request.body = .bytes(ProbedBytes(bytes: body, probe: watcher), length: .known(Int64(body.count)))
-                }
-            }
-
+            // POST bodies tell a probe when they start going out.
+            let probe: SentBodyProbe? = body != nil && !endpoint.isIdempotent ? SentBodyProbe() : nil
             let attemptStart = NIODeadline.now()
             let deadline = min(attemptStart + attemptTimeout, callDeadline)
-            let outcome: AttemptOutcome
-            do {
-                let response = try await client.execute(request, deadline: deadline, logger: nil)
-                do {
-                    let bytes = try await response.body.collect(upTo: configuration.maxResponseBytes)
-                    outcome = .response(response.status, response.headers, bytes)
-                } catch {
-                    outcome = .failure(TransportFailure(error), afterHead: response.status)
-                }
-            } catch {
-                outcome = .failure(TransportFailure(error), afterHead: nil)
-            }
+            let outcome = await Self.attempt(
+                client, url: url, method: endpoint.method, headers: headers, body: buffer, probe: probe,
+                deadline: deadline, maxBytes: configuration.maxResponseBytes)
             logAttempt(logger, endpoint, attempt: attempt, outcome: outcome, elapsed: NIODeadline.now() - attemptStart)
 
             if case .response(let status, let responseHeaders, let bytes) = outcome, (200..<300).contains(status.code) {
@@ -120,6 +99,39 @@ extension NgrokAIClient {
                     throw cancelledError(endpoint, attempts: attempt)
                 }
             }
+        }
+    }
+
+    /// Sends one attempt and collects its response, on AsyncHTTPClient's delegate API (see
+    /// ``ResponseCollector``). Cancelling the calling task cancels the request.
+    static func attempt(
+        _ client: HTTPClient, url: String, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?,
+        probe: SentBodyProbe?, deadline: NIODeadline, maxBytes: Int
+    ) async -> AttemptOutcome {
+        let requestBody: HTTPClient.Body? = body.map { buffer in
+            guard let probe else { return .byteBuffer(buffer) }
+            return .stream(contentLength: Int64(buffer.readableBytes)) { writer in
+                probe.markRead()
+                return writer.write(.byteBuffer(buffer))
+            }
+        }
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(url: url, method: method, headers: headers, body: requestBody)
+        } catch {
+            return .failure(TransportFailure(error), afterHead: nil)
+        }
+        let collector = ResponseCollector(maxBytes: maxBytes)
+        let task = client.execute(request: request, delegate: collector, eventLoop: .indifferent, deadline: deadline, logger: nil)
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            return .response(response.status, response.headers, response.body)
+        } catch {
+            return .failure(TransportFailure(error), afterHead: collector.headStatus)
         }
     }
 

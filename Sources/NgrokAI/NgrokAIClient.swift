@@ -149,7 +149,7 @@ public final class NgrokAIClient: Sendable {
         // quietly reconnecting until the request's deadline.
         config.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            eventLoopGroup: EventLoopTaskExecutor.eventLoops,
             configuration: config,
             backgroundActivityLogger: Logger(label: "ngrok-ai.http", factory: { _ in SwiftLogNoOpLogHandler() })
         )

@@ -30,15 +30,15 @@ extension NgrokAIConfiguration {
         base: NgrokAIConfiguration = NgrokAIConfiguration()
     ) throws(NgrokAIError) -> NgrokAIConfiguration {
         var configuration = base
-        if let url = environment[baseURLVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !url.isEmpty {
+        if let url = environment[baseURLVariable]?.trimmingWhiteSpace(), !url.isEmpty {
             configuration.baseURL = url
         }
-        if let token = environment[tokenVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+        if let token = environment[tokenVariable]?.trimmingWhiteSpace(), !token.isEmpty {
             configuration.token = token
         }
         func first(_ names: [String]) -> (name: String, value: String)? {
             for name in names {
-                if let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return (name, value) }
+                if let value = environment[name]?.trimmingWhiteSpace(), !value.isEmpty { return (name, value) }
             }
             return nil
         }
@@ -82,7 +82,7 @@ extension NgrokAIConfiguration {
         guard let text = String(data: data, encoding: .utf8) else {
             throw configError("API key file \(path) is not UTF-8 text")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = text.trimmingWhiteSpace()
         if token.isEmpty { throw configError("API key file \(path) is empty") }
         if token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw configError("API key file \(path) holds more than one line")

@@ -18,17 +18,23 @@ enum LuaCommandLine {
     /// What is wrong with `arguments` (without argv[0]) as lua.c sees it, in lua.c's words
     /// (`unrecognized option '-iv'`, `'-e' needs argument`); nil when nothing is.
     static func problem(_ arguments: [String]) -> String? {
-        if case .failure(let problem) = read(arguments) { return problem.message }
+        if case .refused(let message) = read(arguments) { return message }
         return nil
     }
 
-    struct Problem: Error { var message: String }
+    /// What ``read(_:)`` found. (Not a `Result`: instantiating that generic type is a
+    /// measurable part of start-up.)
+    enum Reading {
+        case options(Options)
+        /// In lua.c's words.
+        case refused(String)
+    }
 
     /// Reads the options before the script in `arguments` (without argv[0]).
-    static func read(_ arguments: [String]) -> Result<Options, Problem> {
+    static func read(_ arguments: [String]) -> Reading {
         var options = Options()
         var index = 0
-        func refuse(_ message: String) -> Result<Options, Problem> { .failure(Problem(message: message)) }
+        func refuse(_ message: String) -> Reading { .refused(message) }
         while index < arguments.count {
             let argument = arguments[index]
             guard argument.hasPrefix("-") else { break }  // the script: options end
@@ -37,12 +43,12 @@ enum LuaCommandLine {
             case nil:  // `-`: standard input
                 options.needsParser = true
                 options.end = index
-                return .success(options)
+                return .options(options)
             case UInt8(ascii: "-"):
                 options.needsParser = true
                 if letters.count == 1 {  // `--`
                     options.end = index
-                    return .success(options)
+                    return .options(options)
                 }
                 let name = String(argument.dropFirst(2).prefix { $0 != "=" })
                 guard let valued = luagateOptions[name] else { return refuse("unrecognized option '\(argument)'") }
@@ -69,7 +75,7 @@ enum LuaCommandLine {
             index += 1
         }
         options.end = index
-        return .success(options)
+        return .options(options)
     }
 
     /// luagate's long options, and whether each takes a value.

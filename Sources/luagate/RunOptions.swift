@@ -61,7 +61,7 @@ struct RunOptions {
     /// anything else (`--`, `-`, a long option) goes to the parser. Both read lua.c's options
     /// with ``LuaCommandLine/read(_:)``; a command line it refuses has been refused already.
     static func plainScript(_ argv: [String]) -> RunOptions? {
-        guard argv.count > 1, case .success(let lua) = LuaCommandLine.read(Array(argv.dropFirst())), !lua.needsParser
+        guard argv.count > 1, case .options(let lua) = LuaCommandLine.read(Array(argv.dropFirst())), !lua.needsParser
         else { return nil }
         var options = RunOptions()
         options.luaVersion = lua.version

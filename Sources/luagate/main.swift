@@ -4,7 +4,6 @@ import Foundation
 import LuaGate
 import Logging
 import NgrokAI
-import NIOCore
 
 /// luagate: Lua 5.4 with the ngrok AI Gateway API. The steps of a run, in order.
 
@@ -101,10 +100,6 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 let logger = Logger(label: "luagate")
-
-// One event loop carries every connection: the Lua thread is the one producer of requests, and
-// a second loop only adds cross-core wake-ups (measured: 10-15% more CPU per request on 2 cores).
-NIOSingletons.groupLoopCountSuggestion = 1
 
 // 3. The API: token, base URL, timeouts, retries.
 var api: NgrokAIConfiguration

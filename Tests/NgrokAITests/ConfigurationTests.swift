@@ -96,4 +96,40 @@ struct ConfigurationTests {
             #expect(error.message.contains("missing"))
         }
     }
+
+    @Test(arguments: [
+        (" tok \n", "tok"), ("\t\r\ntok", "tok"), ("\u{00A0}tok\u{2003}", "tok"), ("t o k", "t o k"),
+        ("   ", ""), ("", ""), ("\u{FEFF}tok", "\u{FEFF}tok"),
+    ])
+    func whiteSpaceAroundValuesIsTrimmed(raw: String, trimmed: String) {
+        #expect(raw.trimmingWhiteSpace() == trimmed)
+    }
+
+    /// The CA file is checked at start-up by its first PEM header, read in 4 KiB pieces.
+    @Test func caFileIsCheckedForAPEMHeader() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ngrokai-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        func check(_ text: String) -> NgrokAIError? {
+            let file = dir.appendingPathComponent(UUID().uuidString)
+            FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8))
+            var config = NgrokAIConfiguration(token: "t")
+            config.caFile = file.path
+            do {
+                try config.checkCAFile()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(check(header) == nil)
+        // A header across the boundary of two pieces, and one far into the file.
+        #expect(check(String(repeating: "#", count: 4096 - 10) + "\n" + header) == nil)
+        #expect(check(String(repeating: "# comment\n", count: 5000) + header) == nil)
+        let refused = try #require(check(String(repeating: "x", count: 10000)))
+        #expect(refused.code == NgrokAIError.Code.config)
+        #expect(refused.message.hasSuffix("is not a PEM file of certificates"))
+        #expect(check("") != nil)
+    }
 }

@@ -25,6 +25,7 @@ struct FakeFixture {
         token: String? = nil,
         retry: RetryPolicy = fastRetry,
         requestTimeout: Duration = .seconds(10),
+        maxResponseBytes: Int = NgrokAIConfiguration().maxResponseBytes,
         logger: Logger? = nil,
         _ body: (FakeFixture) async throws -> T
     ) async throws -> T {
@@ -37,6 +38,7 @@ struct FakeFixture {
             requestTimeout: requestTimeout, connectTimeout: .seconds(5), retry: retry, logger: logger
         )
         configuration.maxConnectionsPerHost = 8
+        configuration.maxResponseBytes = maxResponseBytes
         let client = NgrokAIClient(configuration: configuration)
         let fixture = FakeFixture(server: server, client: client)
         do {
