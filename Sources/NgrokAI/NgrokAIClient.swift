@@ -25,7 +25,7 @@ public final class NgrokAIClient: Sendable {
         var bodyHeaders: HTTPHeaders?
         /// The proxy to tunnel through, if any.
         var proxy: ProxySetting?
-        /// CA certificates trusted beside the system's.
+        /// CA certificates trusted beside the system's (for an https base URL).
         var extraTrustRoots: [NIOSSLCertificate]?
     }
 
@@ -48,7 +48,8 @@ public final class NgrokAIClient: Sendable {
             let checked = try configuration.validated()
             let base = try BaseURL(checked.baseURL)
             let proxy = try checked.proxy(for: base)
-            let roots = try checked.extraTrustRoots()
+            // Only TLS uses them (proxies are http://): a plain-http URL does not parse the bundle.
+            let roots = base.scheme == "https" ? try checked.extraTrustRoots() : nil
             guard let token = checked.token, !token.isEmpty else {
                 return Prepared(base: base, headers: nil, bodyHeaders: nil, proxy: proxy, extraTrustRoots: roots)
             }
@@ -137,6 +138,8 @@ public final class NgrokAIClient: Sendable {
         config.redirectConfiguration = .disallow
         config.httpVersion = .automatic
         config.decompression = .disabled
+        // No spans: the default (no-op) tracer still builds each request's span attributes.
+        config.tracing.tracer = nil
         config.timeout = .init(
             connect: TimeAmount(configuration.connectTimeout),
             read: TimeAmount(configuration.requestTimeout)

@@ -1,3 +1,4 @@
+import CLua
 import FakeNgrokAI
 import Foundation
 import LuaGate
@@ -71,18 +72,28 @@ extension Sandbox {
     }
 
     private func requests(_ call: LuaCall) -> LuaReturn {
-        let entries: [LuaValue] = server.requestLog.entries().map { request in
-            var fields: [LuaValue: LuaValue] = [
-                "method": .string(LuaString(request.method)), "path": .string(LuaString(request.path)),
-                "status": .integer(Int64(request.status)),
-            ]
+        let stack = call.stack
+        let entries = server.requestLog.entries()
+        stack.newTable(arrayCount: Int32(clamping: entries.count))
+        for (i, request) in entries.enumerated() {
+            stack.ensure(4)
+            stack.newTable(hashCount: 4)
+            stack.push(request.method)
+            stack.rawSet(table: -2, key: "method")
+            stack.push(request.path)
+            stack.rawSet(table: -2, key: "path")
+            stack.push(Int64(request.status))
+            stack.rawSet(table: -2, key: "status")
             if !request.body.isEmpty {
-                let json = try? JSONValue(parsing: Data(request.body))
-                fields["body"] = json.map { LuaValue(json: $0) } ?? .string(LuaString(bytes: request.body))
+                if let json = try? JSONValue(parsing: Data(request.body)) {
+                    stack.push(apiValue: json)
+                } else {
+                    stack.push(bytes: request.body)
+                }
+                stack.rawSet(table: -2, key: "body")
             }
-            return .table(fields)
+            lua_rawseti(stack.L, -2, lua_Integer(i + 1))
         }
-        call.stack.push(LuaValue.array(entries))
         return .one
     }
 

@@ -183,6 +183,19 @@ import TestSupport
         #expect(api.server.requestLog.entries().isEmpty)
     }
 
+    /// The CA file is for TLS: a plain-http API (loopback) is reached with a corrupt one set,
+    /// and the bundle is not parsed at all.
+    @Test func aPlainHTTPAPIIgnoresTheCAFile() throws {
+        let api = try APIHarness()
+        api.seed(name: "one", id: "pk_1")
+        let corrupt = try Self.certificates.get().folder + "/corrupt-plain.pem"
+        try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
+            .write(to: URL(fileURLWithPath: corrupt))
+        let r = try api.luagate(["--ca-file", corrupt, "-e", Self.listing])
+        #expect(r.status == 0 && r.stdout == "1\tone\n", "\(r.stdout)\(r.stderr)")
+        #expect(api.requests("GET").count == 1)
+    }
+
     @Test func fakeNgrokAIChecksItsTLSFiles() throws {
         let fake = ProcessRunner.buildDirectory + "/fake-ngrok-ai"
         let files = try Self.certificates.get()

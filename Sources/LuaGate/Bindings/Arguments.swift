@@ -33,7 +33,6 @@ struct Arguments {
         let stack = call.stack
         let L = stack.L
         guard stack.ensure(4) else { throw error("table too large", argument: n, id: id, field: nil) }
-        let list = allowed.sorted().joined(separator: ", ")
         var fields: [String: JSONValue] = [:]
         var encoding = JSONEncoding(stack: stack, marksIntegralFloats: false)
         lua_pushnil(L)
@@ -43,6 +42,7 @@ struct Arguments {
                 let shown = keyType == LUA_TSTRING ? "'\(stack.string(at: -2) ?? "?")'" : "[\(Self.describeKey(stack))]"
                 let field = keyType == LUA_TSTRING ? stack.string(at: -2) : nil
                 lua_settop(L, -3)
+                let list = allowed.sorted().joined(separator: ", ")
                 let rule = list.isEmpty ? "unknown field \(shown) (it takes none)" : "unknown field \(shown) (allowed: \(list))"
                 throw error(rule, argument: n, id: id, field: field)
             }

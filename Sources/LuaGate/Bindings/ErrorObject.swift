@@ -27,7 +27,7 @@ struct ErrorObject: LuaErrorValue {
             stack.rawSet(table: -2, key: "status")
         }
         if let current {
-            stack.push(LuaValue(json: .object(current)))
+            stack.push(apiValue: .object(current))
             stack.rawSet(table: -2, key: "current")
         }
         luaL_setmetatable(stack.L, Self.metatable)

@@ -24,7 +24,7 @@ enum Record {
     /// Pushes one record; returns 1 (the number of values pushed).
     @discardableResult
     static func push(_ resource: Resource, _ fields: [String: JSONValue], onto stack: LuaStack) -> Int32 {
-        stack.push(LuaValue(json: .object(fields)))
+        stack.push(apiValue: .object(fields))
         luaL_setmetatable(stack.L, metatable(resource))
         return 1
     }

@@ -1,26 +1,43 @@
+import CLua
 import LuaKit
 import NgrokAI
 
-extension LuaValue {
-    /// A JSON value as Lua sees it: objects become tables (members that are
-    /// null are left out, as Lua tables cannot hold nil), arrays become arrays
-    /// (null elements become the `json.null` sentinel, so no holes appear).
-    public init(json: JSONValue) {
+extension LuaStack {
+    /// Deeper than this, an API value is cut off (as nil): more levels than any JSON parser
+    /// used here accepts, so only a value built in code could reach it.
+    static let maxAPIValueDepth = 512
+
+    /// Pushes a value of the API as Lua sees it: objects become tables (members that are null
+    /// are left out, as Lua tables cannot hold nil), arrays become arrays (null elements become
+    /// the `json.null` sentinel, so no holes appear). Straight onto the stack: no intermediate
+    /// tree, and strings are copied once, into Lua.
+    public func push(apiValue json: JSONValue) {
+        push(apiValue: json, depth: Self.maxAPIValueDepth)
+    }
+
+    private func push(apiValue json: JSONValue, depth: Int) {
+        guard depth > 0, ensure(3) else {
+            pushNil()
+            return
+        }
         switch json {
-        case .null: self = .nil
-        case .bool(let b): self = .boolean(b)
-        case .int(let i): self = .integer(i)
-        case .double(let d): self = .number(d)
-        case .string(let s): self = .string(LuaString(s))
+        case .null: pushNil()
+        case .bool(let b): push(b)
+        case .int(let i): push(i)
+        case .double(let d): push(d)
+        case .string(let s): push(s)
         case .array(let items):
-            self = .array(items.map { $0.isNull ? .null : LuaValue(json: $0) })
-        case .object(let members):
-            var entries: [LuaValue: LuaValue] = [:]
-            entries.reserveCapacity(members.count)
-            for (key, value) in members where !value.isNull {
-                entries[.string(LuaString(key))] = LuaValue(json: value)
+            newTable(arrayCount: Int32(clamping: items.count))
+            for (i, item) in items.enumerated() {
+                if item.isNull { pushNull() } else { push(apiValue: item, depth: depth - 1) }
+                lua_rawseti(L, -2, lua_Integer(i + 1))
             }
-            self = .table(entries)
+        case .object(let members):
+            newTable(hashCount: Int32(clamping: members.count))
+            for (key, value) in members where !value.isNull {
+                push(apiValue: value, depth: depth - 1)
+                rawSet(table: -2, key: key)
+            }
         }
     }
 }

@@ -16,10 +16,12 @@ import NgrokAICatalogue
 ///   decoder and the Lua table builder that every call's result goes through;
 /// - `update end to end`: one `providerKeys.update` against fake-ngrok-ai on loopback
 ///   (another process): arguments, request, HTTP, response, Lua table;
-/// - `AsyncHTTPClient PATCH`: the same PATCH sent with AsyncHTTPClient alone (body read,
-///   nothing decoded), the floor the runtime stands on.
+/// - `AsyncHTTPClient PATCH`: the same PATCH sent with AsyncHTTPClient alone (its delegate
+///   API, as the client uses it; body collected, nothing decoded), the floor the runtime
+///   stands on;
+/// - `… 16 at a time`: the last two with 16 requests in flight (`task.map` with concurrency
+///   16; 16 tasks sending in turn), as the bulk benchmark of run.sh runs.
 let benchmarks: @Sendable () -> Void = {
-    NIOSingletons.groupLoopCountSuggestion = 1  // as luagate runs
     // Each sample is 1,000 calls (CPU time is counted in 10 ms ticks); figures are per call.
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(10))
@@ -48,33 +50,23 @@ let benchmarks: @Sendable () -> Void = {
             """)
     }
 
+    Benchmark("update end to end, 16 at a time") { benchmark in
+        try Bench.run("update end to end, 16 at a time", benchmark, baseURL: Bench.serverURL, token: "bench", batch: 16, """
+            local id = providerKeys.list({ limit = 1 })[1].id
+            local fields = { name = "renamed" }
+            local items = {}
+            for i = 1, 16 do items[i] = i end
+            local function update() providerKeys.update(id, fields) end
+            return function() task.map(items, update, { concurrency = 16 }) end
+            """)
+    }
+
     Benchmark("AsyncHTTPClient PATCH") { benchmark in
-        let client = Bench.httpClient
-        let iterations = benchmark.scaledIterations
-        let url = Bench.serverURL
-        let request = try Bench.blocking { () async throws -> HTTPClientRequest in
-            var list = HTTPClientRequest(url: url + "/provider-keys?limit=1")
-            list.headers.add(name: "Authorization", value: "Bearer bench")
-            let page = try await client.execute(list, timeout: .seconds(10)).body.collect(upTo: 1 << 20)
-            guard case .object(let members) = try JSONValue(parsing: Data(buffer: page)),
-                case .array(let keys) = members["aiGatewayProviderKeys"], case .object(let first) = keys.first,
-                case .string(let id) = first["id"]
-            else { throw BenchError("the fake API has no provider key") }
-            var request = HTTPClientRequest(url: url + "/provider-keys/" + id)
-            request.method = .PATCH
-            request.headers.add(name: "Authorization", value: "Bearer bench")
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"name":"renamed"}"#))
-            return request
-        }
-        benchmark.startMeasurement()
-        try Bench.blocking {
-            for _ in iterations {
-                let response = try await client.execute(request, timeout: .seconds(10))
-                blackHole(try await response.body.collect(upTo: 1 << 20))
-            }
-        }
-        benchmark.stopMeasurement()
+        try Bench.patch(benchmark, inFlight: 1)
+    }
+
+    Benchmark("AsyncHTTPClient PATCH, 16 at a time") { benchmark in
+        try Bench.patch(benchmark, inFlight: 16)
     }
 }
 
@@ -98,20 +90,69 @@ enum Bench {
         try runBlocking(body)
     }
 
-    /// One client for every sample (the process ends when the benchmarks do).
-    static let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+    /// One client for every sample, on the event loop luagate's client uses (the process ends
+    /// when the benchmarks do).
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroup: EventLoopTaskExecutor.eventLoops, configuration: configuration)
+    }()
+
+    /// The PATCH of the end-to-end benchmarks, to the first key of the fake.
+    static func patchRequest() throws -> HTTPClient.Request {
+        let url = serverURL
+        let id = try blocking { () async throws -> String in
+            var list = HTTPClientRequest(url: url + "/provider-keys?limit=1")
+            list.headers.add(name: "Authorization", value: "Bearer bench")
+            let page = try await httpClient.execute(list, timeout: .seconds(10)).body.collect(upTo: 1 << 20)
+            guard case .object(let members) = try JSONValue(parsing: Data(buffer: page)),
+                case .array(let keys) = members["aiGatewayProviderKeys"], case .object(let first) = keys.first,
+                case .string(let id) = first["id"]
+            else { throw BenchError("the fake API has no provider key") }
+            return id
+        }
+        return try HTTPClient.Request(
+            url: url + "/provider-keys/" + id, method: .PATCH,
+            headers: ["Authorization": "Bearer bench", "Content-Type": "application/json"],
+            body: .byteBuffer(ByteBuffer(string: #"{"name":"renamed"}"#)))
+    }
+
+    /// Sends the PATCH `scaledIterations` times with AsyncHTTPClient alone, `inFlight` at once.
+    static func patch(_ benchmark: Benchmark, inFlight: Int) throws {
+        let request = try patchRequest()
+        let client = httpClient
+        let count = benchmark.scaledIterations.count
+        benchmark.startMeasurement()
+        try blocking {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<inFlight {
+                    group.addTask {
+                        for _ in stride(from: lane, to: count, by: inFlight) {
+                            let task = client.execute(
+                                request: request, delegate: ResponseAccumulator(request: request), eventLoop: .indifferent,
+                                deadline: .now() + .seconds(10), logger: nil)
+                            blackHole(try await task.futureResult.get())
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        benchmark.stopMeasurement()
+    }
 
     /// Each benchmark's Lua state, made at its first sample, with the function to time at index 1
     /// (the state belongs to the benchmark thread).
     nonisolated(unsafe) static var states: [String: (Runtime, LuaState)] = [:]
 
-    /// Times calls to the function that `setup` returns, run once in a runtime of its own.
+    /// Times calls to the function that `setup` returns, run once in a runtime of its own; a
+    /// function that makes `batch` API calls is called a `batch`th as often.
     static func run(
-        _ name: String, _ benchmark: Benchmark, baseURL: String, token: String?, _ setup: String
+        _ name: String, _ benchmark: Benchmark, baseURL: String, token: String?, batch: Int = 1, _ setup: String
     ) throws {
         let lua = try states[name]?.1 ?? prepare(name, baseURL: baseURL, token: token, setup)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
+        for _ in 0..<(benchmark.scaledIterations.count / batch) {
             lua.stack.pushValue(at: 1)
             try lua.call(arguments: 0, results: 0)
         }
@@ -122,6 +163,7 @@ enum Bench {
         var api = NgrokAIConfiguration()
         api.baseURL = baseURL
         api.token = token
+        api.maxConnectionsPerHost = 64  // as luagate sets it (one connection per request in flight)
         let runtime = Runtime(api: api, job: try JobControl(options: JobOptions()))
         let lua = runtime.lua
         try lua.load(setup, name: "=" + name)
