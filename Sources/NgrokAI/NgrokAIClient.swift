@@ -140,10 +140,9 @@ public final class NgrokAIClient: Sendable {
         config.decompression = .disabled
         // No spans: the default (no-op) tracer still builds each request's span attributes.
         config.tracing.tracer = nil
-        config.timeout = .init(
-            connect: TimeAmount(configuration.connectTimeout),
-            read: TimeAmount(configuration.requestTimeout)
-        )
+        // No read timeout: each attempt's deadline (`requestTimeout` from its start) bounds it
+        // already, and an idle-read timer is one more scheduled task per request.
+        config.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: nil)
         config.connectionPool = .init(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost
