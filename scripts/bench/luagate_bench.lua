@@ -30,6 +30,9 @@ end
 local seconds = task.now() - start
 
 table.sort(latencies)
-local function percentile(p) return latencies[math.max(1, math.ceil(p * #latencies))] * 1000 end
+local function percentile(p)
+  if #latencies == 0 then return 0 end -- count 0: start-up and the listing only (run.sh subtracts it)
+  return latencies[math.max(1, math.ceil(p * #latencies))] * 1000
+end
 print(("RESULT count=%d seconds=%.4f p50_ms=%.3f p99_ms=%.3f errors=0"):format(
   #latencies, seconds, percentile(0.50), percentile(0.99)))

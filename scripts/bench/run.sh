@@ -15,6 +15,7 @@ TOKEN=bench-token
 BENCH=scripts/bench
 LUAGATE=.build/release/luagate
 FAKE=.build/release/fake-ngrok-ai
+AHC_LOAD=scripts/bench/micro/.build/release/ahc-load
 OUT=${BENCH_OUT:-/tmp/luagate-bench-results.txt}
 
 ensure_swift
@@ -96,9 +97,16 @@ for latency in $LATENCIES; do
   export AI_GATEWAY_API_KEY=$TOKEN
   measure "$latency" luagate-seq "$LUAGATE" --base-url "$URL" "$BENCH/luagate_bench.lua" sequential "$COUNT"
   measure "$latency" luagate-map16 "$LUAGATE" --base-url "$URL" "$BENCH/luagate_bench.lua" map "$COUNT" 16
+  # The same with no PATCH (start-up and listing every key): the CPU per PATCH is the difference.
+  measure "$latency" luagate-setup "$LUAGATE" --base-url "$URL" "$BENCH/luagate_bench.lua" map 0 16
   measure "$latency" python-seq python3 "$BENCH/python_bench.py" "$URL" "$TOKEN" sequential "$COUNT"
   measure "$latency" python-threads16 python3 "$BENCH/python_bench.py" "$URL" "$TOKEN" threads "$COUNT" 16
   measure "$latency" curl-xargs16 bash -c curl_run
+  # AsyncHTTPClient alone, as luagate uses it: the floor under luagate's CPU per request. Built by
+  # `cd scripts/bench/micro && swift build -c release --product ahc-load`; skipped when absent.
+  if [ -x "$AHC_LOAD" ]; then
+    measure "$latency" ahc-c16 "$AHC_LOAD" "$URL" "$TOKEN" "$COUNT" 16
+  fi
   export BENCH_TOKEN=$TOKEN BENCH_IDS=$WORK/ids.txt
   measure "$latency" wrk-c16 wrk -t2 -c16 -d5s --latency -s "$BENCH/patch.lua" "$URL"
   stop_fake
@@ -109,12 +117,13 @@ echo "==> 20,000 task.spawn" >&2
 
 echo "==> start-up (hyperfine)" >&2
 hyperfine -N --warmup 20 --min-runs 300 --export-json "$WORK/hyperfine.json" \
-  "lua5.4 $BENCH/hello.lua" "$LUAGATE $BENCH/hello.lua" >&2
+  "lua5.4 $BENCH/hello.lua" "$LUAGATE $BENCH/hello.lua" "lua5.4 -v" "$LUAGATE -v" >&2
+# Medians: on a shared machine the means carry the outliers of other load.
 python3 - "$WORK/hyperfine.json" >> "$WORK/results.txt" <<'PY'
 import json, sys
-lua, luagate = json.load(open(sys.argv[1]))["results"]
-print("STARTUP lua_ms=%.2f luagate_ms=%.2f lua_sd=%.2f luagate_sd=%.2f" % (
-    lua["mean"] * 1000, luagate["mean"] * 1000, lua["stddev"] * 1000, luagate["stddev"] * 1000))
+lua, luagate, lua_v, luagate_v = json.load(open(sys.argv[1]))["results"]
+print("STARTUP lua_ms=%.2f luagate_ms=%.2f lua_v_ms=%.2f luagate_v_ms=%.2f" % (
+    lua["median"] * 1000, luagate["median"] * 1000, lua_v["median"] * 1000, luagate_v["median"] * 1000))
 PY
 
 cp "$WORK/results.txt" "$OUT"

@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
-// The in-process benchmarks of issue 13, on ordo-one/benchmark (time and allocations per step).
+// The in-process benchmarks of issue 13, on ordo-one/benchmark (time and allocations per step),
+// and `ahc-load`, AsyncHTTPClient alone under the bulk load of scripts/bench/run.sh.
 // A package of its own so that the main build and CI never fetch or build the benchmark tools:
 //   cd scripts/bench/micro && swift package benchmark        # or scripts/bench/micro.sh
 import PackageDescription
@@ -28,6 +29,18 @@ let package = Package(
             ],
             path: "Benchmarks/InProcess",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // AsyncHTTPClient alone under the bulk benchmark's load (a row of scripts/bench/run.sh).
+        .executableTarget(
+            name: "ahc-load",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Benchmarks/AHCLoad"
+        ),
     ]
 )
