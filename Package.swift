@@ -6,16 +6,17 @@ import PackageDescription
 /// in the executable's dynamic table: the loader then binds each by name at start-up and
 /// `dladdr` scans them all, a millisecond of every run. Nothing loads symbols from the
 /// executable (Lua C modules bind to liblua5.4.so), so they stay private.
-///
-/// Release executables are also position-dependent (`-no-pie`, Go's default on amd64): a
+let privateSymbols: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+
+/// The release luagate is also position-dependent (`-no-pie`, Go's default on amd64): a
 /// position-independent one carries ~112,000 relative relocations (Swift metadata and witness
-/// tables), which the loader applies at every start, copying 1 MB of pages: 4.5 → 3.7 ms
-/// for `luagate hello.lua`. Shared libraries (libc, liblua, libedit) are still placed at random.
-/// `LUAGATE_PIE=1 swift build …` keeps the executables position-independent (randomized too).
-let positionDependent = ProcessInfo.processInfo.environment["LUAGATE_PIE"] != "1"
-let privateSymbols: [LinkerSetting] =
-    [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
-    + (positionDependent ? [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))] : [])
+/// tables), which the loader applies at every start, writing 1 MB of pages: 4.5 → 3.7 ms for
+/// `luagate hello.lua`. Shared libraries (libc, liblua, libedit) are still placed at random;
+/// the executable's own code is not. `LUAGATE_PIE=1 swift build …` keeps it position-independent.
+/// (fake-ngrok-ai, whose start-up does not matter, stays position-independent.)
+let quickStart: [LinkerSetting] = privateSymbols
+    + (ProcessInfo.processInfo.environment["LUAGATE_PIE"] == "1"
+        ? [] : [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))])
 
 let package = Package(
     name: "luagate",
@@ -98,9 +99,8 @@ let package = Package(
                 "LuaGate", "FakeNgrokAI", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
-            linkerSettings: privateSymbols
+            linkerSettings: quickStart
         ),
         .executableTarget(
             name: "fake-ngrok-ai",
