@@ -17,10 +17,10 @@ final class APIHarness {
     /// (so that the command line is exactly ARGS) and checks that the token
     /// appears in none of its output.
     func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                 token: String? = nil) throws -> ProcessResult {
+                 token: String? = nil) async throws -> ProcessResult {
         var env = ["AI_GATEWAY_API_URL": server.baseURL, "AI_GATEWAY_API_KEY": token ?? server.token]
         env.merge(environment) { _, new in new }
-        let result = try ProcessRunner.run(ProcessRunner.luagate, arguments, stdin: stdin, environment: env)
+        let result = try await ProcessRunner.run(ProcessRunner.luagate, arguments, stdin: stdin, environment: env)
         precondition(!result.stdout.contains(server.token) && !result.stderr.contains(server.token),
                      "the API token was printed")
         return result

@@ -20,10 +20,10 @@ import Testing
         api.server.requestLog.entries().filter { $0.method != "GET" }.count
     }
 
-    @Test func dryRunSendsNoMutationAndShowsWhatWouldChange() throws {
+    @Test func dryRunSendsNoMutationAndShowsWhatWouldChange() async throws {
         let api = try Self.seeded(3)
         let first = api.server.store.all()[0]
-        let r = try api.luagate(["--dry-run", "-e", """
+        let r = try await api.luagate(["--dry-run", "-e", """
             local k = providerKeys.list()[1]
             local u = providerKeys.update(k.id, {name = "new-name", description = json.null})
             print(u.name, u.id == k.id, u.providerId)
@@ -43,10 +43,10 @@ import Testing
         #expect(api.server.store.get(id: first.id)?.name == first.name)
     }
 
-    @Test func dryRunFromTheEnvironment() throws {
+    @Test func dryRunFromTheEnvironment() async throws {
         let api = try Self.seeded(1)
         let id = api.server.store.all()[0].id
-        let r = try api.luagate(["-e", "print(providerKeys.update('\(id)', {name = 'x'}).name)"], environment: ["LUAGATE_DRY_RUN": "1"])
+        let r = try await api.luagate(["-e", "print(providerKeys.update('\(id)', {name = 'x'}).name)"], environment: ["LUAGATE_DRY_RUN": "1"])
         #expect(r.stdout == "x\n", "\(r.stderr)")
         #expect(Self.mutations(api) == 0)
 
@@ -54,17 +54,17 @@ import Testing
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("dry-run-\(UUID()).lua")
         try "print(providerKeys.update(arg[1], {name = 'y'}).name)".write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        let plain = try api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "1"])
+        let plain = try await api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "1"])
         #expect(plain.stdout == "y\n", "\(plain.stderr)")
         #expect(Self.mutations(api) == 0)
-        let real = try api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "0"])
+        let real = try await api.luagate([script.path, id], environment: ["LUAGATE_DRY_RUN": "0"])
         #expect(real.stdout == "y\n", "\(real.stderr)")
         #expect(Self.mutations(api) == 1)
     }
 
-    @Test func maxChangesRefusesAWholePlanBeforeSendingAnything() throws {
+    @Test func maxChangesRefusesAWholePlanBeforeSendingAnything() async throws {
         let api = try Self.seeded(50)
-        let r = try api.luagate(["--max-changes", "10", "-e", """
+        let r = try await api.luagate(["--max-changes", "10", "-e", """
             local keys = providerKeys.list()
             require("luagate.job").reserve(#keys)
             task.map(keys, function(k) return providerKeys.update(k.id, {name = k.name .. "!"}) end)
@@ -80,17 +80,17 @@ import Testing
         print("updated", report.updated)
         """
 
-    @Test func maxChangesStopsA50KeyPlanBeforeSendingAnything() throws {
+    @Test func maxChangesStopsA50KeyPlanBeforeSendingAnything() async throws {
         let api = try Self.seeded(50)
-        let r = try api.luagate(["--max-changes", "10", "-e", Self.renamePlan])
+        let r = try await api.luagate(["--max-changes", "10", "-e", Self.renamePlan])
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("--max-changes 10: refusing to make 50 changes"))
         #expect(api.requests("PATCH").isEmpty)
     }
 
-    @Test func dryRunOfAPlanPrintsThePlanAndWhatWouldHappen() throws {
+    @Test func dryRunOfAPlanPrintsThePlanAndWhatWouldHappen() async throws {
         let api = try Self.seeded(5)
-        let r = try api.luagate(["--dry-run", "-e", Self.renamePlan])
+        let r = try await api.luagate(["--dry-run", "-e", Self.renamePlan])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("key-3"))
         #expect(r.stdout.contains("team-3"))
@@ -99,9 +99,9 @@ import Testing
         #expect(Self.mutations(api) == 0)
     }
 
-    @Test func maxChangesStopsAtTheLimitEvenWhenCaught() throws {
+    @Test func maxChangesStopsAtTheLimitEvenWhenCaught() async throws {
         let api = try Self.seeded(20)
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             local sent = 0
             for _, k in ipairs(providerKeys.list()) do
               local ok, e = pcall(providerKeys.update, k.id, {name = "x"})
@@ -114,21 +114,21 @@ import Testing
         #expect(Self.mutations(api) == 10)
     }
 
-    @Test func aSecondRunWithTheSameLockExitsFour() throws {
+    @Test func aSecondRunWithTheSameLockExitsFour() async throws {
         let lock = Self.tempPath("lock")
         defer { try? FileManager.default.removeItem(atPath: lock) }
-        let first = try LiveProcess(ProcessRunner.luagate, ["--lock", lock, "-e", "print('holding') io.stdout:flush() task.sleep(60)"])
+        let first = try await LiveProcess(ProcessRunner.luagate, ["--lock", lock, "-e", "print('holding') io.stdout:flush() task.sleep(60)"])
         defer { first.signal(SIGKILL) }
-        #expect(first.waitForLine { $0 == "holding" })
-        let second = try ProcessRunner.luagate(["--lock", lock, "-e", "print('should not run')"])
+        #expect(try await first.waitForLine { $0 == "holding" })
+        let second = try await ProcessRunner.luagate(["--lock", lock, "-e", "print('should not run')"])
         #expect(second.status == 4)
         #expect(second.stdout.isEmpty)
         #expect(second.stderr.contains("another run holds the lock \(lock)"))
-        let waited = try ProcessRunner.luagate(["--lock", lock, "--lock-wait", "200ms", "-e", "print('no')"])
+        let waited = try await ProcessRunner.luagate(["--lock", lock, "--lock-wait", "200ms", "-e", "print('no')"])
         #expect(waited.status == 4)
         first.signal(SIGKILL)
-        _ = first.finish()
-        let third = try ProcessRunner.luagate(["--lock", lock, "-e", "print('free again')"])
+        _ = try await first.finish()
+        let third = try await ProcessRunner.luagate(["--lock", lock, "-e", "print('free again')"])
         #expect(third.stdout == "free again\n")
     }
 
@@ -151,17 +151,17 @@ import Testing
 
     /// SIGTERM mid-run: in-flight requests finish, the journal's `ok` lines are
     /// exactly the keys the server changed, and `--resume` does the rest once.
-    @Test func terminatedJobJournalsExactlyWhatChangedAndResumes() throws {
+    @Test func terminatedJobJournalsExactlyWhatChangedAndResumes() async throws {
         let api = try Self.seeded(200, latency: 40)
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let script = Self.countingJob(items: "providerKeys.list()", change: #"providerKeys.update(item.id, {name = "renamed-" .. item.id})"#)
-        let job = try LiveProcess(ProcessRunner.luagate, [
+        let job = try await LiveProcess(ProcessRunner.luagate, [
             "--base-url", api.server.baseURL, "--journal", journal, "-e", script,
         ], environment: ["AI_GATEWAY_API_KEY": api.token])
-        #expect(job.waitForLine { $0 == "done\t20" })
+        #expect(try await job.waitForLine { $0 == "done\t20" })
         job.signal(SIGTERM)
-        let stopped = job.finish()
+        let stopped = try await job.finish()
         #expect(stopped.status == 143, "\(stopped.stderr)")
         #expect(!stopped.stdout.contains("finished"))
 
@@ -174,7 +174,7 @@ import Testing
         let started = entries.filter { $0["status"] as? String == "started" }.count
         #expect(started == ok.count + entries.filter { $0["status"] as? String == "failed" }.count)
 
-        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
         #expect(resumed.stdout.hasSuffix("finished\n"))
         for key in api.server.store.all() {
@@ -185,7 +185,7 @@ import Testing
 
     /// `--resume` skips the creates the journal shows made (their `ok` line
     /// holds the new id, not the call's), counting alike creates one by one.
-    @Test func resumeSkipsCreatesAlreadyMade() throws {
+    @Test func resumeSkipsCreatesAlreadyMade() async throws {
         let api = try APIHarness()
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
@@ -194,12 +194,12 @@ import Testing
                 "print(providerKeys.create{providerId = 'openai', name = '\($0)', value = 'sk-secret-0123456789'}.id)"
             }.joined(separator: "\n")
         }
-        let first = try api.luagate(["--journal", journal, "-e", creates(["a", "b"])])
+        let first = try await api.luagate(["--journal", journal, "-e", creates(["a", "b"])])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(api.server.store.count == 2)
 
         // The same creates and one more alike: only the third is sent.
-        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(api.server.store.count == 3)
         let ids = resumed.stdout.split(separator: "\n").map(String.init)
@@ -208,7 +208,7 @@ import Testing
         #expect(api.requests("POST").count == 3)
 
         // Everything is journaled now: a third run sends nothing.
-        let again = try api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
+        let again = try await api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
         #expect(again.stdout == resumed.stdout, "\(again.stderr)")
         #expect(api.requests("POST").count == 3)
         let text = try String(contentsOfFile: journal, encoding: .utf8)
@@ -218,28 +218,44 @@ import Testing
     /// SIGKILL mid-run of a job that creates keys, while four creates have
     /// been made but not answered: `--resume` finds those four instead of
     /// making them again, and ends with every key created exactly once.
-    @Test func killedCreateJobResumesWithoutDuplicates() throws {
+    @Test func killedCreateJobResumesWithoutDuplicates() async throws {
         let api = try APIHarness()
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let script = Self.countingJob(
+        let go = Self.tempPath("go")
+        defer { try? FileManager.default.removeItem(atPath: go) }
+        // Before its 11th create the job waits for the test, holding its Lua thread (so no
+        // task moves on), until the faults are queued: how fast it runs does not matter.
+        let gate = """
+            local function gate(item)
+              if item ~= "new-11" then return end
+              print("at the gate") io.stdout:flush()
+              while true do
+                local f = io.open("\(go)") if f then f:close() return end
+                os.execute("sleep 0.01")
+              end
+            end
+
+            """
+        let script = gate + Self.countingJob(
             items: #"(function() local t = {} for i = 1, 60 do t[i] = "new-" .. i end return t end)()"#,
-            change: #"providerKeys.create{providerId = "openai", name = item, value = "sk-secret-0123456789"}"#)
-        let job = try LiveProcess(ProcessRunner.luagate, ["--journal", journal, "-e", script],
+            change: #"gate(item) or providerKeys.create{providerId = "openai", name = item, value = "sk-secret-0123456789"}"#)
+        let job = try await LiveProcess(ProcessRunner.luagate, ["--journal", journal, "-e", script],
                                   environment: ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token])
-        #expect(job.waitForLine { $0 == "done\t10" })
+        #expect(try await job.waitForLine { $0 == "at the gate" })
         // The next four creates are made and left unanswered, filling all four slots.
         let faults = api.server.faults
         faults.enqueue(.respondLate(milliseconds: 60_000), count: 4, method: "POST")
+        FileManager.default.createFile(atPath: go, contents: nil)
         let deadline = ContinuousClock.now + .seconds(30)
-        while faults.injectedCount(of: .respondLate) < 4, ContinuousClock.now < deadline { sched_yield() }
+        while faults.injectedCount(of: .respondLate) < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(faults.injectedCount(of: .respondLate) == 4)
         job.signal(SIGKILL)
-        _ = job.finish()
+        _ = try await job.finish()
         let made = api.server.store.count
         #expect(made >= 14 && made < 60)
 
-        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
         #expect(resumed.stdout.hasSuffix("finished\n"))
         let names = api.server.store.all().compactMap(\.name).sorted()
@@ -262,7 +278,7 @@ import Testing
     /// `--resume` after a kill: a create in doubt whose key exists is not made
     /// again; one whose key does not exist (or only an older namesake) is sent.
     @Test(arguments: [(made: true, startedAgo: 1.0), (made: false, startedAgo: 1.0), (made: true, startedAgo: -3600.0)])
-    func resumeSettlesACreateInDoubt(made: Bool, startedAgo: Double) throws {
+    func resumeSettlesACreateInDoubt(made: Bool, startedAgo: Double) async throws {
         let api = try APIHarness()
         api.seed(name: "other")
         let existing = made ? api.seed(name: "made", description: "d") : nil
@@ -272,7 +288,7 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let script = "print(providerKeys.create{providerId = 'openai', name = 'made', description = 'd', value = 'sk-secret-0123456789'}.id)"
-        let r = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let r = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(r.status == 0, "\(r.stderr)")
         let sendsAgain = existing == nil || startedAgo < 0  // an hour "before" the key: too old to be its
         #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
@@ -283,14 +299,14 @@ import Testing
         #expect(last["id"] as? String == r.stdout.trimmingCharacters(in: .newlines))
 
         // Settled: another resume sends nothing.
-        let again = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let again = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(again.stdout == r.stdout, "\(again.stderr)")
         #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
     }
 
     /// A torn last line (killed mid-write) is ignored; a bad line before the
     /// end refuses the run, since skipping it could repeat a change.
-    @Test func resumeReadsATornJournalButRefusesACorruptOne() throws {
+    @Test func resumeReadsATornJournalButRefusesACorruptOne() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "k")
         let ok = #"{"after":{"id":"\#(key.id)","name":"x"},"id":"\#(key.id)","op":"update","status":"ok","target":{"name":"x"},"time":"\#(Self.timestamp(.now))"}"#
@@ -302,13 +318,13 @@ import Testing
         handle.seekToEndOfFile()
         handle.write(Data(#"{"id":"aigpk_1","op":"upd"#.utf8))
         try handle.close()
-        let resumed = try api.luagate(["--journal", torn, "--resume", "-e", script])
+        let resumed = try await api.luagate(["--journal", torn, "--resume", "-e", script])
         #expect(resumed.stdout == "x\n", "\(resumed.stderr)")
         #expect(Self.mutations(api) == 0)
 
         let corrupt = try Self.interruptedJournal(["not json", ok])
         defer { try? FileManager.default.removeItem(atPath: corrupt) }
-        let refused = try api.luagate(["--journal", corrupt, "--resume", "-e", script])
+        let refused = try await api.luagate(["--journal", corrupt, "--resume", "-e", script])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("line 1: not a journal entry"), "\(refused.stderr)")
         #expect(Self.mutations(api) == 0)
@@ -316,31 +332,31 @@ import Testing
 
     /// A delete in doubt whose key is gone counts as done; without the journal
     /// line the same delete is a 404.
-    @Test func resumeSettlesADeleteInDoubt() throws {
+    @Test func resumeSettlesADeleteInDoubt() async throws {
         let api = try APIHarness()
         let script = "print(providerKeys.delete('aigpk_gone'))"
         let journal = try Self.interruptedJournal([
             #"{"id":"aigpk_gone","op":"delete","status":"started","target":{},"time":"\#(Self.timestamp(.now))"}"#,
         ])
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let r = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let r = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(r.stdout == "true\n", "\(r.stderr)")
         #expect(r.status == 0)
         #expect(try journalEntries(journal).last?["status"] as? String == "ok")
 
         let fresh = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: fresh) }
-        let missing = try api.luagate(["--journal", fresh, "--resume", "-e", script])
+        let missing = try await api.luagate(["--journal", fresh, "--resume", "-e", script])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("404"))
     }
 
-    @Test func journalLinesHaveTheDocumentedFields() throws {
+    @Test func journalLinesHaveTheDocumentedFields() async throws {
         let api = try Self.seeded(2)
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let id = api.server.store.all()[0].id
-        let r = try api.luagate(["--journal", journal, "-e", """
+        let r = try await api.luagate(["--journal", journal, "-e", """
             providerKeys.update('\(id)', {name = 'journaled'})
             pcall(providerKeys.delete, 'missing-id')
             providerKeys.create{providerId = 'openai', name = 'n', value = 'sk-never-in-journal-123'}
@@ -359,9 +375,9 @@ import Testing
         #expect((entries[3]["error"] as? String)?.contains("404") == true)
     }
 
-    @Test func jsonLogsParseLineByLineWithoutTheToken() throws {
+    @Test func jsonLogsParseLineByLineWithoutTheToken() async throws {
         let api = try Self.seeded(3)
-        let r = try api.luagate(["--log-format", "json", "--log-level", "debug", "--dry-run", "-e", """
+        let r = try await api.luagate(["--log-format", "json", "--log-level", "debug", "--dry-run", "-e", """
             for _, k in ipairs(providerKeys.list()) do providerKeys.update(k.id, {name = "x"}) end
             """])
         #expect(r.status == 0, "\(r.stderr)")
@@ -380,11 +396,11 @@ import Testing
         #expect(!r.stderr.contains(api.token))
     }
 
-    @Test func reportSummarizesTheRun() throws {
+    @Test func reportSummarizesTheRun() async throws {
         let api = try Self.seeded(3)
         let report = Self.tempPath("report.json")
         defer { try? FileManager.default.removeItem(atPath: report) }
-        let r = try api.luagate(["--report", report, "-e", """
+        let r = try await api.luagate(["--report", report, "-e", """
             local keys = providerKeys.list()
             providerKeys.update(keys[1].id, {name = "a"})
             providerKeys.update(keys[2].id, {name = "b"})
@@ -416,17 +432,17 @@ import Testing
         ExitCase(status: 124, arguments: ["--timeout", "300ms", "-e", "task.sleep(20)"]),
         ExitCase(status: 124, arguments: ["--timeout", "300ms", "-e", "while true do end"]),
     ])
-    func exitStatus(_ c: ExitCase) throws {
-        let r = try ProcessRunner.luagate(c.arguments)
+    func exitStatus(_ c: ExitCase) async throws {
+        let r = try await ProcessRunner.luagate(c.arguments)
         #expect(r.status == c.status, "\(r.stderr)")
     }
 
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
-    func signalsExitWithTheirStatus(_ signal: Int32, _ status: Int32) throws {
-        let p = try LiveProcess(ProcessRunner.luagate, ["-e", "print('ready') io.stdout:flush() task.sleep(30)"])
-        #expect(p.waitForLine { $0 == "ready" })
+    func signalsExitWithTheirStatus(_ signal: Int32, _ status: Int32) async throws {
+        let p = try await LiveProcess(ProcessRunner.luagate, ["-e", "print('ready') io.stdout:flush() task.sleep(30)"])
+        #expect(try await p.waitForLine { $0 == "ready" })
         p.signal(signal)
-        let r = p.finish()
+        let r = try await p.finish()
         #expect(r.status == status, "\(r.stderr)")
     }
 

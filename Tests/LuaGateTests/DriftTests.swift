@@ -19,35 +19,35 @@ import Testing
         """
     }
 
-    @Test func driftedChangesAreNotSentAndAreReported() throws {
+    @Test func driftedChangesAreNotSentAndAreReported() async throws {
         let api = try BatchJobTests.seeded(3)
         let journal = BatchJobTests.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let r = try api.luagate(["--journal", journal, "-e", Self.script("")])
+        let r = try await api.luagate(["--journal", journal, "-e", Self.script("")])
         #expect(r.status == 5, "a drifted change is a change not made: \(r.stderr)")
         #expect(r.stdout == "2\t1\t0\ntrue\tdrift\nkey-by-hand\tteam-2\n", "\(r.stdout)\(r.stderr)")
         let text = try String(contentsOfFile: journal, encoding: .utf8)
         #expect(text.contains("\"status\":\"drifted\""))
     }
 
-    @Test func overwriteSendsAnyway() throws {
+    @Test func overwriteSendsAnyway() async throws {
         let api = try BatchJobTests.seeded(3)
-        let r = try api.luagate(["-e", Self.script(#"{on_drift = "overwrite"}"#)])
+        let r = try await api.luagate(["-e", Self.script(#"{on_drift = "overwrite"}"#)])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "3\t0\t0\nteam-1\tteam-2\n", "\(r.stdout)")
     }
 
-    @Test func replanComputesTheChangeAgainFromTheRecordAsItIs() throws {
+    @Test func replanComputesTheChangeAgainFromTheRecordAsItIs() async throws {
         let api = try BatchJobTests.seeded(3)
-        let r = try api.luagate(["-e", Self.script(#"{on_drift = "replan"}"#)])
+        let r = try await api.luagate(["-e", Self.script(#"{on_drift = "replan"}"#)])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "3\t0\t1\nteam-by-hand\tteam-2\n", "\(r.stdout)")
     }
 
     /// In a dry run nothing is changed by hand either, so the plan is made from a stale copy.
-    @Test func dryRunsReportDriftToo() throws {
+    @Test func dryRunsReportDriftToo() async throws {
         let api = try BatchJobTests.seeded(3)
-        let r = try api.luagate(["--dry-run", "-e", """
+        let r = try await api.luagate(["--dry-run", "-e", """
             local rename = require "luagate.rename"
             local keys = providerKeys.list()
             keys[1].name = "key-stale"
@@ -61,10 +61,10 @@ import Testing
     }
 
     /// Metadata edited by hand after a metadata plan was made is not lost.
-    @Test func metadataChangedByHandIsKept() throws {
+    @Test func metadataChangedByHandIsKept() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "k", metadata: #"{"team":"ml"}"#)
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             local metadata = require "luagate.metadata"
             local p = metadata.plan(providerKeys.list(), {set = {owner = "ana"}})
             providerKeys.update("\(key.id)", {metadata = '{"team":"search","pager":"on"}'})
@@ -76,8 +76,8 @@ import Testing
     }
 
     /// The update option itself, on any resource: `expect` guards the change.
-    @Test func updateExpectGuardsAnyResource() throws {
-        let r = try ProcessRunner.luagate(["--sandbox", "-e", """
+    @Test func updateExpectGuardsAnyResource() async throws {
+        let r = try await ProcessRunner.luagate(["--sandbox", "-e", """
             local k = accessKeys.list()[1]
             print(pcall(accessKeys.update, k.id, {name = "x"}, {expect = {name = k.name .. "?"}}))
             local ok, e = pcall(accessKeys.update, k.id, {name = "x"}, {expect = {name = k.name .. "?"}})

@@ -8,8 +8,8 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("share")
 
     /// Every global luagate adds, with its function fields, as the binary has them.
-    static func runtimeFunctions() throws -> Set<String> {
-        let r = try ProcessRunner.luagate(["-e", """
+    static func runtimeFunctions() async throws -> Set<String> {
+        let r = try await ProcessRunner.luagate(["-e", """
             for _, g in ipairs{"providerKeys", "accessKeys", "accessKeyConfigurations", "apiKeys", "providers",
                                "gatewayConfig", "usage", "credits", "json", "task"} do
               for k, v in pairs(_G[g]) do if type(v) == "function" then print(g .. "." .. k) end end
@@ -19,10 +19,10 @@ import Testing
         return Set(r.stdout.split(separator: "\n").map(String.init))
     }
 
-    @Test func committedFilesAreWhatTheBinaryWrites() throws {
+    @Test func committedFilesAreWhatTheBinaryWrites() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-types-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try ProcessRunner.luagate(["--types", dir])
+        let r = try await ProcessRunner.luagate(["--types", dir])
         #expect(r.status == 0, "\(r.stderr)")
         let written = try FileManager.default.subpathsOfDirectory(atPath: dir).filter { $0.hasSuffix(".lua") || $0 == "luacheckrc" }
         #expect(written.count >= 8)
@@ -34,14 +34,14 @@ import Testing
         }
     }
 
-    @Test func definitionsDescribeExactlyTheFunctionsThatExist() throws {
+    @Test func definitionsDescribeExactlyTheFunctionsThatExist() async throws {
         let types = try String(contentsOf: Self.share.appendingPathComponent("luagate.lua"), encoding: .utf8)
         let defined = Set(types.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("function "), let open = line.firstIndex(of: "(") else { return nil }
             let name = String(line[line.index(line.startIndex, offsetBy: 9)..<open])
             return name.contains(":") ? nil : name
         })
-        let existing = try Self.runtimeFunctions()
+        let existing = try await Self.runtimeFunctions()
         #expect(existing.subtracting(defined).isEmpty, "not defined: \(existing.subtracting(defined).sorted())")
         #expect(defined.subtracting(existing).isEmpty, "defined but absent: \(defined.subtracting(existing).sorted())")
         let std = try String(contentsOf: Self.share.appendingPathComponent("luacheckrc"), encoding: .utf8)

@@ -7,9 +7,9 @@ import Testing
     /// A 100,000-character id after a request on the same connection used to make the HTTP
     /// client trap (the server answered the oversized head before it was written); ids and
     /// request URLs are now bounded before anything is sent, and messages quote long values short.
-    @Test func hugeIDsAndQueriesAreRefusedBeforeSending() throws {
+    @Test func hugeIDsAndQueriesAreRefusedBeforeSending() async throws {
         let api = try APIHarness()
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             print(pcall(providerKeys.get, "x"))
             local ok, e = pcall(providerKeys.update, ("x"):rep(100000), {name = "a"})
             print(ok, e.code, e.field, #tostring(e) < 200, tostring(e))
@@ -30,24 +30,24 @@ import Testing
 
 extension HardeningTests {
     /// Output files are checked before the script starts: nothing runs that could not be recorded.
-    @Test func unwritableOutputsStopTheRunBeforeItStarts() throws {
-        let report = try ProcessRunner.luagate(["--report", "/nonexistent/r.json", "-e", "print('ran')"])
+    @Test func unwritableOutputsStopTheRunBeforeItStarts() async throws {
+        let report = try await ProcessRunner.luagate(["--report", "/nonexistent/r.json", "-e", "print('ran')"])
         #expect(report.status == 2)
         #expect(report.stdout.isEmpty, "the script did not run")
         #expect(report.stderr.hasPrefix("luagate: --report /nonexistent/r.json: No such file or directory (/nonexistent)\n"))
         #expect(!report.stderr.contains("NSCocoaErrorDomain"))
         for option in ["--journal", "--sandbox-save", "--snapshot", "--lock"] {
-            let r = try ProcessRunner.luagate([option, "/nonexistent/x", "-e", "print('ran')"])
+            let r = try await ProcessRunner.luagate([option, "/nonexistent/x", "-e", "print('ran')"])
             #expect(r.status == 2 && r.stdout.isEmpty, "\(option): \(r.stderr)")
             #expect(r.stderr.contains("\(option) /nonexistent/x: No such file or directory"), "\(r.stderr)")
         }
-        let folder = try ProcessRunner.run(ProcessRunner.luagate, ["-e", "print('ran')"], environment: ["LUAGATE_REPORT": "/tmp"])
+        let folder = try await ProcessRunner.run(ProcessRunner.luagate, ["-e", "print('ran')"], environment: ["LUAGATE_REPORT": "/tmp"])
         #expect(folder.status == 2)
         #expect(folder.stderr.hasPrefix("luagate: LUAGATE_REPORT=/tmp: is a directory\n"), "\(folder.stderr)")
     }
 
     /// A bad value names where it came from; negative numbers reach their option's check.
-    @Test func badOptionValuesNameTheirSource() throws {
+    @Test func badOptionValuesNameTheirSource() async throws {
         let cases: [([String], [String: String], String)] = [
             (["-e", "print(1)"], ["LUAGATE_MAX_CHANGES": "abc"], "luagate: LUAGATE_MAX_CHANGES=abc: not a whole number\n"),
             (["-e", "print(1)"], ["LUAGATE_CONCURRENCY": "-3"], "luagate: LUAGATE_CONCURRENCY=-3: must be at least 1\n"),
@@ -57,13 +57,13 @@ extension HardeningTests {
             (["--max-changes=-5", "-e", "print(1)"], [:], "luagate: --max-changes must be 0 or more (got -5)\n"),
         ]
         for (arguments, environment, first) in cases {
-            let r = try ProcessRunner.run(ProcessRunner.luagate, arguments, environment: environment)
+            let r = try await ProcessRunner.run(ProcessRunner.luagate, arguments, environment: environment)
             #expect(r.status == 2, "\(arguments) \(environment)")
             #expect(r.stderr.hasPrefix(first), "\(r.stderr)")
             #expect(r.stdout.isEmpty)
         }
         // After the script, everything is the script's: a negative number stays an argument.
-        let script = try ProcessRunner.luagate(["-", "--concurrency", "-1"], stdin: "print(...)")
+        let script = try await ProcessRunner.luagate(["-", "--concurrency", "-1"], stdin: "print(...)")
         #expect(script.stdout == "--concurrency\t-1\n", "\(script.stderr)")
     }
 }
@@ -85,8 +85,8 @@ extension HardeningTests {
         (#"local t = {} for _ = 1, 300 do t = {t} end require("luagate.template").render("{{.}}", t)"#,
          "tables nested more than 200 deep at 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.… (397 characters)"),
     ])
-    func runawayTemplatesAreErrors(_ code: String, _ message: String) throws {
-        let r = try ProcessRunner.luagate(["-e", code])
+    func runawayTemplatesAreErrors(_ code: String, _ message: String) async throws {
+        let r = try await ProcessRunner.luagate(["-e", code])
         #expect(r.status == 1, "\(r.stderr.prefix(300))")
         #expect(r.stderr.contains(message), "\(r.stderr.prefix(300))")
         #expect(r.stderr.count < 1000, "the message quotes values short")
@@ -94,8 +94,8 @@ extension HardeningTests {
 
     /// The usual way to render a tree, a partial that includes itself while the data nests,
     /// renders as deep as a context may nest.
-    @Test func recursivePartialsRenderDeepTrees() throws {
-        let r = try ProcessRunner.luagate(["-e", """
+    @Test func recursivePartialsRenderDeepTrees() async throws {
+        let r = try await ProcessRunner.luagate(["-e", """
             local t = {name = "leaf", kids = {}}
             for i = 1, 95 do t = {name = "n" .. i, kids = {t}} end
             local out = require("luagate.template").render("{{>node}}", t,
@@ -109,9 +109,9 @@ extension HardeningTests {
 
 extension HardeningTests {
     /// JSON logs carry numbers as JSON numbers, as log pipelines expect.
-    @Test func jsonLogNumbersAreNumbers() throws {
+    @Test func jsonLogNumbersAreNumbers() async throws {
         let api = try BatchJobTests.seeded(2)
-        let r = try api.luagate(["--log-format", "json", "--log-level", "debug", "-e", "providerKeys.list()"])
+        let r = try await api.luagate(["--log-format", "json", "--log-level", "debug", "-e", "providerKeys.list()"])
         #expect(r.status == 0, "\(r.stderr)")
         let request = try #require(r.stderr.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -124,15 +124,15 @@ extension HardeningTests {
 
     /// `--sandbox-data` takes a plain list of records too (sorted into resources by id), and
     /// says what shape it expected otherwise.
-    @Test func sandboxDataShapes() throws {
+    @Test func sandboxDataShapes() async throws {
         let file = BatchJobTests.tempPath("list.json")
         defer { try? FileManager.default.removeItem(atPath: file) }
         try #"[{"id": "aigpk_1", "providerId": "openai", "name": "k", "createdAt": "2026-01-01T00:00:00Z"}, {"id": "aigak_1", "name": "a", "keyRedacted": "x***y", "createdAt": "2026-01-01T00:00:00Z"}]"#
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(#providerKeys.list(), accessKeys.list()[1].name)"])
+        let r = try await ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(#providerKeys.list(), accessKeys.list()[1].name)"])
         #expect(r.stdout == "1\ta\n", "\(r.stderr)")
         try #""just text""#.write(toFile: file, atomically: true, encoding: .utf8)
-        let bad = try ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(1)"])
+        let bad = try await ProcessRunner.luagate(["--sandbox-data", file, "-e", "print(1)"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("expected a JSON object with a member per resource"), "\(bad.stderr)")
         #expect(!bad.stderr.contains("Expected to decode"))

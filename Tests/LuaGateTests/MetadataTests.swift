@@ -6,12 +6,12 @@ import Testing
 @Suite struct MetadataTests {
     static let example = SandboxTests.examples.appendingPathComponent("metadata-template.lua").path
 
-    @Test func exampleTagsEveryKey() throws {
+    @Test func exampleTagsEveryKey() async throws {
         let api = try APIHarness()
         api.seed(name: "json", metadata: #"{"team":"ml","env":"prod"}"#)
         api.seed(name: "text", metadata: #"owner: "bob" \ ops"#)
         api.seed(name: "none", providerId: "anthropic")
-        let r = try api.luagate([Self.example, "ana@example.com"])
+        let r = try await api.luagate([Self.example, "ana@example.com"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasSuffix("3 of 3 keys tagged\n"), "\(r.stdout)")
         var tagged: [String: [String: Any]] = [:]
@@ -30,8 +30,8 @@ import Testing
         #expect(api.requests("PATCH").count == 3)
     }
 
-    @Test func exampleTagsTheSandboxAccount() throws {
-        let r = try ProcessRunner.luagate(["--sandbox", Self.example])
+    @Test func exampleTagsTheSandboxAccount() async throws {
+        let r = try await ProcessRunner.luagate(["--sandbox", Self.example])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasSuffix("40 of 40 keys tagged\n"), "\(r.stdout)")
     }

@@ -23,23 +23,23 @@ import TestSupport
     static let listing = "local ks = providerKeys.list(); print(#ks, ks[1].name)"
     static let failing = "local ok, e = pcall(providerKeys.list); print(ok, e.code, e.status, e.operation); print(e.message)"
 
-    @Test func httpsWorksWithTheCAGivenEachWay() throws {
+    @Test func httpsWorksWithTheCAGivenEachWay() async throws {
         let api = try Self.httpsAPI()
         let ca = try Self.certificates.get().caPath
         #expect(api.server.baseURL.hasPrefix("https://127.0.0.1:"))
         for (arguments, environment) in [
             (["--ca-file", ca], [:]), ([], ["SSL_CERT_FILE": ca]), ([], ["LUAGATE_CA_FILE": ca]),
         ] {
-            let r = try api.luagate(arguments + ["-e", Self.listing], environment: environment)
+            let r = try await api.luagate(arguments + ["-e", Self.listing], environment: environment)
             #expect(r.status == 0, "\(arguments) \(environment): \(r.stderr)")
             #expect(r.stdout == "1\tone\n")
         }
         #expect(api.requests("GET").count == 3)
     }
 
-    @Test func anUntrustedCertificateIsRefusedAndNothingIsSent() throws {
+    @Test func anUntrustedCertificateIsRefusedAndNothingIsSent() async throws {
         let api = try Self.httpsAPI()
-        let r = try api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-secret-1'}))"])
+        let r = try await api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-secret-1'}))"])
         #expect(r.status == 5, "a failed change: \(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "false\ttls\tnil\tproviderKeys.list", "\(r.stdout)")
@@ -50,19 +50,19 @@ import TestSupport
         #expect(api.server.requestLog.entries().isEmpty, "no request reached the server")
     }
 
-    @Test func aCertificateForAnotherHostIsRefused() throws {
+    @Test func aCertificateForAnotherHostIsRefused() async throws {
         let api = try Self.httpsAPI(otherHost: true)
-        let r = try api.luagate(["--ca-file", try Self.certificates.get().caPath, "-e", Self.failing])
+        let r = try await api.luagate(["--ca-file", try Self.certificates.get().caPath, "-e", Self.failing])
         #expect(r.stdout.hasPrefix("false\ttls\tnil\tproviderKeys.list\n"), "\(r.stdout)\(r.stderr)")
         #expect(api.server.requestLog.entries().isEmpty)
     }
 
-    @Test func requestsGoThroughAConnectProxyAndTheTokenStaysInsideTLS() throws {
+    @Test func requestsGoThroughAConnectProxyAndTheTokenStaysInsideTLS() async throws {
         let api = try Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
         let ca = try Self.certificates.get().caPath
-        let r = try api.luagate(["--ca-file", ca, "-e", Self.listing + "\nproviderKeys.update('pk_1', {name = 'two'})"],
+        let r = try await api.luagate(["--ca-file", ca, "-e", Self.listing + "\nproviderKeys.update('pk_1', {name = 'two'})"],
                                 environment: ["HTTPS_PROXY": proxy.url])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "1\tone\n")
@@ -74,7 +74,7 @@ import TestSupport
         #expect(api.requests("PATCH").count == 1)
     }
 
-    @Test func noProxyAndTheCommandLineChooseTheRoute() throws {
+    @Test func noProxyAndTheCommandLineChooseTheRoute() async throws {
         let api = try Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
@@ -88,7 +88,7 @@ import TestSupport
             (["--proxy", ""], ["HTTPS_PROXY": dead]),
         ]
         for (arguments, environment) in direct {
-            let r = try api.luagate(["--ca-file", ca] + arguments + ["-e", Self.listing], environment: environment)
+            let r = try await api.luagate(["--ca-file", ca] + arguments + ["-e", Self.listing], environment: environment)
             #expect(r.status == 0 && r.stdout == "1\tone\n", "\(arguments) \(environment): \(r.stderr)")
         }
         #expect(proxy.requests.isEmpty, "\(proxy.requests)")
@@ -99,17 +99,17 @@ import TestSupport
             ([], ["HTTPS_PROXY": proxy.url, "NO_PROXY": "example.com,127.0.0.2,10.0.0.0/8"]),
         ]
         for (arguments, environment) in proxied {
-            let r = try api.luagate(["--ca-file", ca] + arguments + ["-e", Self.listing], environment: environment)
+            let r = try await api.luagate(["--ca-file", ca] + arguments + ["-e", Self.listing], environment: environment)
             #expect(r.status == 0 && r.stdout == "1\tone\n", "\(arguments) \(environment): \(r.stderr)")
         }
         #expect(proxy.requests.count == 3)
     }
 
-    @Test func proxyCredentialsAreSentToTheProxyAndNeverPrinted() throws {
+    @Test func proxyCredentialsAreSentToTheProxyAndNeverPrinted() async throws {
         let api = try Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
-        let r = try api.luagate(["--verbose", "--ca-file", try Self.certificates.get().caPath, "-e", Self.listing],
+        let r = try await api.luagate(["--verbose", "--ca-file", try Self.certificates.get().caPath, "-e", Self.listing],
                                 environment: ["HTTPS_PROXY": "http://ops:pa55word@127.0.0.1:\(proxy.port)"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(proxy.requests.first?.headers.map { $0.lowercased() }.contains("proxy-authorization: basic b3bzonbhntv3b3jk") == true,
@@ -117,11 +117,11 @@ import TestSupport
         #expect(!(r.stdout + r.stderr).contains("pa55word"))
     }
 
-    @Test func aProxyThatRefusesTheTunnelFailsClearlyAndSendsNothing() throws {
+    @Test func aProxyThatRefusesTheTunnelFailsClearlyAndSendsNothing() async throws {
         let api = try Self.httpsAPI()
         let proxy = try ConnectProxy.start(refuseWith: 403)
         defer { proxy.shutdown() }
-        let r = try api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-x'}))"],
+        let r = try await api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-x'}))"],
                                 environment: ["HTTPS_PROXY": proxy.url])
         #expect(r.stdout.hasPrefix("false\tnetwork\tnil\tproviderKeys.list\nthe proxy refused the tunnel\n"), "\(r.stdout)\(r.stderr)")
         #expect(!r.stdout.contains("outcome is unknown"))
@@ -131,22 +131,22 @@ import TestSupport
 
     /// The built-in sandbox is in the process: no proxy setting reaches it. A plain-http
     /// loopback URL takes `http_proxy`, never `HTTPS_PROXY`, as curl does.
-    @Test func theSandboxAndPlainHTTPIgnoreTheHTTPSProxy() throws {
+    @Test func theSandboxAndPlainHTTPIgnoreTheHTTPSProxy() async throws {
         let dead = "http://127.0.0.1:1"
-        let sandbox = try ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list() > 0)"],
+        let sandbox = try await ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list() > 0)"],
                                                 environment: ["HTTPS_PROXY": dead, "http_proxy": dead, "ALL_PROXY": dead])
         #expect(sandbox.status == 0 && sandbox.stdout == "true\n", "\(sandbox.stderr)")
         let api = try APIHarness()
-        let plain = try api.luagate(["-e", "print(#providerKeys.list())"], environment: ["HTTPS_PROXY": dead])
+        let plain = try await api.luagate(["-e", "print(#providerKeys.list())"], environment: ["HTTPS_PROXY": dead])
         #expect(plain.status == 0 && plain.stdout == "0\n", "\(plain.stderr)")
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
-        let through = try api.luagate(["-e", "print(#providerKeys.list())"], environment: ["http_proxy": proxy.url])
+        let through = try await api.luagate(["-e", "print(#providerKeys.list())"], environment: ["http_proxy": proxy.url])
         #expect(through.status == 0 && through.stdout == "0\n", "\(through.stderr)")
         #expect(proxy.requests.count == 1)
     }
 
-    @Test func badProxyAndCASettingsStopTheRunWithTheirSource() throws {
+    @Test func badProxyAndCASettingsStopTheRunWithTheirSource() async throws {
         let cases: [([String], [String: String], String)] = [
             (["--proxy", "ftp://proxy:21"], [:],
              "luagate: proxy \"ftp://proxy:21\": only http:// proxies are supported"),
@@ -159,7 +159,7 @@ import TestSupport
             ([], ["LUAGATE_PROXY": "ftp://x"], "luagate: proxy \"ftp://x\": only http:// proxies are supported"),
         ]
         for (arguments, environment, message) in cases {
-            let r = try ProcessRunner.luagate(arguments + ["-e", "print('ran')"], environment: environment)
+            let r = try await ProcessRunner.luagate(arguments + ["-e", "print('ran')"], environment: environment)
             #expect(r.status == 2, "\(arguments) \(environment)")
             #expect(r.stdout.isEmpty)
             #expect(r.stderr.hasPrefix("luagate: ") && r.stderr.contains(message), "\(r.stderr)")
@@ -170,14 +170,14 @@ import TestSupport
     /// The CA file is only checked for a PEM certificate at start-up (a script that never calls
     /// the API does not parse a whole bundle); one that looks like PEM but is not fails the first
     /// call with `config`, naming the file, and nothing is sent.
-    @Test func aCorruptCAFileFailsTheFirstCallNotTheStart() throws {
+    @Test func aCorruptCAFileFailsTheFirstCallNotTheStart() async throws {
         let api = try Self.httpsAPI()
         let corrupt = try Self.certificates.get().folder + "/corrupt.pem"
         try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
             .write(to: URL(fileURLWithPath: corrupt))
-        let quiet = try api.luagate(["--ca-file", corrupt, "-e", "print('ran')"])
+        let quiet = try await api.luagate(["--ca-file", corrupt, "-e", "print('ran')"])
         #expect(quiet.status == 0 && quiet.stdout == "ran\n", "\(quiet.stderr)")
-        let r = try api.luagate(["--ca-file", corrupt, "-e", Self.failing])
+        let r = try await api.luagate(["--ca-file", corrupt, "-e", Self.failing])
         #expect(r.stdout == "false\tconfig\tnil\tproviderKeys.list\nCA file \(corrupt) is not a PEM file of certificates\n",
                 "\(r.stdout)\(r.stderr)")
         #expect(api.server.requestLog.entries().isEmpty)
@@ -185,29 +185,29 @@ import TestSupport
 
     /// The CA file is for TLS: a plain-http API (loopback) is reached with a corrupt one set,
     /// and the bundle is not parsed at all.
-    @Test func aPlainHTTPAPIIgnoresTheCAFile() throws {
+    @Test func aPlainHTTPAPIIgnoresTheCAFile() async throws {
         let api = try APIHarness()
         api.seed(name: "one", id: "pk_1")
         let corrupt = try Self.certificates.get().folder + "/corrupt-plain.pem"
         try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
             .write(to: URL(fileURLWithPath: corrupt))
-        let r = try api.luagate(["--ca-file", corrupt, "-e", Self.listing])
+        let r = try await api.luagate(["--ca-file", corrupt, "-e", Self.listing])
         #expect(r.status == 0 && r.stdout == "1\tone\n", "\(r.stdout)\(r.stderr)")
         #expect(api.requests("GET").count == 1)
     }
 
-    @Test func fakeNgrokAIChecksItsTLSFiles() throws {
+    @Test func fakeNgrokAIChecksItsTLSFiles() async throws {
         let fake = ProcessRunner.buildDirectory + "/fake-ngrok-ai"
         let files = try Self.certificates.get()
-        let alone = try ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath])
+        let alone = try await ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath])
         #expect(alone.status == 64 && alone.stderr.contains("--tls-cert and --tls-key go together"), "\(alone.stderr)")
-        let missing = try ProcessRunner.run(fake, ["--tls-cert", "/nonexistent.pem", "--tls-key", files.serverKeyPath])
+        let missing = try await ProcessRunner.run(fake, ["--tls-cert", "/nonexistent.pem", "--tls-key", files.serverKeyPath])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the TLS certificate /nonexistent.pem"), "\(missing.stderr)")
-        let mismatched = try ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath, "--tls-key", files.otherHostKeyPath])
+        let mismatched = try await ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath, "--tls-key", files.otherHostKeyPath])
         #expect(mismatched.status == 1 && mismatched.stderr.contains("do not go together"), "\(mismatched.stderr)")
         #expect(alone.stdout.isEmpty && missing.stdout.isEmpty && mismatched.stdout.isEmpty)
         for bad in ["3", "2:3", "60:0", "x:y"] {
-            let burst = try ProcessRunner.run(fake, ["--burst-429", bad])
+            let burst = try await ProcessRunner.run(fake, ["--burst-429", bad])
             #expect(burst.status == 64 && burst.stderr.contains("--burst-429 must be PERIOD:LENGTH"), "\(bad): \(burst.stderr)")
         }
     }

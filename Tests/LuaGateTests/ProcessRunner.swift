@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// Runs a program to completion and captures what it printed.
 struct ProcessResult {
@@ -7,6 +14,9 @@ struct ProcessResult {
     var stderr: String
 }
 
+/// Runs programs the way a test needs them: awaited, never waited for on a thread. A test that
+/// runs the binary suspends until it exits (swift-subprocess watches the child and reads its
+/// pipes off the cooperative pool), so other tests keep running meanwhile.
 enum ProcessRunner {
     /// The built `luagate` binary: next to the test bundle in the build folder.
     static var luagate: String { buildDirectory + "/luagate" }
@@ -26,53 +36,53 @@ enum ProcessRunner {
     /// Folder of the Lua scripts used by these tests.
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts").path
 
+    /// Variables a test's child never inherits: no token, URL, proxy, CA or `LUA_INIT` of the
+    /// machine running the tests.
+    static let inherited = [
+        "LUA_INIT", "LUA_INIT_5_4", "AI_GATEWAY_API_KEY", "AI_GATEWAY_API_URL", "SSL_CERT_FILE",
+        "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+    ]
+
+    /// The child's environment: ours, less ``inherited`` and `removing`, with `environment` laid over.
+    static func environment(_ environment: [String: String], removing: [String] = []) -> Subprocess.Environment {
+        var changes: [Subprocess.Environment.Key: String?] = [:]
+        for name in inherited + removing { changes[Subprocess.Environment.Key(stringLiteral: name)] = .some(nil) }
+        for (name, value) in environment { changes[Subprocess.Environment.Key(stringLiteral: name)] = value }
+        return .inherit.updating(changes)
+    }
+
+    /// Output beyond this is a test failure (thrown), not a hang or a truncation.
+    static let outputLimit = 64 << 20
+
+    /// Runs `executable` to its end; `stdin` is written to a pipe that is then closed.
     static func run(
         _ executable: String, _ arguments: [String], stdin: String? = nil,
         environment: [String: String] = [:], removing: [String] = [], directory: String? = nil
-    ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        // A test's environment is its own: no inherited token, URL, proxy or CA.
-        let inherited = ["LUA_INIT", "LUA_INIT_5_4", "AI_GATEWAY_API_KEY", "AI_GATEWAY_API_URL", "SSL_CERT_FILE",
-                         "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
-        for name in inherited + removing {
-            env[name] = nil
-        }
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes to the end concurrently so neither can fill up.
-        let errData = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
+    ) async throws -> ProcessResult {
+        let result = try await Subprocess.run(
+            .path(FilePath(executable)), arguments: Arguments(arguments),
+            environment: Self.environment(environment, removing: removing),
+            workingDirectory: directory.map { FilePath($0) },
+            input: .string(stdin ?? ""), output: .data(limit: outputLimit), error: .data(limit: outputLimit))
         return ProcessResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.data, as: UTF8.self))
+            status: result.terminationStatus.code,
+            stdout: String(decoding: result.standardOutput, as: UTF8.self),
+            stderr: String(decoding: result.standardError, as: UTF8.self))
     }
 
-    static func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
-        try run(luagate, arguments, stdin: stdin, environment: environment)
+    static func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws
+        -> ProcessResult
+    {
+        try await run(luagate, arguments, stdin: stdin, environment: environment)
     }
 }
 
-/// Written by one reader thread before `DispatchGroup.leave`, read after `wait`.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
+extension TerminationStatus {
+    /// The exit status, or the signal's number for a process a signal ended (as `Process` reports it).
+    var code: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): signal
+        }
+    }
 }

@@ -16,9 +16,9 @@ import Testing
         return api
     }
 
-    @Test func exampleShowsThePlanAndAppliesIt() throws {
+    @Test func exampleShowsThePlanAndAppliesIt() async throws {
         let api = try Self.seeded()
-        let r = try api.luagate([Self.example])
+        let r = try await api.luagate([Self.example])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("ID ") == true, "\(r.stdout)")
@@ -31,9 +31,9 @@ import Testing
             == ["ci-openai", "legacy-google", "prod-anthropic-02", "prod-openai-01"])
     }
 
-    @Test func exampleWithAConflictRefusesBeforeSendingAnything() throws {
+    @Test func exampleWithAConflictRefusesBeforeSendingAnything() async throws {
         let api = try Self.seeded()
-        let r = try api.luagate([Self.example, "conflict"])
+        let r = try await api.luagate([Self.example, "conflict"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("conflict: "), "\(r.stdout)")
         #expect(r.stdout.contains("3 changes: 2 to apply, 0 no-op, 0 refused, 1 with problems: nothing will be sent"))
@@ -44,12 +44,12 @@ import Testing
             == ["anthropic-prod-02", "ci-openai", "legacy-google", "openai-prod-01"])
     }
 
-    @Test func exampleRunsInTheSandbox() throws {
-        let r = try ProcessRunner.luagate(["--sandbox", Self.example])
+    @Test func exampleRunsInTheSandbox() async throws {
+        let r = try await ProcessRunner.luagate(["--sandbox", Self.example])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\"openai-prod-01\" → \"prod-openai-01\""))
         #expect(r.stdout.hasSuffix("renamed 12 keys, 0 unchanged, 0 failed\n"), "\(r.stdout)")
-        let refused = try ProcessRunner.luagate(["--sandbox", Self.example, "conflict"])
+        let refused = try await ProcessRunner.luagate(["--sandbox", Self.example, "conflict"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("plan refused, nothing was sent"))
     }

@@ -12,7 +12,7 @@ import Testing
 
     /// Tokens and secret values are in the records `create` returns, and in no output: not
     /// stdout, stderr (verbose logs in JSON), the journal, the report, a snapshot, a saved sandbox.
-    @Test func secretsReachNoOutput() throws {
+    @Test func secretsReachNoOutput() async throws {
         let api = try Self.sampleAPI()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-secrets-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -32,7 +32,7 @@ import Testing
             accessKeys.update(ak.id, {description = "rotated soon"})
             print(json.encode(accessKeys.get(ak.id)))
             """
-        let r = try api.luagate([
+        let r = try await api.luagate([
             "--journal", "\(dir)/journal.jsonl", "--report", "\(dir)/report.json", "--verbose",
             "--log-format", "json", "--log-level", "debug", "-e", script,
         ])
@@ -41,9 +41,9 @@ import Testing
         #expect(r.stdout.contains("nil\tnil"), "tokens are not returned again")
         let tokens = try String(contentsOfFile: secrets, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(tokens.count == 2)
-        let snapshot = try api.luagate(["--snapshot", "\(dir)/snapshot.json"])
+        let snapshot = try await api.luagate(["--snapshot", "\(dir)/snapshot.json"])
         #expect(snapshot.status == 0, "\(snapshot.stderr)")
-        let saved = try ProcessRunner.luagate(["--sandbox-data", "\(dir)/snapshot.json", "--sandbox-save", "\(dir)/saved.json",
+        let saved = try await ProcessRunner.luagate(["--sandbox-data", "\(dir)/snapshot.json", "--sandbox-save", "\(dir)/saved.json",
                                                 "-e", "accessKeys.create{name = 'in-sandbox'}"])
         #expect(saved.status == 0, "\(saved.stderr)")
         var outputs = [r.stdout, r.stderr, snapshot.stdout, snapshot.stderr, saved.stdout, saved.stderr]
@@ -65,9 +65,9 @@ import Testing
     }
 
     /// A plan over access keys and API keys, in a dry run: shown with its resources, nothing sent.
-    @Test func dryRunPlanOverAccessKeysAndAPIKeys() throws {
+    @Test func dryRunPlanOverAccessKeysAndAPIKeys() async throws {
         let api = try Self.sampleAPI()
-        let r = try api.luagate(["--dry-run", "-e", """
+        let r = try await api.luagate(["--dry-run", "-e", """
             local rename = require "luagate.rename"
             local records = accessKeys.list()
             for _, k in ipairs(apiKeys.list()) do records[#records + 1] = k end
@@ -86,7 +86,7 @@ import Testing
 
     /// SIGTERM midway through a journaled job on access keys, then `--resume`: every key
     /// changed exactly once, and the journal names the resource.
-    @Test func journaledAccessKeyJobResumesChangingEachOnce() throws {
+    @Test func journaledAccessKeyJobResumesChangingEachOnce() async throws {
         let api = try APIHarness()
         for i in 1...120 { api.server.account.insert(.accessKeys, fields: ["name": .string("ak-\(i)"), "keyRedacted": "ngak_***0000"]) }
         api.server.faults.latencyMilliseconds = 40
@@ -94,18 +94,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let script = BatchJobTests.countingJob(
             items: "accessKeys.list()", change: #"accessKeys.update(item.id, {description = "owned by " .. item.name})"#)
-        let job = try LiveProcess(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "--journal", journal, "-e", script],
+        let job = try await LiveProcess(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "--journal", journal, "-e", script],
                                   environment: ["AI_GATEWAY_API_KEY": api.token])
-        #expect(job.waitForLine { $0 == "done\t20" })
+        #expect(try await job.waitForLine { $0 == "done\t20" })
         job.signal(SIGTERM)
-        let stopped = job.finish()
+        let stopped = try await job.finish()
         #expect(stopped.status == 143, "\(stopped.stderr)")
         let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
         #expect(lines.allSatisfy { $0.contains("\"resource\":\"accessKeys\"") })
         let updatedBefore = api.server.account.mutationCount(.accessKeys, of: .updated)
         #expect(updatedBefore >= 20 && updatedBefore < 120)
 
-        let resumed = try api.luagate(["--journal", journal, "--resume", "-e", script])
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
         #expect(resumed.stdout.hasSuffix("finished\n"))
         for record in api.server.account.records(.accessKeys) {
@@ -116,8 +116,8 @@ import Testing
     }
 
     /// Read-only and singleton resources: no functions they do not have, clear errors.
-    @Test func missingFunctionsAreClearErrors() throws {
-        let r = try ProcessRunner.luagate(["--sandbox", "-e", """
+    @Test func missingFunctionsAreClearErrors() async throws {
+        let r = try await ProcessRunner.luagate(["--sandbox", "-e", """
             print(pcall(function() return gatewayConfig.delete() end))
             print(pcall(function() return usage.create{} end))
             print(type(credits.balance), type(usage.iter), rawget(accessKeys, "rotate"))
@@ -132,30 +132,30 @@ import Testing
 extension ResourceJobTests {
     /// A journal written before journals named their resource reads as provider keys: its
     /// changes are not made again.
-    @Test func journalsWithoutResourcesStillResume() throws {
+    @Test func journalsWithoutResourcesStillResume() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "old")
         let journal = BatchJobTests.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let line = #"{"after":{"id":"\#(key.id)","name":"renamed"},"id":"\#(key.id)","op":"update","status":"ok","target":{"name":"renamed"},"time":"2026-11-01T00:00:00.000Z"}"#
         try (line + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
-        let r = try api.luagate(["--journal", journal, "--resume", "-e", "print(providerKeys.update('\(key.id)', {name = 'renamed'}).id)"])
+        let r = try await api.luagate(["--journal", journal, "--resume", "-e", "print(providerKeys.update('\(key.id)', {name = 'renamed'}).id)"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "\(key.id)\n")
         #expect(api.requests("PATCH").isEmpty, "the journal shows it done")
     }
 
     /// `--sandbox-save` writes the whole account, and `--sandbox-data` reads it back as it was.
-    @Test func savedSandboxLoadsBackWhole() throws {
+    @Test func savedSandboxLoadsBackWhole() async throws {
         let first = BatchJobTests.tempPath("first.json")
         let second = BatchJobTests.tempPath("second.json")
         defer { for f in [first, second] { try? FileManager.default.removeItem(atPath: f) } }
-        let made = try ProcessRunner.luagate(["--sandbox-save", first, "-e", """
+        let made = try await ProcessRunner.luagate(["--sandbox-save", first, "-e", """
             accessKeys.create{name = 'saved'}
             gatewayConfig.update{perRequestTimeout = '12s'}
             """])
         #expect(made.status == 0, "\(made.stderr)")
-        let again = try ProcessRunner.luagate(["--sandbox-data", first, "--sandbox-save", second, "-e", """
+        let again = try await ProcessRunner.luagate(["--sandbox-data", first, "--sandbox-save", second, "-e", """
             local n = 0 for _ in accessKeys.iter() do n = n + 1 end
             print(n, gatewayConfig.get().perRequestTimeout, #accessKeyConfigurations.list(), #providerKeys.list(),
               credits.balance().balanceCents, #usage.list{startTime = os.time() - 90 * 86400} > 0)

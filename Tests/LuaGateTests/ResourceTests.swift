@@ -27,7 +27,7 @@ import Testing
         Listing(options: "{provider = 'anthropic', limit = 7}", provider: "anthropic", limit: 7),
         Listing(options: "{provider = 'anthropic'}", provider: "anthropic", limit: 100),
     ])
-    func listAndIterReturnEveryKeyOnceInServerOrder(_ c: Listing) throws {
+    func listAndIterReturnEveryKeyOnceInServerOrder(_ c: Listing) async throws {
         let api = try Self.seeded()
         let expected = api.server.store.all().filter { c.provider == nil || $0.providerId == c.provider }.map(\.id)
         let script = """
@@ -38,7 +38,7 @@ import Testing
             for k in providerKeys.iter\(c.options) do ids[#ids + 1] = k.id end
             print(table.concat(ids, ","))
             """
-        let r = try api.luagate(["-e", script])
+        let r = try await api.luagate(["-e", script])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 2)
@@ -49,29 +49,29 @@ import Testing
         #expect(api.requests("GET").allSatisfy { $0.uri.contains("limit=\(c.limit)") || !$0.uri.contains("limit=") })
     }
 
-    @Test func iterStopsFetchingWhenTheLoopBreaks() throws {
+    @Test func iterStopsFetchingWhenTheLoopBreaks() async throws {
         let api = try Self.seeded()
-        let r = try api.luagate(["-e", "local n = 0 for k in providerKeys.iter{limit = 7} do n = n + 1 if n == 9 then break end end print(n)"])
+        let r = try await api.luagate(["-e", "local n = 0 for k in providerKeys.iter{limit = 7} do n = n + 1 if n == 9 then break end end print(n)"])
         #expect(r.stdout == "9\n", "\(r.stderr)")
         #expect(api.requests("GET").count == 2)
     }
 
-    @Test func listLimitIsCheckedBeforeAnyRequest() throws {
+    @Test func listLimitIsCheckedBeforeAnyRequest() async throws {
         let api = try APIHarness()
         for limit in ["0", "101", "1.5", "'x'"] {
-            let r = try api.luagate(["-e", "local ok, e = pcall(providerKeys.list, {limit = \(limit)}) print(ok, e.code, e.field)"])
+            let r = try await api.luagate(["-e", "local ok, e = pcall(providerKeys.list, {limit = \(limit)}) print(ok, e.code, e.field)"])
             #expect(r.stdout == "false\tvalidation\tlimit\n", "limit \(limit): \(r.stdout) \(r.stderr)")
         }
-        let r = try api.luagate(["-e", "local ok, e = pcall(providerKeys.iter, {provder = 'x'}) print(e)"])
+        let r = try await api.luagate(["-e", "local ok, e = pcall(providerKeys.iter, {provder = 'x'}) print(e)"])
         #expect(r.stdout == "bad argument #1 to 'iter' (unknown field 'provder' (allowed: limit, provider))\n")
         #expect(api.server.requestLog.count == 0)
     }
 
-    @Test func createGetUpdateRotateDeleteRoundTrip() throws {
+    @Test func createGetUpdateRotateDeleteRoundTrip() async throws {
         let api = try APIHarness()
         let secret = "sk-proj-SECRETVALUE-1234567890-abcd"
         let rotated = "sk-proj-ROTATEDVALUE-0987654321-wxyz"
-        let r = try api.luagate([ProcessRunner.scripts + "/api/round-trip.lua", secret, rotated])
+        let r = try await api.luagate([ProcessRunner.scripts + "/api/round-trip.lua", secret, rotated])
         #expect(r.status == 5, "\(r.stderr)")  // the second delete failed (caught)
         #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret))
         #expect(!r.stdout.contains(rotated) && !r.stderr.contains(rotated))
@@ -89,7 +89,7 @@ import Testing
         #expect(api.requests("POST").count == 2)
     }
 
-    @Test func createValidatesRequiredFieldsAndNeverEchoesTheValue() throws {
+    @Test func createValidatesRequiredFieldsAndNeverEchoesTheValue() async throws {
         let api = try APIHarness()
         let secret = "sk-very-secret-value-0000"
         let cases = [
@@ -102,19 +102,19 @@ import Testing
              "bad argument #1 to 'create' (unknown field 'extra' (allowed: description, metadata, name, providerId, value))"),
         ]
         for (fields, message) in cases {
-            let r = try api.luagate(["-e", "local ok, e = pcall(providerKeys.create, \(fields)) print(e.message)"])
+            let r = try await api.luagate(["-e", "local ok, e = pcall(providerKeys.create, \(fields)) print(e.message)"])
             #expect(r.stdout == message + "\n")
             #expect(!r.stdout.contains(secret))
         }
-        let uncaught = try api.luagate(["-e", "providerKeys.create{providerId = 'openai', name = string.rep('x', 300), value = '\(secret)'}"])
+        let uncaught = try await api.luagate(["-e", "providerKeys.create{providerId = 'openai', name = string.rep('x', 300), value = '\(secret)'}"])
         #expect(uncaught.status == 1)
         #expect(!uncaught.stderr.contains(secret))
         #expect(api.server.requestLog.count == 0)
     }
 
-    @Test func getAndDeleteOfUnknownIDGive404() throws {
+    @Test func getAndDeleteOfUnknownIDGive404() async throws {
         let api = try APIHarness()
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             for _, f in ipairs{"get", "delete"} do
               local ok, e = pcall(providerKeys[f], "aigpk_missing")
               print(f, ok, e.status, e.code:match("^ERR_NGROK_") ~= nil, e.operation, e.id)
@@ -123,10 +123,10 @@ import Testing
         #expect(r.stdout == "get\tfalse\t404\ttrue\tproviderKeys.get\taigpk_missing\ndelete\tfalse\t404\ttrue\tproviderKeys.delete\taigpk_missing\n", "\(r.stderr)")
     }
 
-    @Test func recordsArePlainTablesScriptsMayChange() throws {
+    @Test func recordsArePlainTablesScriptsMayChange() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "plain")
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             local k = providerKeys.get('\(key.id)')
             k.name = 'changed locally'; k.extra = 1
             print(k.name, k.extra, rawget(k, 'id') == '\(key.id)', getmetatable(k) ~= nil)

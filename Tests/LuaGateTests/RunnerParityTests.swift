@@ -80,9 +80,9 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func sameAsLua(_ c: Case) throws {
-        let lua = try ProcessRunner.run("/usr/bin/lua5.4", c.arguments, stdin: c.stdin, environment: c.environment)
-        let gate = try ProcessRunner.run(ProcessRunner.luagate, c.arguments, stdin: c.stdin, environment: c.environment)
+    func sameAsLua(_ c: Case) async throws {
+        let lua = try await ProcessRunner.run("/usr/bin/lua5.4", c.arguments, stdin: c.stdin, environment: c.environment)
+        let gate = try await ProcessRunner.run(ProcessRunner.luagate, c.arguments, stdin: c.stdin, environment: c.environment)
         #expect(gate.stdout == lua.stdout)
         #expect(normalize(gate.stderr) == normalize(lua.stderr))
         #expect(gate.status == lua.status)
@@ -99,8 +99,8 @@ import Testing
     }
 
     /// A refused command line gets lua.c's usage and status, and a pointer to luagate's options.
-    @Test func badOptionPrintsLuasUsageAndExitsOne() throws {
-        let r = try ProcessRunner.luagate(["-x"])
+    @Test func badOptionPrintsLuasUsageAndExitsOne() async throws {
+        let r = try await ProcessRunner.luagate(["-x"])
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("luagate: unrecognized option '-x'\nusage: luagate [options] [script [args]]\n"), "\(r.stderr)")
         #expect(r.stderr.hasSuffix("Run 'luagate --help' for luagate's own options.\n"))
@@ -108,30 +108,30 @@ import Testing
     }
 
     /// luagate's own options still get the argument parser's checks (status 2).
-    @Test func luagatesOwnOptionsAreCheckedByTheirParser() throws {
-        let unknown = try ProcessRunner.luagate(["--no-such-option", "x.lua"])
+    @Test func luagatesOwnOptionsAreCheckedByTheirParser() async throws {
+        let unknown = try await ProcessRunner.luagate(["--no-such-option", "x.lua"])
         #expect(unknown.status == 1 && unknown.stderr.hasPrefix("luagate: unrecognized option '--no-such-option'\n"))
-        let missing = try ProcessRunner.luagate(["--report"])
+        let missing = try await ProcessRunner.luagate(["--report"])
         #expect(missing.status == 2 && missing.stderr.contains("Missing value for '--report <path>'"), "\(missing.stderr)")
-        let valued = try ProcessRunner.luagate(["--max-changes", "-1", "-e", "print(1)"])
+        let valued = try await ProcessRunner.luagate(["--max-changes", "-1", "-e", "print(1)"])
         #expect(valued.status == 2 && valued.stderr.contains("--max-changes must be 0 or more (got -1)"), "\(valued.stderr)")
-        let sandbox = try ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list() > 0)"])
+        let sandbox = try await ProcessRunner.luagate(["--sandbox", "-e", "print(#providerKeys.list() > 0)"])
         #expect(sandbox.status == 0 && sandbox.stdout == "true\n")
     }
 
-    @Test func versionAndHelp() throws {
-        let v = try ProcessRunner.luagate(["--version"])
+    @Test func versionAndHelp() async throws {
+        let v = try await ProcessRunner.luagate(["--version"])
         #expect(v.status == 0)
         #expect(v.stdout.hasPrefix("luagate 0."))
-        let h = try ProcessRunner.luagate(["--help"])
+        let h = try await ProcessRunner.luagate(["--help"])
         #expect(h.status == 0)
         for option in ["-e <stat>", "-l <mod>", "--base-url", "--api-key-file", "AI_GATEWAY_API_KEY"] {
             #expect(h.stdout.contains(option), "help mentions \(option)")
         }
     }
 
-    @Test func scriptArgumentsThatLookLikeOptionsBelongToTheScript() throws {
-        let r = try ProcessRunner.luagate(["\(Self.s)/args.lua", "--base-url", "-x", "--help"])
+    @Test func scriptArgumentsThatLookLikeOptionsBelongToTheScript() async throws {
+        let r = try await ProcessRunner.luagate(["\(Self.s)/args.lua", "--base-url", "-x", "--help"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("1\t--base-url\n2\t-x\n3\t--help\n"))
     }
@@ -140,9 +140,9 @@ import Testing
 @Suite struct InteractiveTests {
     /// `-i` with piped input: lua.c's line handling, after the version (`-i` implies `-v`),
     /// each prompt followed by the line read, as Debian's lua5.4 prints them.
-    @Test func interactiveModeReadsStatementsAndExpressions() throws {
+    @Test func interactiveModeReadsStatementsAndExpressions() async throws {
         let input = "x = 1 + 1\nx\n= x * 2\nfunction f()\n return 3, 'three'\nend\nf()\nerror('e')\nprint(x)\n"
-        let r = try ProcessRunner.luagate(["-i"], stdin: input)
+        let r = try await ProcessRunner.luagate(["-i"], stdin: input)
         #expect(r.status == 0)
         #expect(
             r.stdout == """

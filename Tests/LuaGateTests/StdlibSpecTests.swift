@@ -19,21 +19,21 @@ import Testing
     }
 
     /// Every file in stdlib/luagate/ is compiled into the binary and loads with `require`.
-    @Test func everyStdlibFileIsBundled() throws {
+    @Test func everyStdlibFileIsBundled() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let files = try FileManager.default.contentsOfDirectory(atPath: root.path + "/stdlib/luagate")
         let modules = files.filter { $0.hasSuffix(".lua") }.map { "luagate." + $0.dropLast(4) }.sorted()
         #expect(modules.count >= 4)
         let code = modules.map { "assert(type(require('\($0)')) == 'table', '\($0)')" }.joined(separator: "\n")
-        let r = try ProcessRunner.luagate(["-e", code + "\nprint('ok')"])
+        let r = try await ProcessRunner.luagate(["-e", code + "\nprint('ok')"])
         #expect(r.stdout == "ok\n", "\(r.stderr)")
     }
 
     @Test(arguments: specs)
-    func specPasses(_ name: String) throws {
+    func specPasses(_ name: String) async throws {
         let api = try APIHarness()
-        let r = try Self.busted(name, api: api)
+        let r = try await Self.busted(name, api: api)
         let lines = r.stdout.split(separator: "\n")
         let failures = lines.filter { $0.hasPrefix("not ok") }
         #expect(failures.isEmpty, "\(r.stdout)")
@@ -44,9 +44,9 @@ import Testing
     }
 
     /// Runs one spec file under busted with luagate as its interpreter, against `api`.
-    static func busted(_ name: String, api: APIHarness) throws -> ProcessResult {
+    static func busted(_ name: String, api: APIHarness) async throws -> ProcessResult {
         // `require "helpers"` finds the shared helpers next to the specs.
-        try ProcessRunner.run("/usr/bin/busted", [
+        try await ProcessRunner.run("/usr/bin/busted", [
             "--lua=\(ProcessRunner.luagate)", "--lpath=\(folder)/?.lua", "-o", "TAP", folder + "/" + name,
         ], environment: ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token,
                          // The plan specs make changes fail on purpose.

@@ -4,8 +4,8 @@ import Testing
 
 /// `task`: the scheduler, overlap of API calls, and correctness under injected faults.
 @Suite struct TaskTests {
-    @Test func semantics() throws {
-        let r = try ProcessRunner.luagate([ProcessRunner.scripts + "/tasks/semantics.lua"])
+    @Test func semantics() async throws {
+        let r = try await ProcessRunner.luagate([ProcessRunner.scripts + "/tasks/semantics.lua"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 15)
@@ -13,8 +13,8 @@ import Testing
     }
 
     /// `--concurrency` is task.map's default: 3 items at 3 at a time all run at once.
-    @Test func concurrencyOptionIsTheMapDefault() throws {
-        let r = try ProcessRunner.luagate(["--concurrency", "3", "-e", """
+    @Test func concurrencyOptionIsTheMapDefault() async throws {
+        let r = try await ProcessRunner.luagate(["--concurrency", "3", "-e", """
             local running, most = 0, 0
             task.map({1, 2, 3, 4, 5, 6}, function()
               running = running + 1
@@ -25,25 +25,25 @@ import Testing
             print(task.concurrency, most)
             """])
         #expect(r.stdout == "3\t3\n", "\(r.stderr)")
-        let zero = try ProcessRunner.luagate(["--concurrency", "0", "-e", "print(1)"])
+        let zero = try await ProcessRunner.luagate(["--concurrency", "0", "-e", "print(1)"])
         #expect(zero.status == 2)
     }
 
-    @Test func unawaitedFailureIsReportedAndFailsTheRun() throws {
-        let r = try ProcessRunner.luagate(["-e", "task.spawn(function() error('background boom') end) print('main done')"])
+    @Test func unawaitedFailureIsReportedAndFailsTheRun() async throws {
+        let r = try await ProcessRunner.luagate(["-e", "task.spawn(function() error('background boom') end) print('main done')"])
         #expect(r.stdout == "main done\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("task 1 failed and was never awaited: (command line):1: background boom"))
     }
 
-    @Test func pendingTasksFinishBeforeExit() throws {
-        let r = try ProcessRunner.luagate(["-e", "task.spawn(function() task.sleep(0.01) print('late') end) print('early')"])
+    @Test func pendingTasksFinishBeforeExit() async throws {
+        let r = try await ProcessRunner.luagate(["-e", "task.spawn(function() task.sleep(0.01) print('late') end) print('early')"])
         #expect(r.stdout == "early\nlate\n")
         #expect(r.status == 0)
     }
 
-    @Test func deadlockIsAnError() throws {
-        let r = try ProcessRunner.luagate(["-e", """
+    @Test func deadlockIsAnError() async throws {
+        let r = try await ProcessRunner.luagate(["-e", """
             local a, b
             a = task.spawn(function() task.sleep(0) return b:await() end)
             b = task.spawn(function() task.sleep(0) return a:await() end)
@@ -55,7 +55,7 @@ import Testing
 
     /// 50 updates with 100 ms server latency at concurrency 10 overlap: well
     /// under the 5 s they take one after another.
-    @Test func apiCallsOverlapInsideTasks() throws {
+    @Test func apiCallsOverlapInsideTasks() async throws {
         let api = try APIHarness()
         for i in 1...50 { api.seed(name: "k\(i)") }
         api.server.faults.latencyMilliseconds = 100
@@ -67,21 +67,24 @@ import Testing
                                    {concurrency = 10})
             print(#names, names[1], names[50])
             """
-        let start = Date()
-        let r = try api.luagate(["-e", script])
-        let elapsed = Date().timeIntervalSince(start)
+        let r = try await api.luagate(["-e", script])
         #expect(r.stdout == "50\trenamed-1\trenamed-50\n", "\(r.stderr)")
-        // Serial: 52 requests × 100 ms ≥ 5.2 s. Bound: 40% of the serial time of the updates.
-        #expect(elapsed < 0.4 * 5.0, "took \(elapsed) s")
-        #expect(api.requests("PATCH").count == 50)
+        let patches = api.requests("PATCH")
+        #expect(patches.count == 50)
+        // One after another, each update is answered 100 ms after the previous one at the
+        // earliest; ten at a time, most are answered together. Counted on the server's clock,
+        // so a busy machine slows the run without failing the test.
+        let answered = patches.map(\.receivedAt).sorted()
+        let together = zip(answered, answered.dropFirst()).filter { $1.timeIntervalSince($0) < 0.05 }.count
+        #expect(together >= 20, "only \(together) of 49 updates answered within 50 ms of the previous one")
     }
 
-    @Test func maxInFlightCapsConcurrentRequests() throws {
+    @Test func maxInFlightCapsConcurrentRequests() async throws {
         let api = try APIHarness()
         for i in 1...12 { api.seed(name: "k\(i)") }
         api.server.faults.latencyMilliseconds = 100
         let start = Date()
-        let r = try api.luagate(["--max-in-flight", "2", "-e", """
+        let r = try await api.luagate(["--max-in-flight", "2", "-e", """
             local keys = providerKeys.list()
             task.map(keys, function(k) return providerKeys.get(k.id) end, {concurrency = 12})
             print("done")
@@ -94,14 +97,14 @@ import Testing
 
     /// A 500-key bulk update under 10% 503s, 5% resets and bursts of 429 ends
     /// with every key updated exactly once, and the retries visible.
-    @Test func bulkUpdateIsCorrectUnderFaults() throws {
+    @Test func bulkUpdateIsCorrectUnderFaults() async throws {
         let api = try APIHarness(FakeNgrokAIConfiguration(token: "fault-token", seed: 7))
         for i in 1...500 { api.seed(name: "key-\(i)") }
         let faults = api.server.faults
         faults.serviceUnavailableFraction = 0.10
         faults.resetMidResponseFraction = 0.05
         faults.enqueue(.rateLimited(retryAfter: "1"), count: 20, method: "PATCH")
-        let r = try api.luagate(["--verbose", "--retries", "8", "-e", """
+        let r = try await api.luagate(["--verbose", "--retries", "8", "-e", """
             local keys = providerKeys.list()
             faults_ready = true
             local results, errors = task.map(keys, function(k) return providerKeys.update(k.id, {name = k.name .. "-v2"}).name end,
@@ -123,22 +126,22 @@ import Testing
         #expect(!r.stderr.contains("fault-token"))
     }
 
-    @Test func requestTimeoutGivesTimeoutErrors() throws {
+    @Test func requestTimeoutGivesTimeoutErrors() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "slow")
         api.server.faults.enqueue(.delay(milliseconds: 30_000), count: 10)
         let start = Date()
-        let r = try api.luagate(["--request-timeout", "0.3", "--retries", "0", "-e",
+        let r = try await api.luagate(["--request-timeout", "0.3", "--retries", "0", "-e",
                                  "local ok, e = pcall(providerKeys.get, '\(key.id)') print(ok, e.code, e.status)"])
         #expect(r.stdout == "false\ttimeout\tnil\n", "\(r.stderr)")
         // Far below the 30 s the server would take, with room for a loaded machine.
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
-    @Test func postWhoseResponseWasLostIsNotRepeated() throws {
+    @Test func postWhoseResponseWasLostIsNotRepeated() async throws {
         let api = try APIHarness()
         api.server.faults.enqueue(.dropResponseAfterApplying, count: 1, method: "POST")
-        let r = try api.luagate(["-e", """
+        let r = try await api.luagate(["-e", """
             local ok, e = pcall(providerKeys.create, {providerId = 'openai', name = 'once', value = 'sk-secret-value-123456'})
             print(ok, e.code)
             """])
@@ -147,11 +150,11 @@ import Testing
         #expect(api.requests("POST").count == 1)
     }
 
-    @Test func retriedGetAfterServiceUnavailable() throws {
+    @Test func retriedGetAfterServiceUnavailable() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "flaky")
         api.server.faults.enqueue(.serviceUnavailable, count: 2, method: "GET")
-        let r = try api.luagate(["-e", "print(providerKeys.get('\(key.id)').name)"])
+        let r = try await api.luagate(["-e", "print(providerKeys.get('\(key.id)').name)"])
         #expect(r.stdout == "flaky\n", "\(r.stderr)")
         #expect(api.requests("GET").count == 3)
     }

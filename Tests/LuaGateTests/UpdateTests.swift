@@ -4,20 +4,20 @@ import Testing
 
 /// `providerKeys.update` end to end: the luagate binary against the fake API.
 @Suite struct UpdateTests {
-    @Test func updatePrintsTheNewName() throws {
+    @Test func updatePrintsTheNewName() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "old")
-        let r = try api.luagate(["-e", "print(providerKeys.update('\(key.id)', {name='x'}).name)"])
+        let r = try await api.luagate(["-e", "print(providerKeys.update('\(key.id)', {name='x'}).name)"])
         #expect(r.stdout == "x\n")
         #expect(r.stderr == "")
         #expect(r.status == 0)
         #expect(api.server.store.get(id: key.id)?.name == "x")
     }
 
-    @Test func sendsExactlyTheGivenFieldsWithHeaders() throws {
+    @Test func sendsExactlyTheGivenFieldsWithHeaders() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "old", description: "desc", metadata: "{}")
-        let r = try api.luagate([ProcessRunner.scripts + "/api/update-fields.lua", key.id])
+        let r = try await api.luagate([ProcessRunner.scripts + "/api/update-fields.lua", key.id])
         #expect(r.status == 0, "\(r.stderr)")
         let patches = api.requests("PATCH")
         try #require(patches.count == 1)
@@ -45,10 +45,10 @@ import Testing
         #expect(lines.contains("tostring\tproviderKey \(key.id) openai \"openai-prod\" (\(key.keyRedacted))"))
     }
 
-    @Test func idIsOnePercentEncodedPathSegment() throws {
+    @Test func idIsOnePercentEncodedPathSegment() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "odd", id: "a/b?c#d %e")
-        let r = try api.luagate(["-e", "print(providerKeys.update('a/b?c#d %e', {name='y'}).id)"])
+        let r = try await api.luagate(["-e", "print(providerKeys.update('a/b?c#d %e', {name='y'}).id)"])
         #expect(r.stdout == "a/b?c#d %e\n", "\(r.stderr)")
         #expect(api.requests("PATCH").first?.uri == "/provider-keys/a%2Fb%3Fc%23d%20%25e")
         #expect(api.server.store.get(id: key.id)?.name == "y")
@@ -87,7 +87,7 @@ import Testing
     ]
 
     @Test(arguments: invalid)
-    func validationErrorsSendNothing(_ c: Invalid) throws {
+    func validationErrorsSendNothing(_ c: Invalid) async throws {
         let api = try APIHarness()
         let key = api.seed(name: "keep")
         let script = """
@@ -97,7 +97,7 @@ import Testing
             print(err.message)
             print(tostring(err))
             """
-        let r = try api.luagate(["-e", script])
+        let r = try await api.luagate(["-e", script])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "false\ttable\tvalidation\tnil\t\(c.field ?? "nil")\tproviderKeys.update")
@@ -107,9 +107,9 @@ import Testing
         #expect(api.server.store.get(id: key.id)?.name == "keep")
     }
 
-    @Test func uncaughtValidationErrorExitsOneWithTraceback() throws {
+    @Test func uncaughtValidationErrorExitsOneWithTraceback() async throws {
         let api = try APIHarness()
-        let r = try api.luagate([ProcessRunner.scripts + "/api/too-long.lua"])
+        let r = try await api.luagate([ProcessRunner.scripts + "/api/too-long.lua"])
         #expect(r.status == 1)
         #expect(r.stdout == "")
         #expect(r.stderr.hasPrefix("luagate: "))
@@ -120,9 +120,9 @@ import Testing
 
     /// Caught, the error is the script's to handle; the run still exits 5 so
     /// that a scheduler sees that a change failed.
-    @Test func apiErrorsCaughtWithPcall() throws {
+    @Test func apiErrorsCaughtWithPcall() async throws {
         let api = try APIHarness()
-        let r = try api.luagate([ProcessRunner.scripts + "/api/not-found.lua"])
+        let r = try await api.luagate([ProcessRunner.scripts + "/api/not-found.lua"])
         #expect(r.status == 5, "\(r.stderr)")
         #expect(r.stderr.isEmpty)
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -132,21 +132,21 @@ import Testing
         #expect(lines.contains("body is a string\ttrue"))
     }
 
-    @Test func uncaughtAPIErrorExitsOne() throws {
+    @Test func uncaughtAPIErrorExitsOne() async throws {
         let api = try APIHarness()
-        let r = try api.luagate(["-e", "providerKeys.update('nope', {name = 'x'})"])
+        let r = try await api.luagate(["-e", "providerKeys.update('nope', {name = 'x'})"])
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("luagate: providerKeys.update nope: 404 ERR_NGROK_"))
         #expect(r.stderr.contains("stack traceback:"))
     }
 
-    @Test func missingTokenIsReportedAtTheFirstCall() throws {
+    @Test func missingTokenIsReportedAtTheFirstCall() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "x")
-        let noCall = try ProcessRunner.run(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "-e", "print('no call')"])
+        let noCall = try await ProcessRunner.run(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "-e", "print('no call')"])
         #expect(noCall.stdout == "no call\n")
         #expect(noCall.status == 0)
-        let r = try ProcessRunner.run(ProcessRunner.luagate, [
+        let r = try await ProcessRunner.run(ProcessRunner.luagate, [
             "--base-url", api.server.baseURL, "-e",
             "print('before'); local ok, e = pcall(providerKeys.update, '\(key.id)', {name='y'}); print(e.code, e.message)",
         ])
@@ -154,40 +154,40 @@ import Testing
         #expect(api.server.requestLog.count == 0)
     }
 
-    @Test func tokenFromAPIKeyFile() throws {
+    @Test func tokenFromAPIKeyFile() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "x")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-key-\(UUID().uuidString)")
         try ("  " + api.token + "\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let r = try api.luagate(["--api-key-file", file.path, "-e", "print(providerKeys.update('\(key.id)', {name='z'}).name)"],
+        let r = try await api.luagate(["--api-key-file", file.path, "-e", "print(providerKeys.update('\(key.id)', {name='z'}).name)"],
                                 token: "wrong-token")
         #expect(r.stdout == "z\n", "\(r.stderr)")
-        let missing = try api.luagate(["--api-key-file", "/nonexistent/key", "-e", "print(1)"])
+        let missing = try await api.luagate(["--api-key-file", "/nonexistent/key", "-e", "print(1)"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/key"))
     }
 
-    @Test func wrongTokenGives401() throws {
+    @Test func wrongTokenGives401() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "x")
-        let r = try api.luagate(["-e", "local ok, e = pcall(providerKeys.update, '\(key.id)', {name='y'}); print(e.status)"],
+        let r = try await api.luagate(["-e", "local ok, e = pcall(providerKeys.update, '\(key.id)', {name='y'}); print(e.status)"],
                                 token: "wrong-token")
         #expect(r.stdout == "401\n")
     }
 
-    @Test func plainHTTPIsRefusedUnlessLoopback() throws {
-        let r = try ProcessRunner.luagate(["--base-url", "http://example.com", "-e", "print(1)"])
+    @Test func plainHTTPIsRefusedUnlessLoopback() async throws {
+        let r = try await ProcessRunner.luagate(["--base-url", "http://example.com", "-e", "print(1)"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("http://example.com"))
         #expect(r.stdout == "")
     }
 
-    @Test func connectionRefusedIsANetworkError() throws {
+    @Test func connectionRefusedIsANetworkError() async throws {
         let api = try APIHarness()
         let url = api.server.baseURL
-        try api.server.shutdown()
-        let r = try ProcessRunner.run(ProcessRunner.luagate, [
+        try await api.server.shutdown()
+        let r = try await ProcessRunner.run(ProcessRunner.luagate, [
             "--base-url", url, "-e", "local ok, e = pcall(providerKeys.get, 'x'); print(ok, e.code, e.status)",
         ], environment: ["AI_GATEWAY_API_KEY": "t"])
         #expect(r.stdout == "false\tnetwork\tnil\n", "\(r.stderr)")
