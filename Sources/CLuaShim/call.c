@@ -1,7 +1,11 @@
 /* Calls from Swift into Lua: always protected, with a traceback handler. */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include "runtime.h"
 
 int lg_protected_call(lua_State *L, int narg, int nres, int msgh) {
@@ -13,11 +17,33 @@ int lg_protected_call(lua_State *L, int narg, int nres, int msgh) {
   return status;
 }
 
+/* The coroutine the Lua thread is running now (the main thread, or a task
+   resumed by lg_resume): where a stop request sets its hook. Written only by
+   the Lua thread; read by the stop handler, which runs on that thread too. */
+static lua_State *volatile running_state = NULL;
+static volatile sig_atomic_t stop_signal = 0;
+
 int lg_resume(lua_State *co, lua_State *from, int narg, int *nres) {
   lg_runtime *rt = lg_runtime_of(co);
   int depth = rt->swift_depth;
   rt->swift_depth = 0;
+  lua_State *previous = running_state;
+  running_state = co;
+  if (stop_signal) lg_interrupt(co); /* stopped before it ran: stop it at once */
   int status = lua_resume(co, from, narg, nres);
+  running_state = previous;
+  if (stop_signal && previous != NULL) lg_interrupt(previous); /* a stop that came as it returned */
+  rt->swift_depth = depth;
+  return status;
+}
+
+/* lua_resetthread (5.4.4's coroutine.close) with the Swift-depth bookkeeping:
+   the coroutine's pending to-be-closed variables are closed in protected mode. */
+int lg_closethread(lua_State *co) {
+  lg_runtime *rt = lg_runtime_of(co);
+  int depth = rt->swift_depth;
+  rt->swift_depth = 0;
+  int status = lua_resetthread(co);
   rt->swift_depth = depth;
   return status;
 }
@@ -42,12 +68,20 @@ int lg_msghandler(lua_State *L) {
 }
 
 /* Signals, as lua.c handles SIGINT: the handler only records the signal and
-   sets a hook; the hook raises the error at the next instruction, on the Lua
-   thread. Code waiting outside Lua (for a response) polls lg_stop_signal().
-   The signal stays recorded (a batch job exits 130/143 after cleaning up)
-   until lg_clear_stop (the REPL goes on after Ctrl-C). */
-static lua_State *volatile interrupted_state = NULL;
-static volatile sig_atomic_t stop_signal = 0;
+   sets a hook on the coroutine running now; the hook raises the error at the
+   next instruction. Code waiting outside Lua (for a response) polls
+   lg_stop_signal(). The signal stays recorded (a batch job exits 130/143 after
+   cleaning up) until lg_clear_stop (the REPL goes on after Ctrl-C).
+
+   Hooks belong to one coroutine, and only the Lua thread may set them: a
+   process-directed signal that lands on another thread (an event loop's) is
+   sent on to the Lua thread, and --timeout is a POSIX timer whose signal is
+   directed at the Lua thread, so the handler that sets the hook always runs
+   there, interrupting it, as lua.c's does. A coroutine resumed after a stop
+   gets the hook before it runs (lg_resume). A hook that is always set would
+   cost every instruction a call (2.4x on a tight loop). */
+static pthread_t lua_thread;
+static volatile sig_atomic_t lua_thread_known = 0;
 
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
@@ -69,21 +103,50 @@ int lg_stop_signal(void) { return stop_signal; }
 void lg_clear_stop(lua_State *L) {
   stop_signal = 0;
   lua_sethook(L, NULL, 0, 0);
+  lua_State *running = running_state;
+  if (running != NULL && running != L) lua_sethook(running, NULL, 0, 0);
 }
 
+/* On the Lua thread only (the REPL's SIGTERM, seen while reading a line). */
 void lg_request_stop(lua_State *L, int reason) {
   stop_signal = reason;
   lg_interrupt(L);
 }
 
+/* Sends the signal on to the Lua thread when it landed elsewhere; true then. */
+static int forwarded(int sig) {
+  if (!lua_thread_known || pthread_equal(pthread_self(), lua_thread)) return 0;
+  pthread_kill(lua_thread, sig);
+  return 1;
+}
+
 static void on_stop_signal(int sig) {
+  if (forwarded(sig)) return;
   signal(sig, SIG_DFL); /* a second one kills the process */
   stop_signal = sig;
-  if (interrupted_state != NULL) lg_interrupt(interrupted_state);
+  lua_State *running = running_state;
+  if (running != NULL) lg_interrupt(running);
+}
+
+static void on_timeout(int sig) {
+  if (forwarded(sig)) return;
+  if (stop_signal == 0) stop_signal = LG_STOP_TIMEOUT;
+  lua_State *running = running_state;
+  if (running != NULL) lg_interrupt(running);
 }
 
 void lg_forget_state(lua_State *L) {
-  if (interrupted_state == L) interrupted_state = NULL;
+  (void)L;
+  running_state = NULL;
+}
+
+static void catch_signal(int sig, void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(sig, &sa, NULL);
 }
 
 void lg_watch_termination(lua_State *L) {
@@ -93,25 +156,72 @@ void lg_watch_termination(lua_State *L) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGALRM);
   pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-  interrupted_state = L;
-  signal(SIGTERM, on_stop_signal);
+  lua_thread = pthread_self();
+  lua_thread_known = 1;
+  running_state = L;
+  catch_signal(SIGTERM, on_stop_signal);
+}
+
+/* SIGINT is caught while anyone asks for it (lg_docall, lg_catch_interrupt),
+   and back to the default action (it kills) otherwise, as in lua.c. */
+static int sigint_catchers = 0;
+
+static void hold_sigint(void) {
+  if (sigint_catchers++ == 0) catch_signal(SIGINT, on_stop_signal);
+}
+
+static void release_sigint(void) {
+  if (--sigint_catchers == 0) signal(SIGINT, SIG_DFL);
+}
+
+void lg_catch_interrupt(int on) {
+  if (on) hold_sigint();
+  else release_sigint();
+}
+
+/* --timeout: a timer whose SIGALRM goes to this (the Lua) thread. */
+static timer_t stop_timer;
+static int stop_timer_armed = 0;
+
+int lg_start_timeout(long long nanoseconds) {
+  catch_signal(SIGALRM, on_timeout);
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGALRM;
+  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  if (timer_create(CLOCK_MONOTONIC, &ev, &stop_timer) != 0) return -1;
+  struct itimerspec when;
+  memset(&when, 0, sizeof when);
+  when.it_value.tv_sec = (time_t)(nanoseconds / 1000000000LL);
+  when.it_value.tv_nsec = (long)(nanoseconds % 1000000000LL);
+  if (when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0) when.it_value.tv_nsec = 1;
+  if (timer_settime(stop_timer, 0, &when, NULL) != 0) {
+    timer_delete(stop_timer);
+    return -1;
+  }
+  stop_timer_armed = 1;
+  return 0;
+}
+
+void lg_cancel_timeout(void) {
+  if (stop_timer_armed) timer_delete(stop_timer);
+  stop_timer_armed = 0;
 }
 
 int lg_docall(lua_State *L, int narg, int nres, int catch_sigint) {
   int base = lua_gettop(L) - narg;
   lua_pushcfunction(L, lg_msghandler);
   lua_insert(L, base);
-  lua_State *previous = interrupted_state;
-  if (catch_sigint) {
-    interrupted_state = L;
-    signal(SIGINT, on_stop_signal);
-  }
+  lua_State *previous = running_state;
+  running_state = L;
+  if (catch_sigint) hold_sigint();
   int status = lg_protected_call(L, narg, nres, base);
-  if (catch_sigint) {
-    signal(SIGINT, SIG_DFL);
-    interrupted_state = previous;
-  }
+  if (catch_sigint) release_sigint();
+  running_state = previous;
+  if (stop_signal && previous != NULL && previous != L) lg_interrupt(previous);
   lua_remove(L, base);
   return status;
 }

@@ -8,6 +8,13 @@ typedef struct lg_runtime {
   void *owner;      /* the Swift owner (LuaKit's LuaState) */
   int swift_depth;  /* > 0 while a Swift frame is on top of the C stack */
   int yield_count;  /* values to yield for the next LG_YIELD */
+  /* The allocation that failed while Swift was on the stack, so that Lua's
+     emergency collection can run before it is tried again (lg_alloc). */
+  void *failed_ptr;
+  size_t failed_size;
+  int failed_pending;
+  size_t in_use;    /* bytes allocated through lg_alloc */
+  size_t limit;     /* 0, or the most bytes lg_alloc hands out (lg_set_memory_limit) */
 } lg_runtime;
 
 /* Every thread of a state shares the main thread's extra space contents. */

@@ -4,22 +4,39 @@
 #include <string.h>
 #include "runtime.h"
 
-/* Aborts instead of failing while Swift is on the stack: a Lua memory error
-   there would longjmp through Swift frames. */
+/* While a Swift frame is on the stack, a Lua memory error would longjmp
+   through it. Lua answers a failed allocation by a full (emergency) garbage
+   collection and one more try with the same arguments: the first failure is
+   reported, so that collection runs; only when the same allocation fails
+   again is there nothing left to do but abort. */
 static void *lg_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   lg_runtime *rt = (lg_runtime *)ud;
-  (void)osize;
+  size_t old = ptr != NULL ? osize : 0;
   if (nsize == 0) {
     free(ptr);
+    rt->in_use -= old;
     return NULL;
   }
-  void *p = realloc(ptr, nsize);
-  if (p == NULL && rt->swift_depth > 0) {
-    fputs("luagate: out of memory\n", stderr);
-    abort();
+  void *p = NULL;
+  if (rt->limit == 0 || nsize <= old || rt->in_use - old + nsize <= rt->limit) p = realloc(ptr, nsize);
+  if (p != NULL) {
+    rt->in_use = rt->in_use - old + nsize;
+    if (rt->failed_pending && rt->failed_ptr == ptr && rt->failed_size == nsize) rt->failed_pending = 0;
+    return p;
   }
-  return p;
+  if (rt->swift_depth > 0) {
+    if (rt->failed_pending && rt->failed_ptr == ptr && rt->failed_size == nsize) {
+      fputs("luagate: out of memory\n", stderr);
+      abort();
+    }
+    rt->failed_pending = 1;
+    rt->failed_ptr = ptr;
+    rt->failed_size = nsize;
+  }
+  return NULL;
 }
+
+void lg_set_memory_limit(lua_State *L, size_t bytes) { lg_runtime_of(L)->limit = bytes; }
 
 static int lg_panic(lua_State *L) {
   const char *msg = lua_tostring(L, -1);

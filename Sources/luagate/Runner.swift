@@ -31,7 +31,7 @@ struct Runner {
         replSettings.sandbox?.install(in: runtime)
         let lua = runtime.lua
         lg_watch_termination(lua.L)
-        let timer = options.timeout.flatMap(JobDuration.parse).map { StopTimer(after: $0, state: lua.L) }
+        let timer = options.timeout.flatMap(JobDuration.parse).flatMap { StopTimer(after: $0) }
         defer { timer?.cancel() }
         var status: Int32 = 1
         lua.pushFunction("pmain") { _ in
@@ -119,11 +119,17 @@ struct Runner {
 
     /// Lets tasks the script left running finish, and reports failures that
     /// nobody awaited.
+    /// SIGINT stops them as it stops the script (lua.c's own handler is gone once the
+    /// script has returned): exit 130, the report and the journal's last lines written.
     private func finishTasks(_ runtime: Runtime) -> Int32 {
+        lg_catch_interrupt(1)
+        defer { lg_catch_interrupt(0) }
         do {
             if try !runtime.finishTasks(report: { Output.message(progname, Array($0.utf8)) }) { return 1 }
         } catch {
             Output.message(progname, Array("\(error)".utf8))
+            // Said once: the stop's hook must not raise it again as pmain returns.
+            if lg_stop_signal() != 0 { lua_sethook(runtime.lua.L, nil, 0, 0) }
             return 1
         }
         return 0

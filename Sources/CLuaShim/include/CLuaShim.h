@@ -50,11 +50,16 @@ void lg_set_yield_count(lua_State *L, int n);
  * Creates a state like luaL_newstate (same warning function, panic handler),
  * with an allocator that aborts the process instead of raising a memory error
  * while Swift code is on the stack, so that even out-of-memory never longjmps
- * through Swift. Lua code behaves as usual: outside Swift frames a failed
+ * through Swift (after Lua's emergency collection has had its chance: the
+ * first failure of an allocation is reported to Lua, which collects and tries
+ * once more). Lua code behaves as usual: outside Swift frames a failed
  * allocation is Lua's ordinary "not enough memory" error.
  * `owner` is an opaque pointer the Swift side can read back with lg_owner.
  */
 lua_State *lg_newstate(void *owner);
+/* Caps the bytes the state's allocator hands out (0: no cap), as if the
+   machine had no more: for tests of what happens when memory runs out. */
+void lg_set_memory_limit(lua_State *L, size_t bytes);
 void lg_close(lua_State *L);
 void *lg_owner(lua_State *L);
 void lg_set_owner(lua_State *L, void *owner);
@@ -80,6 +85,11 @@ int lg_tolstring(lua_State *L, int idx);
    code, whose memory errors are ordinary Lua errors). */
 int lg_resume(lua_State *co, lua_State *from, int narg, int *nres);
 
+/* Closes a coroutine as coroutine.close does (lua_resetthread): its pending
+   to-be-closed variables are closed in protected mode; returns LUA_OK, or an
+   error status with the error object on the coroutine's top. */
+int lg_closethread(lua_State *co);
+
 /* Protected `_G[name] = <top>` (popping the value): _G may have a __newindex
    metamethod that raises. On failure the error message is on the stack. */
 int lg_setglobal(lua_State *L, const char *name);
@@ -90,9 +100,8 @@ int lg_require(lua_State *L, const char *name);
    table holds them now) and stores how many in *count; "'arg' is not a table" otherwise. */
 int lg_pushargs(lua_State *L, int *count);
 
-/* Requests an interrupt of the running Lua code at the next instruction (safe
-   to call from a signal handler or another thread: it only sets a hook, as
-   lua.c's laction). */
+/* Requests an interrupt of `L` at its next instruction (sets a hook, as
+   lua.c's laction): on the Lua thread, or in a signal handler running on it. */
 void lg_interrupt(lua_State *L);
 
 /* Garbage collector in generational mode, as lua.c sets it (lua_gc is
@@ -104,15 +113,21 @@ void lg_gc_generational(lua_State *L);
 void lg_write(int to_stderr, const char *text, size_t len);
 void lg_flush_stdout(void);
 
-/* Stop requests: SIGINT (during lg_docall with catch_sigint), SIGTERM (once
-   lg_watch_termination was called) or LG_STOP_TIMEOUT (lg_request_stop, e.g.
-   from a timer thread). Lua code gets an error at its next instruction;
-   code blocked outside Lua polls lg_stop_signal(), which stays set until
-   lg_clear_stop. */
+/* Stop requests: SIGINT (during lg_docall with catch_sigint, or between
+   lg_catch_interrupt(1) and (0)), SIGTERM (once lg_watch_termination was
+   called, on the Lua thread) or LG_STOP_TIMEOUT (lg_start_timeout). The
+   coroutine running then gets an error at its next instruction; code blocked
+   outside Lua polls lg_stop_signal(), which stays set until lg_clear_stop.
+   Signals that land on another thread are sent on to the Lua thread. */
 #define LG_STOP_TIMEOUT 1000
 int lg_stop_signal(void);
 void lg_clear_stop(lua_State *L);
 void lg_request_stop(lua_State *L, int reason);
+void lg_catch_interrupt(int on);
+/* --timeout: a stop request after `nanoseconds`, delivered to the calling
+   (Lua) thread by a POSIX timer; -1 when the timer cannot be made. */
+int lg_start_timeout(long long nanoseconds);
+void lg_cancel_timeout(void);
 void lg_watch_termination(lua_State *L);
 
 /* Bytes of stack left below the caller's frame on this thread (its bounds from

@@ -3,97 +3,120 @@ import CLuaShim
 import LuaKit
 
 /// Tasks: `task.spawn`, `handle:await()`, and what happens when a task
-/// finishes (its results or error stored in its handle, its waiters woken).
+/// finishes (its results or error kept in its handle, its waiters woken).
+///
+/// A handle is a full userdata holding the task's id; a finished task's
+/// outcome is the handle's user value (`{ok = true, n = count, ...}` or
+/// `{ok = false, error}`), which scripts cannot reach or edit.
 extension Scheduler {
     /// `task.spawn(fn, ...)`: a new task running `fn(...)` at once until it
-    /// first waits; returns its handle (a table with `await`).
+    /// first waits; returns its handle.
     func spawn(_ call: LuaCall) throws -> LuaReturn {
         try call.checkFunction(1)
         let L = call.L
         let count = call.argumentCount
+        lua_settop(L, count)
         guard let thread = lua_newthread(L) else { throw LuaRuntimeError("cannot create a coroutine") }
+        guard lua_checkstack(thread, count + LUA_MINSTACK) != 0 else {
+            throw LuaRuntimeError("too many arguments to task.spawn (\(count - 1))")
+        }
         nextTaskID += 1
         let task = Task(id: nextTaskID, thread: thread)
         task.threadRef = luaL_ref(L, LG_REGISTRYINDEX)
-        // The handle: {id = n}, with the task metatable.
-        call.stack.newTable(hashCount: 4)
-        call.stack.push(Int64(task.id))
-        call.stack.rawSet(table: -2, key: "id")
-        luaL_setmetatable(L, Self.handleMetatable)
+        // fn and its arguments move to the new coroutine: nothing is copied onto L.
+        lua_xmove(L, thread, count)
+        Self.pushHandle(L, id: task.id)
         lua_pushvalue(L, -1)
         task.handleRef = luaL_ref(L, LG_REGISTRYINDEX)
-        let handle = lua_gettop(L)
-        // Move fn and its arguments to the new coroutine.
-        LuaStack(thread).ensure(count + LUA_MINSTACK)
-        for i in 1...count { lua_pushvalue(L, i) }
-        lua_xmove(L, thread, count)
         tasks[thread] = task
         tasksByID[task.id] = task
         resume(task, arguments: count - 1, from: L)
-        lua_settop(L, handle)
+        lua_settop(L, 1)
         return .one
     }
 
     static let handleMetatable = "luagate.task"
 
+    private static func pushHandle(_ L: OpaquePointer, id: Int) {
+        let block = lua_newuserdatauv(L, MemoryLayout<Int64>.size, 1)!
+        block.storeBytes(of: Int64(id), as: Int64.self)
+        luaL_setmetatable(L, handleMetatable)
+    }
+
+    /// The id in the handle at `index`, or nil when the value is not a handle.
+    private static func handleID(_ L: OpaquePointer, _ index: Int32) -> Int? {
+        guard let block = luaL_testudata(L, index, handleMetatable) else { return nil }
+        return Int(block.load(as: Int64.self))
+    }
+
     /// `handle:await()`: the task's results, or its error raised again.
     func await(_ call: LuaCall) throws -> LuaReturn {
-        try call.checkTable(1)
-        let stack = call.stack
-        if !isDone(stack, handle: 1) {
-            let id = try taskID(stack, handle: 1)
+        let L = call.L
+        guard let id = Self.handleID(L, 1) else { throw call.typeError(1, expected: "task") }
+        if !Self.isDone(L, handle: 1) {
             guard let target = tasksByID[id] else {
-                throw LuaRuntimeError("task \(id) is not known to this runtime")
+                throw LuaRuntimeError("task \(id) was abandoned when its run was interrupted: it has no result")
             }
             unobservedFailures[id] = nil
-            if let me = yieldableTask(call.L) {
+            if let me = yieldableTask(L) {
                 guard me !== target else { throw LuaRuntimeError("a task cannot await itself") }
                 target.waiters.append(me)
                 me.running = false
                 return .yield(0)
             }
-            try run(from: call.L) { isDone(stack, handle: 1) }
+            try run(from: L) { Self.isDone(L, handle: 1) || tasksByID[id] == nil }
+            guard Self.isDone(L, handle: 1) else {
+                throw LuaRuntimeError("task \(id) was abandoned when its run was interrupted: it has no result")
+            }
         }
-        unobservedFailures[(try? taskID(stack, handle: 1)) ?? 0] = nil
-        return try pushResults(stack, handle: 1)
+        unobservedFailures[id] = nil
+        return try Self.pushOutcome(call.stack, handle: 1)
     }
 
-    /// Pushes a finished task's results, or throws its error value.
-    private func pushResults(_ stack: LuaStack, handle: Int32) throws -> LuaReturn {
-        if stack.rawGet(table: handle, key: "error") != .nil {
+    private static func isDone(_ L: OpaquePointer, handle: Int32) -> Bool {
+        defer { lua_settop(L, -2) }
+        return lua_getiuservalue(L, handle, 1) == LUA_TTABLE
+    }
+
+    /// Pushes a finished task's results, or throws its error value (left on top).
+    private static func pushOutcome(_ stack: LuaStack, handle: Int32) throws -> LuaReturn {
+        let L = stack.L
+        guard stack.ensure(3) else { throw LuaRuntimeError("stack overflow") }
+        lua_getiuservalue(L, handle, 1)
+        let outcome = stack.top
+        let ok = stack.rawGet(table: outcome, key: "ok") == .boolean && lua_toboolean(L, -1) != 0
+        stack.pop()
+        if !ok {
+            lua_rawgeti(L, outcome, 1)
+            lua_rotate(L, outcome, -1)
+            stack.pop()
             throw RaisedValue()
         }
+        stack.rawGet(table: outcome, key: "n")
+        let n = Int32(lua_tointegerx(L, -1, nil))
         stack.pop()
-        guard stack.rawGet(table: handle, key: "results") == .table else { return .none }
-        let results = stack.top
-        stack.rawGet(table: results, key: "n")
-        let n = Int32(lua_tointegerx(stack.L, -1, nil))
-        stack.pop()
-        guard stack.ensure(n + LUA_MINSTACK) else { throw LuaRuntimeError("too many results") }
-        for i in 0..<n { lua_rawgeti(stack.L, results, lua_Integer(i + 1)) }
-        lua_rotate(stack.L, results, -1)  // drop the results table: leave exactly n values
+        guard stack.ensure(n + LUA_MINSTACK) else {
+            stack.pop()
+            throw LuaRuntimeError("too many results")
+        }
+        for i in 0..<n { lua_rawgeti(L, outcome, lua_Integer(i + 1)) }
+        lua_rotate(L, outcome, -1)  // drop the outcome table: leave exactly n values
         stack.pop()
         return .results(n)
-    }
-
-    private func isDone(_ stack: LuaStack, handle: Int32) -> Bool {
-        defer { stack.pop() }
-        return stack.rawGet(table: handle, key: "done") == .boolean
-    }
-
-    private func taskID(_ stack: LuaStack, handle: Int32) throws -> Int {
-        defer { stack.pop() }
-        guard stack.rawGet(table: handle, key: "id") == .number else {
-            throw LuaArgumentError(argument: 1, "task handle expected")
-        }
-        return Int(lua_tointegerx(stack.L, -1, nil))
     }
 
     /// Resumes a task with `arguments` values on its stack.
     func resume(_ task: Task, arguments: Int32, from caller: OpaquePointer) {
         task.running = true
+        task.resuming = true
         var results: Int32 = 0
         let status = lg_resume(task.thread, caller, arguments, &results)
+        task.resuming = false
+        if task.abandoned {
+            // Abandoned (REPL Ctrl-C) while it ran: only its references are left to drop.
+            release(task)
+            return
+        }
         switch status {
         case LUA_YIELD:
             if task.running {
@@ -109,67 +132,79 @@ extension Scheduler {
         }
     }
 
-    /// Stores the outcome in the handle and wakes the waiters.
+    /// Stores the outcome in the handle, closes the coroutine and wakes the waiters.
     func finish(_ task: Task, ok: Bool, results: Int32) {
         task.running = false
         let co = task.thread
-        let stack = LuaStack(co)
-        stack.ensure(LUA_MINSTACK)
-        let base = lua_gettop(co) - results
-        lua_rawgeti(co, LG_REGISTRYINDEX, lua_Integer(task.handleRef))
-        let handle = lua_gettop(co)
-        if ok {
-            stack.newTable(arrayCount: results, hashCount: 1)
-            for i in 0..<results {
-                lua_pushvalue(co, base + 1 + i)
-                lua_rawseti(co, -2, lua_Integer(i + 1))
-            }
-            stack.push(Int64(results))
-            stack.rawSet(table: -2, key: "n")
-            stack.rawSet(table: handle, key: "results")
-        } else {
-            lua_pushvalue(co, base + 1)
-            stack.rawSet(table: handle, key: "error")
-            if task.waiters.isEmpty {
-                luaL_traceback(L, co, nil, 0)
-                let trace = LuaStack(L).string(at: -1) ?? ""
-                lua_settop(L, -2)
-                let message = Self.describe(stack, at: base + 1)
-                unobservedFailures[task.id] = message + "\n" + trace
-            }
+        let count = ok ? results : 1
+        let main = LuaStack(L)
+        guard main.ensure(count + LUA_MINSTACK), LuaStack(co).ensure(LUA_MINSTACK) else {
+            fatalError("luagate: no stack to keep the outcome of task \(task.id)")
         }
-        stack.push(true)
-        stack.rawSet(table: handle, key: "done")
+        var trace: String?
+        if !ok && task.waiters.isEmpty {
+            luaL_traceback(L, co, nil, 0)
+            trace = main.string(at: -1) ?? ""
+            main.pop()
+        }
+        let saved = lua_gettop(L)
+        // The outcome, kept on the main thread's stack while `co` is closed:
+        // {ok = true, n = count, values...} or {ok = false, n = 1, error}.
+        main.newTable(arrayCount: count, hashCount: 2)
+        let outcome = lua_gettop(L)
+        let base = lua_gettop(co) - count
+        for i in 0..<count {
+            lua_pushvalue(co, base + 1 + i)  // copied: closing reads the error where it is
+            lua_xmove(co, L, 1)
+            lua_rawseti(L, outcome, lua_Integer(i + 1))
+        }
+        main.push(ok)
+        main.rawSet(table: outcome, key: "ok")
+        main.push(Int64(count))
+        main.rawSet(table: outcome, key: "n")
+        // As coroutine.close: to-be-closed variables a failed task left open are closed
+        // in protected mode, and an error in one becomes the task's error.
+        if lg_closethread(co) != LUA_OK && !ok {
+            lua_xmove(co, L, 1)
+            lua_rawseti(L, outcome, 1)
+        }
+        lua_settop(co, 0)
+        if let trace {
+            lua_rawgeti(L, outcome, 1)
+            unobservedFailures[task.id] = Self.describe(main, at: -1) + "\n" + trace
+            main.pop()
+        }
+        lua_rawgeti(L, LG_REGISTRYINDEX, lua_Integer(task.handleRef))
+        lua_pushvalue(L, outcome)
+        lua_setiuservalue(L, -2, 1)
         // Wake the tasks awaiting this one with (true, results...) or (false, err).
         for waiter in task.waiters {
             let w = LuaStack(waiter.thread)
-            w.ensure(results + LUA_MINSTACK)
+            w.ensure(count + LUA_MINSTACK)
             w.push(ok)
-            lua_pushvalue(co, handle)
-            lua_xmove(co, waiter.thread, 1)
-            let h = lua_gettop(waiter.thread)
-            if ok {
-                _ = try? pushResults(w, handle: h)
-                let n = lua_gettop(waiter.thread) - h
-                lua_rotate(waiter.thread, h, -1)
-                lua_settop(waiter.thread, -2)
-                runnable.append((waiter, 1 + n))
-            } else {
-                w.rawGet(table: h, key: "error")
-                lua_rotate(waiter.thread, h, -1)
-                lua_settop(waiter.thread, -2)
-                runnable.append((waiter, 2))
+            for i in 0..<count {
+                lua_rawgeti(L, outcome, lua_Integer(i + 1))
+                lua_xmove(L, waiter.thread, 1)
             }
+            runnable.append((waiter, 1 + count))
         }
         task.waiters = []
-        lua_settop(co, 0)
+        lua_settop(L, saved)
+        release(task)
+    }
+
+    /// Drops the runtime's references to a task (its handle lives on in the script).
+    func release(_ task: Task) {
         luaL_unref(L, LG_REGISTRYINDEX, task.handleRef)
         luaL_unref(L, LG_REGISTRYINDEX, task.threadRef)
-        tasks[co] = nil
-        tasksByID[task.id] = nil
+        task.handleRef = LUA_NOREF
+        task.threadRef = LUA_NOREF
+        if tasks[task.thread] === task { tasks[task.thread] = nil }
+        if tasksByID[task.id] === task { tasksByID[task.id] = nil }
     }
 
     private static func describe(_ stack: LuaStack, at index: Int32) -> String {
+        let index = stack.absolute(index)
         if let s = stack.string(at: index) { return s }
         if lg_tolstring(stack.L, index) == LUA_OK, let s = stack.string(at: -1) {
             stack.pop()

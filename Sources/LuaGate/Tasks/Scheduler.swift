@@ -22,7 +22,12 @@ public final class Scheduler {
         let thread: OpaquePointer
         var threadRef: Int32 = LUA_NOREF
         var handleRef: Int32 = LUA_NOREF
+        /// False once it waits for an operation or another task (see `resume`).
         var running = false
+        /// Its coroutine is on the C stack (being resumed) now.
+        var resuming = false
+        /// Forgotten by `abandonAll` while it was being resumed: released when it returns.
+        var abandoned = false
         var waiters: [Task] = []
         init(id: Int, thread: OpaquePointer) {
             self.id = id
@@ -196,7 +201,9 @@ public final class Scheduler {
     }
 
     /// After an interrupt: cancels every operation in flight and forgets every
-    /// task (their coroutines are never resumed again).
+    /// task (their coroutines are never resumed again). A task being resumed
+    /// right now (it made the call that saw the stop) is released when its
+    /// resume returns, not here: its references are dropped exactly once.
     private func abandonAll() {
         for task in running.values { task.cancel() }
         running = [:]
@@ -205,12 +212,17 @@ public final class Scheduler {
         finished = [:]
         runnable = []
         inFlight = 0
-        for task in tasksByID.values {
-            luaL_unref(L, LG_REGISTRYINDEX, task.handleRef)
-            luaL_unref(L, LG_REGISTRYINDEX, task.threadRef)
-        }
+        let all = Array(tasksByID.values)
         tasks = [:]
         tasksByID = [:]
+        for task in all {
+            task.waiters = []
+            if task.resuming {
+                task.abandoned = true
+            } else {
+                release(task)
+            }
+        }
     }
 
     /// Runs until every task has finished (at the end of a script).

@@ -1,19 +1,16 @@
 import CLuaShim
-import Dispatch
 
-/// `--timeout`: after the duration, asks the Lua state to stop (as SIGTERM
-/// would, with exit status 124). Only sets a flag and a hook from its thread.
-final class StopTimer: @unchecked Sendable {
-    private let item: DispatchWorkItem
-
-    init(after duration: Duration, state: OpaquePointer) {
-        // The pointer is only used to set a hook, which Lua allows from any thread.
-        nonisolated(unsafe) let L = state
-        item = DispatchWorkItem { lg_request_stop(L, LG_STOP_TIMEOUT) }
+/// `--timeout`: after the duration, the Lua state is asked to stop (as SIGTERM
+/// would, with exit status 124). A POSIX timer delivers the request as a
+/// signal to the thread that made it, the Lua thread, whose handler sets the
+/// hook on the coroutine running there: no other thread touches the state.
+struct StopTimer {
+    /// Starts the timer; call on the Lua thread.
+    init?(after duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: item)
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        guard lg_start_timeout(nanoseconds) == 0 else { return nil }
     }
 
-    func cancel() { item.cancel() }
+    func cancel() { lg_cancel_timeout() }
 }
