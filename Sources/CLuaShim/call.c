@@ -17,10 +17,11 @@ int lg_protected_call(lua_State *L, int narg, int nres, int msgh) {
   return status;
 }
 
-/* The coroutine the Lua thread is running now (the main thread, or a task
-   resumed by lg_resume): where a stop request sets its hook. Written only by
-   the Lua thread; read by the stop handler, which runs on that thread too. */
-static lua_State *volatile running_state = NULL;
+/* The coroutine this thread is running now (the main thread, or a task
+   resumed by lg_resume): where a stop request sets its hook. Per thread: the
+   stop handler runs on the Lua thread and reads that thread's own (and tests
+   run states on several threads at once). */
+static _Thread_local lua_State *volatile running_state = NULL;
 static volatile sig_atomic_t stop_signal = 0;
 
 int lg_resume(lua_State *co, lua_State *from, int narg, int *nres) {
@@ -136,8 +137,7 @@ static void on_timeout(int sig) {
 }
 
 void lg_forget_state(lua_State *L) {
-  (void)L;
-  running_state = NULL;
+  if (running_state == L) running_state = NULL;
 }
 
 static void catch_signal(int sig, void (*handler)(int)) {
