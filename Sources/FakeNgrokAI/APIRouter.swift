@@ -14,7 +14,7 @@ struct APIRouter: Sendable {
     /// `http://127.0.0.1:PORT`, used in every URI the API returns.
     let baseURL: String
     /// The user the fake acts as.
-    var userID = FakeProviderKey.defaultUserID
+    var userID = AccountStore.defaultUserID
 
     /// Answers one authenticated request (never a fault).
     func respond(to request: IncomingRequest) throws(APIError) -> APIResponse {

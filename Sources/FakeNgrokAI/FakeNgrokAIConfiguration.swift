@@ -8,8 +8,9 @@ public struct FakeNgrokAIConfiguration: Sendable {
     public var token: String = "fake-token"
     /// Seed for generated ids, sample data and probabilistic faults.
     public var seed: UInt64 = 1
-    /// Keys present at start.
-    public var initialKeys: [FakeProviderKey] = []
+    /// Provider keys present at start, as ``AccountStore/insert(_:fields:secrets:)`` takes
+    /// them (a `value` member is the key's secret); e.g. ``SampleAccount/make(seed:count:baseURL:referenceDate:)``.
+    public var initialKeys: [[String: JSONValue]] = []
     /// Also seed the rest of the sample account (providers, access keys and their
     /// configurations, API keys, gateway configuration, credits, usage) around the keys.
     public var sampleAccount: Bool = false
@@ -36,7 +37,7 @@ public struct FakeNgrokAIConfiguration: Sendable {
         port: Int = 0,
         token: String = "fake-token",
         seed: UInt64 = 1,
-        initialKeys: [FakeProviderKey] = [],
+        initialKeys: [[String: JSONValue]] = [],
         sampleAccount: Bool = false,
         eventLoopThreads: Int? = nil,
         requestLogCapacity: Int = 100_000

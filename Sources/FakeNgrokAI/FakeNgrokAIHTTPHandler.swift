@@ -31,7 +31,7 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        router = APIRouter(account: core.store.account, baseURL: ServerCore.baseURL(for: context.channel.localAddress, tls: core.tls))
+        router = APIRouter(account: core.account, baseURL: ServerCore.baseURL(for: context.channel.localAddress, tls: core.tls))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -22,8 +22,8 @@ public enum FakeNgrokAIServerError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// An in-memory fake of the ngrok AI Gateway provider-key API, served over real HTTP/1.1 on
-/// loopback. Start it, point a client at `baseURL` with `token`, inspect `store` and
+/// An in-memory fake of the ngrok AI Gateway management API, served over real HTTP/1.1 on
+/// loopback. Start it, point a client at `baseURL` with `token`, inspect `account` and
 /// `requestLog`, steer `faults`, and call `shutdown()` when done.
 public final class FakeNgrokAIServer: Sendable {
     /// `http://127.0.0.1:PORT`.
@@ -34,8 +34,6 @@ public final class FakeNgrokAIServer: Sendable {
     public let token: String
     /// The in-memory account: every resource (thread-safe).
     public let account: AccountStore
-    /// The account's provider keys, typed (thread-safe).
-    public let store: ProviderKeyStore
     /// The injected faults, mutable at runtime (thread-safe).
     public let faults: FaultPlan
     /// Every request received (thread-safe).
@@ -49,8 +47,7 @@ public final class FakeNgrokAIServer: Sendable {
 
     private init(configuration: FakeNgrokAIConfiguration, core: ServerCore, group: MultiThreadedEventLoopGroup, channel: any Channel) {
         self.configuration = configuration
-        self.store = core.store
-        self.account = core.store.account
+        self.account = core.account
         self.faults = core.faults
         self.requestLog = core.requestLog
         self.token = configuration.token
@@ -127,13 +124,14 @@ public final class FakeNgrokAIServer: Sendable {
         guard isLoopback(host: configuration.host) else {
             throw FakeNgrokAIServerError.nonLoopbackHost(configuration.host)
         }
-        let store = ProviderKeyStore(keys: configuration.initialKeys, seed: configuration.seed)
+        let account = AccountStore(seed: configuration.seed)
+        for key in configuration.initialKeys { account.insert(.providerKeys, fields: key) }
         if configuration.sampleAccount {
-            SampleAccount.seedRest(store.account, keys: configuration.initialKeys, seed: configuration.seed)
+            SampleAccount.seedRest(account, keys: configuration.initialKeys, seed: configuration.seed)
         }
         let tlsContext = try configuration.tls.map(Self.serverContext)
         let core = ServerCore(
-            store: store,
+            account: account,
             faults: FaultPlan(seed: configuration.seed),
             requestLog: RequestLog(capacity: configuration.requestLogCapacity),
             token: configuration.token,

@@ -5,8 +5,9 @@ import Foundation
 /// configuration, credits, and usage events. Deterministic for a seed; usage events are dated
 /// in the 60 days before the day the sandbox starts (UTC), so "the last 30 days" always has data.
 extension SampleAccount {
-    /// Seeds everything but the provider keys into `account`; `keys` are the account's keys.
-    public static func seedRest(_ account: AccountStore, keys: [FakeProviderKey], seed: UInt64 = 1, today: Date = Date()) {
+    /// Seeds everything but the provider keys into `account`; `keys` are the account's keys
+    /// (``make(seed:count:baseURL:referenceDate:)``'s records).
+    public static func seedRest(_ account: AccountStore, keys: [[String: JSONValue]], seed: UInt64 = 1, today: Date = Date()) {
         var random = SeededRandom(seed: seed ^ 0x7265_7374)
         let reference = referenceDate.timeIntervalSince1970
         func time(_ daysAgo: Double) -> JSONValue {
@@ -15,9 +16,9 @@ extension SampleAccount {
         func stamps(_ created: Double, _ updated: Double? = nil) -> [String: JSONValue] {
             ["createdAt": time(created), "updatedAt": time(updated ?? created)]
         }
-        let byProvider = Dictionary(grouping: keys.reversed(), by: \.providerId)
+        let byProvider = Dictionary(grouping: keys.reversed()) { $0["providerId"]?.stringValue ?? "" }
         func keyIDs(_ provider: String, _ count: Int) -> [JSONValue] {
-            (byProvider[provider] ?? []).prefix(count).map { .object(["id": .string($0.id)]) }
+            (byProvider[provider] ?? []).prefix(count).map { .object(["id": $0["id"] ?? .null]) }
         }
 
         account.insert(.providers, fields: [
@@ -99,7 +100,7 @@ extension SampleAccount {
     }
 
     /// About 3,000 usage events over the 60 days before `today` (UTC midnight).
-    static func usage(accessKeyIDs: [String], keys: [FakeProviderKey], today: Date, random: inout SeededRandom) -> [[String: JSONValue]] {
+    static func usage(accessKeyIDs: [String], keys: [[String: JSONValue]], today: Date, random: inout SeededRandom) -> [[String: JSONValue]] {
         let midnight = (today.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
         // (provider, display, model, display, dollars per million input, per million output)
         let models: [(String, String, String, String, Double, Double)] = [
@@ -109,7 +110,7 @@ extension SampleAccount {
             ("google", "Google", "gemini-2.5-flash", "Gemini 2.5 Flash", 0.3, 2.5),
             ("internal-vllm", "Internal vLLM", "llama-3.3-70b-instruct", "Llama 3.3 70B", 0, 0),
         ]
-        let byProvider = Dictionary(grouping: keys, by: \.providerId)
+        let byProvider = Dictionary(grouping: keys) { $0["providerId"]?.stringValue ?? "" }
         var events: [[String: JSONValue]] = []
         events.reserveCapacity(3_200)
         var serial = 0
@@ -144,8 +145,8 @@ extension SampleAccount {
                         "keySource": .string(key == nil ? "ngrok" : "user"),
                     ]
                     if let key {
-                        event["providerKeyId"] = .string(key.id)
-                        event["providerKeyDisplayName"] = .string(key.name)
+                        event["providerKeyId"] = key["id"]
+                        event["providerKeyDisplayName"] = key["name"]
                     }
                     events.append(event)
                 }

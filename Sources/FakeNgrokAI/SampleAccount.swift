@@ -15,7 +15,8 @@ public enum SampleAccount {
 
     private static let day: TimeInterval = 86_400
 
-    /// Makes `count` keys for `seed`, newest first (descending id order, as the API lists them).
+    /// Makes `count` provider keys for `seed`, newest first (descending id order, as the API
+    /// lists them), as ``AccountStore/insert(_:fields:secrets:)`` takes them (with `value`).
     /// Ids sort in creation order; `createdAt` lies within two years before `referenceDate`.
     /// At least three keys (when `count` >= 6) were last used more than 90 days before
     /// `referenceDate`, and some were never used. `baseURL` is accepted for symmetry with the
@@ -25,7 +26,7 @@ public enum SampleAccount {
         count: Int = defaultCount,
         baseURL: String? = nil,
         referenceDate: Date = SampleAccount.referenceDate
-    ) -> [FakeProviderKey] {
+    ) -> [[String: JSONValue]] {
         guard count > 0 else { return [] }
         var random = SeededRandom(seed: seed ^ 0x7361_6D70_6C65)
         var ids = RecordIDGenerator(seed: seed)
@@ -37,7 +38,7 @@ public enum SampleAccount {
 
         var usedNames = Set<String>()
         var perProviderProd: [String: Int] = [:]
-        var keys: [FakeProviderKey] = []
+        var keys: [[String: JSONValue]] = []
         var lastID: String?
         for (index, age) in ages.enumerated() {
             let createdAt = reference - age
@@ -61,24 +62,22 @@ public enum SampleAccount {
             } else {
                 lastUsed = reference - Double(random.int(in: 0...Int(min(age, 30 * day))))
             }
-            let user = random.chance(0.7) ? FakeProviderKey.defaultUserID : random.pick(["usr_2ana", "usr_2bob"])
+            let user = random.chance(0.7) ? AccountStore.defaultUserID : random.pick(["usr_2ana", "usr_2bob"])
             let id = ids.next(after: lastID)
             lastID = id
-            keys.append(
-                FakeProviderKey(
-                    id: id,
-                    providerId: provider,
-                    name: name,
-                    value: secret(provider: provider, random: &random),
-                    description: description(legacy: isLegacy, provider: provider, random: &random),
-                    metadata: metadata(random: &random),
-                    createdAt: Date(timeIntervalSince1970: createdAt),
-                    updatedAt: Date(timeIntervalSince1970: updatedAt),
-                    lastUsed: lastUsed.map { Date(timeIntervalSince1970: $0) },
-                    createdBy: user,
-                    lastUpdatedBy: random.chance(0.8) ? user : FakeProviderKey.defaultUserID
-                )
-            )
+            func time(_ seconds: TimeInterval) -> JSONValue { .string(RFC3339.string(from: Date(timeIntervalSince1970: seconds))) }
+            var key: [String: JSONValue] = [
+                "id": .string(id), "providerId": .string(provider), "name": .string(name),
+                "value": .string(secret(provider: provider, random: &random)),
+            ]
+            key["description"] = description(legacy: isLegacy, provider: provider, random: &random).map(JSONValue.string)
+            key["metadata"] = metadata(random: &random).map(JSONValue.string)
+            key["createdAt"] = time(createdAt)
+            key["updatedAt"] = time(updatedAt)
+            key["lastUsed"] = lastUsed.map(time)
+            key["createdBy"] = .object(["id": .string(user)])
+            key["lastUpdatedBy"] = .object(["id": .string(random.chance(0.8) ? user : AccountStore.defaultUserID)])
+            keys.append(key)
         }
         return keys.reversed()
     }

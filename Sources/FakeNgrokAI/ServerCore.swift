@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// What every connection of one server shares: state, faults, log and the accepted token.
 package final class ServerCore: Sendable {
-    let store: ProviderKeyStore
+    let account: AccountStore
     let faults: FaultPlan
     let requestLog: RequestLog
     let expectedAuthorization: String
@@ -19,9 +19,9 @@ package final class ServerCore: Sendable {
     /// Whether connections speak TLS (record URIs then start with `https://`).
     let tls: Bool
 
-    package init(store: ProviderKeyStore, faults: FaultPlan, requestLog: RequestLog, token: String, tls: Bool = false) {
+    package init(account: AccountStore, faults: FaultPlan, requestLog: RequestLog, token: String, tls: Bool = false) {
         self.tls = tls
-        self.store = store
+        self.account = account
         self.faults = faults
         self.requestLog = requestLog
         self.expectedAuthorization = "Bearer " + token

@@ -54,20 +54,4 @@ struct Endpoint: Sendable {
     static func segment(_ id: String) -> String {
         id == "." || id == ".." ? String(repeating: "%2E", count: id.count) : id.percentEncodedComponent
     }
-
-    // Provider-key shorthands.
-
-    static func list(provider: String?, limit: Int?, beforeId: String?) -> Endpoint {
-        var query: [(String, String)] = []
-        if let beforeId { query.append(("beforeId", beforeId)) }
-        if let limit { query.append(("limit", String(limit))) }
-        if let provider { query.append(("provider", provider)) }
-        return Endpoint(.providerKeys, "list", .GET, query: query)
-    }
-
-    static func get(id: String) -> Endpoint { Endpoint(.providerKeys, "get", .GET, id: id) }
-    static func create() -> Endpoint { Endpoint(.providerKeys, "create", .POST) }
-    static func update(id: String) -> Endpoint { Endpoint(.providerKeys, "update", .PATCH, id: id) }
-    static func delete(id: String) -> Endpoint { Endpoint(.providerKeys, "delete", .DELETE, id: id) }
-    static func rotate(id: String) -> Endpoint { Endpoint(.providerKeys, "rotate", .POST, id: id, action: "rotate") }
 }

@@ -1,18 +1,7 @@
-/// The API's limits on request fields, checked before anything is sent.
+/// Collects the first rule broken by a call's arguments that the catalogue's shapes do not
+/// cover (ids and next-page URIs).
 ///
 /// Lengths are counted in Unicode code points (`unicodeScalars.count`), as the API counts them.
-public enum FieldLimits {
-    /// Maximum code points of `name`.
-    public static let name = 255
-    /// Maximum code points of `description`.
-    public static let description = 255
-    /// Maximum code points of `metadata`.
-    public static let metadata = 4096
-    /// Allowed page sizes of a list call.
-    public static let listLimit = 1...100
-}
-
-/// Collects the first rule broken by a call's arguments.
 struct Validator {
     let operation: String
     let id: String?
@@ -31,49 +20,20 @@ struct Validator {
         if count > limit { throw failure(field, "at most \(limit) characters (got \(count))") }
     }
 
-    /// Fails unless `value` lies in `range`.
-    func within(_ value: Int?, _ range: ClosedRange<Int>, field: String) throws(NgrokAIError) {
-        guard let value else { return }
-        if !range.contains(value) {
-            throw failure(field, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
-        }
-    }
-
     func failure(_ field: String, _ rule: String) -> NgrokAIError {
         NgrokAIError.validation(operation: operation, id: id, field: field, rule: rule)
     }
 }
 
-// Public checks, for callers that must refuse a call before starting it
-// (the client runs the same checks again before sending).
-extension ProviderKeyCreate {
-    /// Throws the `validation` error the client would raise, without sending anything.
-    public func validate(operation: String = "providerKeys.create") throws(NgrokAIError) {
-        try Self.check(Resource.providerKeys.checked(fields, for: .create), operation: operation, id: nil)
-    }
-}
-
-extension ProviderKeyUpdate {
-    /// Throws the `validation` error the client would raise, without sending anything.
-    public func validate(operation: String = "providerKeys.update", id: String? = nil) throws(NgrokAIError) {
-        try ProviderKeyCreate.check(Resource.providerKeys.checked(fields, for: .update), operation: operation, id: id)
-    }
-}
-
-extension ProviderKeyRotate {
-    /// Throws the `validation` error the client would raise, without sending anything.
-    public func validate(operation: String = "providerKeys.rotate", id: String? = nil) throws(NgrokAIError) {
-        try ProviderKeyCreate.check(Resource.providerKeys.checked(fields, action: Resource.providerKeys.action("rotate")!), operation: operation, id: id)
-    }
-}
-
-extension ProviderKeyCreate {
-    /// Runs a catalogue check, turning a violation into the client's `validation` error.
-    static func check(_ body: @autoclosure () throws(Violation) -> [String: JSONValue], operation: String, id: String?) throws(NgrokAIError) {
-        do {
-            _ = try body()
-        } catch {
-            throw NgrokAIClient.validationError(error, operation: operation, id: id)
+extension DecodingError {
+    /// What went wrong, without the coding path's type names.
+    var summary: String {
+        switch self {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
+            .dataCorrupted(let context):
+            return context.debugDescription
+        @unknown default:
+            return "\(self)"
         }
     }
 }

@@ -44,7 +44,7 @@ extension Sandbox {
         account.removeAll()
         let seed = server.configuration.seed
         let keys = SampleAccount.make(seed: seed)
-        for key in keys { server.store.insert(key) }
+        for key in keys { account.insert(.providerKeys, fields: key) }
         SampleAccount.seedRest(account, keys: keys, seed: seed)
     }
 

@@ -26,7 +26,7 @@ import TestSupport
             #expect(body.status == 413)
             #expect(body.errorBody?.errorCode == "ERR_NGROK_413")
             #expect(body.header("Connection")?.lowercased() == "close")
-            #expect(server.store.count == 0, "nothing was applied")
+            #expect(server.account.count(.providerKeys) == 0, "nothing was applied")
 
             // The server goes on serving.
             #expect(try await client.get("/provider-keys").status == 200)

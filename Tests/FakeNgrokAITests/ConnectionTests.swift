@@ -20,7 +20,7 @@ import TestSupport
                 #expect(try await connection.send(method: "GET", path: "/nope", headers: Self.auth).status == 404)
             }
             #expect(connection.isActive)
-            #expect(server.store.count == 50)
+            #expect(server.account.count(.providerKeys) == 50)
             await connection.close()
         }
     }

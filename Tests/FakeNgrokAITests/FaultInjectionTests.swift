@@ -23,7 +23,7 @@ import TestSupport
                 #expect(limited.status == 429)
                 #expect(limited.header("Retry-After") == "3")
             }
-            #expect(server.store.count == 0, "rate-limited requests must not be applied")
+            #expect(server.account.count(.providerKeys) == 0, "rate-limited requests must not be applied")
             #expect(try await client.get("/provider-keys").status == 200)
             #expect(server.faults.injectedCount(of: .rateLimited) == 4)
             #expect(server.faults.pendingScriptedCount == 0)
@@ -32,7 +32,7 @@ import TestSupport
 
     @Test func scriptedFaultsMatchMethodAndPathPrefix() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            let key = server.store.insert(name: "k")
+            let key = server.account.seedKey(name: "k")
             server.faults.enqueue(.serviceUnavailable, method: "post")
             server.faults.enqueue(.status(502), pathPrefix: "/provider-keys/")
 
@@ -40,12 +40,12 @@ import TestSupport
             let unavailable = try await client.post("/provider-keys", json: Self.createBody)
             #expect(unavailable.status == 503)
             #expect(unavailable.errorBody?.errorCode == "ERR_NGROK_503")
-            #expect(server.store.count == 1)
+            #expect(server.account.count(.providerKeys) == 1)
             let badGateway = try await client.get("/provider-keys/\(key.id)")
             #expect(badGateway.status == 502)
             #expect(badGateway.errorBody?.errorCode == "ERR_NGROK_502")
             #expect(try await client.post("/provider-keys", json: Self.createBody).status == 201)
-            #expect(server.store.count == 2)
+            #expect(server.account.count(.providerKeys) == 2)
             #expect(server.faults.injectedCount(of: .serviceUnavailable) == 1)
             #expect(server.faults.injectedCount(of: .status) == 1)
         }
@@ -55,13 +55,13 @@ import TestSupport
     func anyStatusWithErrorBody(status: Int) async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
             server.faults.enqueue(.status(status), method: "PATCH")
-            let key = server.store.insert(name: "before")
+            let key = server.account.seedKey(name: "before")
             let response = try await client.patch("/provider-keys/\(key.id)", json: ["name": "after"])
             #expect(response.status == status)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.errorBody?.errorCode == "ERR_NGROK_\(status)")
             #expect(response.errorBody?.statusCode == status)
-            #expect(server.store.get(id: key.id)?.name == "before")
+            #expect(server.account.get(.providerKeys, id: key.id)?.name == "before")
             #expect(server.requestLog.last?.status == status)
             #expect(server.requestLog.last?.fault == .status(status))
         }
@@ -78,7 +78,7 @@ import TestSupport
             let create = try await client.post("/provider-keys", json: Self.createBody)
             #expect(create.status == 200)
             #expect(throws: (any Error).self) { try create.json() }
-            #expect(server.store.count == 0, "a malformed response's request is not applied")
+            #expect(server.account.count(.providerKeys) == 0, "a malformed response's request is not applied")
             #expect(server.faults.injectedCount(of: .malformedBody) == 2)
         }
     }
@@ -97,7 +97,7 @@ import TestSupport
             #expect(head.status == 200)
             let promised = try #require(head.header("Content-Length").flatMap { Int($0) })
             #expect(head.body.count < promised)
-            #expect(server.store.count == 0)
+            #expect(server.account.count(.providerKeys) == 0)
             #expect(server.requestLog.last?.status == 0)
             #expect(server.faults.injectedCount(of: .resetMidResponse) == 1)
             #expect(try await client.post("/provider-keys", json: Self.createBody).status == 201)
@@ -115,9 +115,9 @@ import TestSupport
                 return
             }
             #expect(partial == nil, "no byte of the response is sent")
-            #expect(server.store.count == 1, "the create was applied")
-            let id = try #require(server.store.all().first?.id)
-            #expect(server.store.history(for: id).map(\.kind) == [.created])
+            #expect(server.account.count(.providerKeys) == 1, "the create was applied")
+            let id = try #require(server.account.all(.providerKeys).first?.id)
+            #expect(server.account.history(.providerKeys, id: id).map(\.kind) == [.created])
             #expect(server.requestLog.last?.status == 0)
             #expect(server.requestLog.last?.fault == .dropResponseAfterApplying)
             #expect(server.faults.injectedCount(of: .dropResponseAfterApplying) == 1)
@@ -132,7 +132,7 @@ import TestSupport
             let response = try await client.post("/provider-keys", json: Self.createBody)
             #expect(response.status == 201)
             #expect(clock.now - start >= .milliseconds(300))
-            #expect(server.store.count == 1)
+            #expect(server.account.count(.providerKeys) == 1)
             #expect(server.requestLog.last?.fault == .respondLate(milliseconds: 300))
             #expect(server.faults.injectedCount(of: .respondLate) == 1)
         }
@@ -175,7 +175,7 @@ import TestSupport
 
     @Test func probabilisticFaultsAtCertainty() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            let key = server.store.insert(name: "k")
+            let key = server.account.seedKey(name: "k")
             server.faults.rateLimitedFraction = 1
             let limited = try await client.get("/provider-keys")
             #expect(limited.status == 429)
@@ -200,7 +200,7 @@ import TestSupport
             await #expect(throws: TestHTTPError.self) {
                 _ = try await client.patch("/provider-keys/\(key.id)", json: ["name": "dropped but applied"])
             }
-            #expect(server.store.get(id: key.id)?.name == "dropped but applied")
+            #expect(server.account.get(.providerKeys, id: key.id)?.name == "dropped but applied")
 
             // A scripted fault wins over the probabilistic ones.
             server.faults.enqueue(.status(500))

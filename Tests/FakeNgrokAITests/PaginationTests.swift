@@ -5,10 +5,10 @@ import TestSupport
 
 @Suite struct PaginationTests {
     /// 250 keys: 100 openai, 100 anthropic, 50 google, interleaved.
-    static func seed(_ store: ProviderKeyStore) {
+    static func seed(_ store: AccountStore) {
         for index in 0..<250 {
             let provider = ["openai", "openai", "anthropic", "anthropic", "google"][index % 5]
-            store.insert(providerId: provider, name: "key-\(index)")
+            store.seedKey(providerId: provider, name: "key-\(index)")
         }
     }
 
@@ -18,8 +18,8 @@ import TestSupport
     ] as [(Int, String?)])
     func everyKeyExactlyOnceInDescendingOrder(limit: Int, provider: String?) async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            Self.seed(server.store)
-            let expected = server.store.all().filter { provider == nil || $0.providerId == provider }.map(\.id)
+            Self.seed(server.account)
+            let expected = server.account.all(.providerKeys).filter { provider == nil || $0.providerId == provider }.map(\.id)
             #expect(expected == expected.sorted(by: >))
             var first = "/provider-keys?limit=\(limit)"
             if let provider {
@@ -37,7 +37,7 @@ import TestSupport
 
     @Test func nextPageURIKeepsTheQueryAndSetsBeforeID() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            Self.seed(server.store)
+            Self.seed(server.account)
             let response = try await client.get("/provider-keys?provider=google&limit=10")
             let ids = try response.ids()
             let next = try #require(try response.nextPageURI())
@@ -50,7 +50,7 @@ import TestSupport
 
     @Test func defaultLimitIs100() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            Self.seed(server.store)
+            Self.seed(server.account)
             let response = try await client.get("/provider-keys")
             #expect(try response.ids().count == 100)
             #expect(try response.nextPageURI() != nil)
@@ -59,8 +59,8 @@ import TestSupport
 
     @Test func beforeIDIsAnExclusiveCursor() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            Self.seed(server.store)
-            let all = server.store.all().map(\.id)
+            Self.seed(server.account)
+            let all = server.account.all(.providerKeys).map(\.id)
             let page = try await client.get("/provider-keys?limit=3&beforeId=\(all[10])")
             #expect(try page.ids() == Array(all[11..<14]))
             let beforeEverything = try await client.get("/provider-keys?beforeId=aigpk_")
@@ -85,7 +85,7 @@ import TestSupport
 
     @Test func limitBounds() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            Self.seed(server.store)
+            Self.seed(server.account)
             #expect(try await client.get("/provider-keys?limit=1").ids().count == 1)
             #expect(try await client.get("/provider-keys?limit=100").ids().count == 100)
         }

@@ -8,7 +8,7 @@ import TestSupport
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
             let id = "aigpk_a/b c?d#e%f+g"
             let encoded = "aigpk_a%2Fb%20c%3Fd%23e%25f%2Bg"
-            server.store.insert(id: id, providerId: "openai", name: "odd id")
+            server.account.seedKey(id: id, providerId: "openai", name: "odd id")
 
             let fetched = try await client.get("/provider-keys/\(encoded)")
             #expect(fetched.status == 200, "\(fetched.text)")
@@ -22,14 +22,14 @@ import TestSupport
             #expect(try patched.json()["description"] as? String == "found")
             let rotated = try await client.post("/provider-keys/\(encoded)/rotate", json: ["value": "sk-new-value-123456", "name": "r"])
             #expect(rotated.status == 200)
-            #expect(server.store.valueOf(id: id) == "sk-new-value-123456")
+            #expect(server.account.secret(.providerKeys, id: id, field: "value") == "sk-new-value-123456")
 
             // An unencoded slash splits the id into two segments.
             #expect(try await client.get("/provider-keys/aigpk_a/b").status == 404)
 
             let deleted = try await client.delete("/provider-keys/\(encoded)")
             #expect(deleted.status == 204)
-            #expect(server.store.get(id: id) == nil)
+            #expect(server.account.get(.providerKeys, id: id) == nil)
 
             let log = server.requestLog.entries()
             #expect(log.first?.uri == "/provider-keys/\(encoded)")
@@ -39,8 +39,8 @@ import TestSupport
 
     @Test func plusIsNotASpaceInPaths() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            server.store.insert(id: "aigpk_a+b", name: "plus")
-            server.store.insert(id: "aigpk_a b", name: "space")
+            server.account.seedKey(id: "aigpk_a+b", name: "plus")
+            server.account.seedKey(id: "aigpk_a b", name: "space")
             #expect(try await client.get("/provider-keys/aigpk_a+b").json()["name"] as? String == "plus")
             #expect(try await client.get("/provider-keys/aigpk_a%20b").json()["name"] as? String == "space")
         }
@@ -56,9 +56,9 @@ import TestSupport
 
     @Test func cursorIDsAreEncodedInNextPageURI() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            server.store.insert(id: "aigpk_x/1", name: "one")
-            server.store.insert(id: "aigpk_x/2", name: "two")
-            server.store.insert(id: "aigpk_x/3 &=", name: "three")
+            server.account.seedKey(id: "aigpk_x/1", name: "one")
+            server.account.seedKey(id: "aigpk_x/2", name: "two")
+            server.account.seedKey(id: "aigpk_x/3 &=", name: "three")
             let first = try await client.get("/provider-keys?limit=1")
             #expect(try first.ids() == ["aigpk_x/3 &="])
             let next = try #require(try first.nextPageURI())

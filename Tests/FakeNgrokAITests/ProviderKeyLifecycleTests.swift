@@ -39,7 +39,7 @@ import TestSupport
             let createdBy = try #require(record["createdBy"] as? [String: Any])
             #expect(createdBy["id"] as? String == "usr_fake")
             #expect(createdBy["uri"] as? String == base + "/users/usr_fake")
-            #expect(server.store.valueOf(id: id) == secret)
+            #expect(server.account.secret(.providerKeys, id: id, field: "value") == secret)
             let createdAt = try rfc3339(record["createdAt"])
 
             // Get.
@@ -91,12 +91,12 @@ import TestSupport
             #expect(afterRotate["name"] as? String == "rotated")
             #expect(afterRotate["metadata"] as? String == "owner: bob")
             #expect(try rfc3339(afterRotate["updatedAt"]) > (try rfc3339(try nameOnly.json()["updatedAt"])))
-            #expect(server.store.valueOf(id: id) == rotatedSecret)
+            #expect(server.account.secret(.providerKeys, id: id, field: "value") == rotatedSecret)
             let refetched = try await client.get("/provider-keys/\(id)").json()
             #expect(NSDictionary(dictionary: refetched) == NSDictionary(dictionary: afterRotate))
             #expect(try await client.get("/provider-keys").records().first?["name"] as? String == "rotated")
-            #expect(server.store.mutationCount(for: id) == 4)
-            #expect(server.store.history(for: id).map(\.kind) == [.created, .updated, .updated, .updated, .rotated])
+            #expect(server.account.changeCount(.providerKeys, id: id) == 4)
+            #expect(server.account.history(.providerKeys, id: id).map(\.kind) == [.created, .updated, .updated, .updated, .action("rotate")])
 
             // The secret is write-only.
             for response in responses {
@@ -117,8 +117,8 @@ import TestSupport
             #expect(try await client.patch("/provider-keys/\(id)", json: ["name": "x"]).status == 404)
             #expect(try await client.post("/provider-keys/\(id)/rotate", json: ["value": "v", "name": "x"]).status == 404)
             #expect(try await client.get("/provider-keys").ids() == [])
-            #expect(server.store.count == 0)
-            #expect(server.store.history(for: id).last?.kind == .deleted)
+            #expect(server.account.count(.providerKeys) == 0)
+            #expect(server.account.history(.providerKeys, id: id).last?.kind == .deleted)
         }
     }
 
@@ -145,10 +145,11 @@ import TestSupport
     }
 
     @Test func newKeysSortAfterSeededOnes() async throws {
-        let seeded = FakeProviderKey(
-            id: "aigpk_zzzzzzzz", providerId: "openai", name: "foreign", createdAt: Date(timeIntervalSince1970: 0))
+        let seeded: [String: JSONValue] = [
+            "id": "aigpk_zzzzzzzz", "providerId": "openai", "name": "foreign", "createdAt": "1970-01-01T00:00:00Z",
+        ]
         try await withFakeNgrokAIServer(testConfiguration(keys: SampleAccount.make(count: 5) + [seeded])) { (server, client) async throws in
-            var previous = server.store.all().first!.id
+            var previous = server.account.all(.providerKeys).first!.id
             #expect(previous == "aigpk_zzzzzzzz")
             for index in 0..<3 {
                 let created = try await client.post(
@@ -157,17 +158,17 @@ import TestSupport
                 #expect(id > previous)
                 previous = id
             }
-            let inserted = server.store.insert(name: "seeded later")
+            let inserted = server.account.seedKey(name: "seeded later")
             #expect(inserted.id > previous)
             #expect(try await client.get("/provider-keys?limit=1").ids() == [inserted.id])
         }
     }
 
     @Test func redaction() {
-        #expect(FakeProviderKey.redact("sk-proj-abcdefghij0123456789wxyz") == "sk-proj-ab***wxyz")
-        #expect(FakeProviderKey.redact("0123456789abcd") == "0123456789***abcd")
+        #expect(AccountStore.redact("sk-proj-abcdefghij0123456789wxyz") == "sk-proj-ab***wxyz")
+        #expect(AccountStore.redact("0123456789abcd") == "0123456789***abcd")
         for value in ["", "a", "ab", "abcdef", "0123456789abc", "ééééééééé"] {
-            let redacted = FakeProviderKey.redact(value)
+            let redacted = AccountStore.redact(value)
             #expect(redacted.contains("***"))
             if !value.isEmpty {
                 #expect(!redacted.contains(value))

@@ -55,13 +55,12 @@ import TestSupport
 
     @Test func seedingReplacesARecordAndItsRendering() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            var key = server.store.insert(name: "before")
+            let key = server.account.seedKey(name: "before")
             #expect(try await client.get("/provider-keys/\(key.id)").json()["name"] as? String == "before")
-            key.name = "after"
-            server.store.insert(key)
+            server.account.seedKey(id: key.id, name: "after")
             #expect(try await client.get("/provider-keys/\(key.id)").json()["name"] as? String == "after")
             #expect(try await client.get("/provider-keys").records().first?["name"] as? String == "after")
-            #expect(server.store.count == 1)
+            #expect(server.account.count(.providerKeys) == 1)
         }
     }
 }

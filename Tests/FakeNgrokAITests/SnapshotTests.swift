@@ -11,12 +11,12 @@ import TestSupport
             let id = try #require(try created.json()["id"] as? String)
             _ = try await client.patch("/provider-keys/\(id)", json: ["description": "with \"quotes\" and / and ünïcödé"])
 
-            let snapshot = server.store.snapshotJSON()
+            let snapshot = server.account.snapshotJSON(only: [.providerKeys])
             let text = String(decoding: snapshot, as: UTF8.self)
             #expect(!text.contains(secret))
             #expect(!text.contains("\"value\""))
-            for key in server.store.all() {
-                if let value = key.value {
+            for key in server.account.all(.providerKeys) {
+                if let value = server.account.secret(.providerKeys, id: key.id, field: "value") {
                     #expect(!text.contains(value))
                 }
             }
@@ -27,25 +27,24 @@ import TestSupport
             #expect(records.count == 41)
             let ids = records.compactMap { $0["id"] as? String }
             #expect(ids == ids.sorted(by: >))
-            #expect(ids == server.store.all().map(\.id))
+            #expect(ids == server.account.all(.providerKeys).map(\.id))
             // Sorted keys: createdAt comes before id in every record.
             let createdAtIndex = try #require(text.range(of: "\"createdAt\""))
             let idIndex = try #require(text.range(of: "\"id\""))
             #expect(createdAtIndex.lowerBound < idIndex.lowerBound)
 
-            let restored = ProviderKeyStore()
+            let restored = AccountStore()
             try restored.load(snapshotJSON: snapshot)
-            #expect(restored.count == server.store.count)
-            for (original, copy) in zip(server.store.all(), restored.all()) {
-                #expect(copy.value == nil)
-                var withoutSecret = original
-                withoutSecret.value = nil
-                #expect(copy == withoutSecret)
+            #expect(restored.count(.providerKeys) == server.account.count(.providerKeys))
+            for (original, copy) in zip(server.account.all(.providerKeys), restored.all(.providerKeys)) {
+                #expect(restored.secret(.providerKeys, id: copy.id, field: "value") == nil)
+                #expect(copy == original)
             }
-            #expect(restored.snapshotJSON() == snapshot, "save → load → save is stable")
+            #expect(restored.snapshotJSON(only: [.providerKeys]) == snapshot, "save → load → save is stable")
 
             // A restored server serves the same records.
-            try await withFakeNgrokAIServer(testConfiguration(keys: restored.all())) { (copyServer, copyClient) async throws in
+            try await withFakeNgrokAIServer(testConfiguration()) { (copyServer, copyClient) async throws in
+                try copyServer.account.load(snapshotJSON: snapshot)
                 let original = try await client.get("/provider-keys/\(id)").json()
                 var copy = try await copyClient.get("/provider-keys/\(id)").json()
                 #expect(copy["keyRedacted"] as? String == original["keyRedacted"] as? String)
@@ -54,7 +53,7 @@ import TestSupport
                 copy["createdBy"] = original["createdBy"]
                 copy["lastUpdatedBy"] = original["lastUpdatedBy"]
                 #expect(NSDictionary(dictionary: copy) == NSDictionary(dictionary: original))
-                #expect(copyServer.store.count == 41)
+                #expect(copyServer.account.count(.providerKeys) == 41)
             }
         }
     }
@@ -63,11 +62,11 @@ import TestSupport
         try await withFakeNgrokAIServer(.sandbox(seed: 5, keyCount: 12)) { (server, client) async throws in
             let page = try await client.get("/provider-keys?limit=10")
             #expect(try page.nextPageURI() != nil)
-            let store = ProviderKeyStore()
-            store.insert(name: "replaced by load")
+            let store = AccountStore()
+            store.seedKey(name: "replaced by load")
             try store.load(snapshotJSON: Data(page.body))
-            #expect(store.all().map(\.id) == (try page.ids()))
-            #expect(store.all().allSatisfy { $0.value == nil })
+            #expect(store.all(.providerKeys).map(\.id) == (try page.ids()))
+            #expect(store.all(.providerKeys).allSatisfy { store.secret(.providerKeys, id: $0.id, field: "value") == nil })
         }
     }
 
@@ -82,18 +81,18 @@ import TestSupport
                "createdBy": {"id": "usr_2ana", "uri": "https://api.ngrok.ai/users/usr_2ana"}}
             ], "uri": "ignored", "nextPageUri": null}
             """#
-        let store = ProviderKeyStore()
+        let store = AccountStore()
         try store.load(snapshotJSON: Data(json.utf8))
-        let hand = try #require(store.get(id: "aigpk_hand1"))
-        #expect(hand.valueOf == "sk-handwritten-0123456789")
+        let hand = try #require(store.get(.providerKeys, id: "aigpk_hand1"))
+        #expect(store.secret(.providerKeys, id: hand.id, field: "value") == "sk-handwritten-0123456789")
         #expect(hand.keyRedacted == "sk-handwri***6789")
-        let frac = try #require(store.get(id: "aigpk_hand2"))
+        let frac = try #require(store.get(.providerKeys, id: "aigpk_hand2"))
         #expect(frac.keyRedacted == "gsk_kept***0000")
-        #expect(frac.createdBy == "usr_2ana")
-        #expect(frac.lastUpdatedBy == "usr_2ana")
-        #expect(RFC3339.string(from: frac.createdAt) == "2026-01-02T03:04:05.250Z")
-        #expect(RFC3339.string(from: try #require(frac.lastUsed)) == "2026-01-31T22:00:00Z")
-        #expect(store.all().map(\.id) == ["aigpk_hand2", "aigpk_hand1"])
+        #expect(frac["createdBy"]?["id"] == "usr_2ana")
+        #expect(frac["lastUpdatedBy"]?["id"] == "usr_2ana")
+        #expect(frac.createdAt == "2026-01-02T03:04:05.250Z")
+        #expect(frac.lastUsed == "2026-01-31T22:00:00Z")
+        #expect(store.all(.providerKeys).map(\.id) == ["aigpk_hand2", "aigpk_hand1"])
     }
 
     @Test(arguments: [
@@ -106,13 +105,10 @@ import TestSupport
         #"{"aiGatewayProviderKeys": [{"id": "a", "providerId": "o", "name": "n", "createdAt": "2026-01-01T00:00:00Z"}, {"id": "a", "providerId": "o", "name": "m", "createdAt": "2026-01-01T00:00:00Z"}]}"#,
     ])
     func invalidSnapshotsAreRefused(json: String) {
-        let store = ProviderKeyStore()
-        let kept = store.insert(name: "kept")
+        let store = AccountStore()
+        let kept = store.seedKey(name: "kept")
         #expect(throws: (any Error).self) { try store.load(snapshotJSON: Data(json.utf8)) }
-        #expect(store.all() == [kept], "a failed load changes nothing")
+        #expect(store.all(.providerKeys) == [kept], "a failed load changes nothing")
     }
 }
 
-extension FakeProviderKey {
-    fileprivate var valueOf: String? { value }
-}

@@ -5,7 +5,7 @@ import TestSupport
 
 /// A configuration for one test's server: one event loop thread is plenty.
 func testConfiguration(
-    keys: [FakeProviderKey] = [],
+    keys: [[String: JSONValue]] = [],
     seed: UInt64 = 1,
     token: String = "fake-token"
 ) -> FakeNgrokAIConfiguration {

@@ -17,28 +17,29 @@ import Testing
     }
 
     @Test func generatedIDsSortInInsertionOrderAfterForeignOnes() {
-        let store = ProviderKeyStore(seed: 3)
+        let store = AccountStore(seed: 3)
         var previous = ""
         for index in 0..<300 {
-            let id = store.insert(name: "k\(index)").id
+            let id = store.seedKey(name: "k\(index)").id
             #expect(id > previous)
             #expect(id.hasPrefix("aigpk_"))
             previous = id
         }
-        store.insert(id: "aigpk_~~~", name: "foreign")
+        store.seedKey(id: "aigpk_~~~", name: "foreign")
         for index in 0..<3 {
-            let id = store.insert(name: "after\(index)").id
+            let id = store.seedKey(name: "after\(index)").id
             #expect(id > "aigpk_~~~")
             #expect(id > previous)
             previous = id
         }
-        #expect(store.all().map(\.id) == store.all().map(\.id).sorted(by: >))
-        #expect(store.all().first?.id == previous)
+        #expect(store.all(.providerKeys).map(\.id) == store.all(.providerKeys).map(\.id).sorted(by: >))
+        #expect(store.all(.providerKeys).first?.id == previous)
     }
 
     @Test func timestampsOfUpdatesAreStrictlyIncreasing() async throws {
-        let store = ProviderKeyStore()
-        let dates = (0..<50).map { store.insert(name: "k\($0)").createdAt }
+        let store = AccountStore()
+        let dates = (0..<50).compactMap { store.seedKey(name: "k\($0)").createdAt.flatMap(RFC3339.date(from:)) }
+        #expect(dates.count == 50)
         #expect(zip(dates, dates.dropFirst()).allSatisfy { $0 < $1 })
     }
 }

@@ -42,8 +42,8 @@ import TestSupport
 
             let patched = try await client.patch("/provider-keys/\(id)", json: [field: atLimit])
             #expect(patched.status == 200)
-            #expect(server.store.count == 1)
-            let stored = try #require(server.store.get(id: id))
+            #expect(server.account.count(.providerKeys) == 1)
+            let stored = try #require(server.account.get(.providerKeys, id: id))
             let storedValue: String? =
                 switch field {
                 case "name": stored.name
@@ -56,20 +56,20 @@ import TestSupport
 
     @Test func rotateNameLimit() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            let key = server.store.insert(name: "k")
+            let key = server.account.seedKey(name: "k")
             let ok = try await client.post("/provider-keys/\(key.id)/rotate", json: ["value": "v2", "name": String(repeating: "ß", count: 255)])
             #expect(ok.status == 200)
             expect400(
                 try await client.post("/provider-keys/\(key.id)/rotate", json: ["value": "v3", "name": String(repeating: "ß", count: 256)]),
                 mentioning: ["name", "255"]
             )
-            #expect(server.store.valueOf(id: key.id) == "v2")
+            #expect(server.account.secret(.providerKeys, id: key.id, field: "value") == "v2")
         }
     }
 
     @Test func malformedBodiesAre400AndApplyNothing() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            let key = server.store.insert(name: "original", description: "keep")
+            let key = server.account.seedKey(name: "original", description: "keep")
             let path = "/provider-keys/\(key.id)"
             let cases: [(String, String, [UInt8], [String])] = [
                 ("POST", "/provider-keys", try jsonBytes(Self.create(["extra": 1])), ["extra"]),
@@ -102,16 +102,16 @@ import TestSupport
                 let response = try await client.send(method: method, path: path, headers: [("Content-Type", "application/json")], body: body)
                 expect400(response, mentioning: words)
             }
-            #expect(server.store.count == 1)
-            let unchanged = try #require(server.store.get(id: key.id))
+            #expect(server.account.count(.providerKeys) == 1)
+            let unchanged = try #require(server.account.get(.providerKeys, id: key.id))
             #expect(unchanged == key)
-            #expect(server.store.mutationCount(for: key.id) == 0)
+            #expect(server.account.changeCount(.providerKeys, id: key.id) == 0)
         }
     }
 
     @Test func unknownRoutesAndMethods() async throws {
         try await withFakeNgrokAIServer(testConfiguration()) { (server, client) async throws in
-            let key = server.store.insert(name: "k")
+            let key = server.account.seedKey(name: "k")
             for path in ["/", "/foo", "/provider-keys/\(key.id)/bar", "/provider-keys/", "/users/usr_fake", "/provider-keys/\(key.id)/rotate/x"] {
                 let response = try await client.get(path)
                 #expect(response.status == 404, "\(path)")
@@ -126,7 +126,7 @@ import TestSupport
                 #expect(response.errorBody?.errorCode == "ERR_NGROK_405")
                 #expect(response.header("Allow") != nil)
             }
-            #expect(server.store.get(id: key.id) == key)
+            #expect(server.account.get(.providerKeys, id: key.id) == key)
         }
     }
 }

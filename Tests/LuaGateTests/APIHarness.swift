@@ -1,5 +1,6 @@
 import FakeNgrokAI
 import Foundation
+import TestSupport
 
 /// A fake API server for one test, and how to point the luagate binary at it.
 final class APIHarness {
@@ -33,9 +34,9 @@ final class APIHarness {
 
     @discardableResult
     func seed(name: String, providerId: String = "openai", value: String? = nil, description: String? = nil,
-              metadata: String? = nil, id: String? = nil) -> FakeProviderKey {
-        server.store.insert(id: id, providerId: providerId, name: name, value: value,
-                            description: description, metadata: metadata)
+              metadata: String? = nil, id: String? = nil) -> TestRecord {
+        server.account.seedKey(id: id, providerId: providerId, name: name, value: value,
+                               description: description, metadata: metadata)
     }
 
     static func json(_ bytes: [UInt8]) -> [String: Any]? {

@@ -22,7 +22,7 @@ import Testing
 
     @Test func dryRunSendsNoMutationAndShowsWhatWouldChange() async throws {
         let api = try Self.seeded(3)
-        let first = api.server.store.all()[0]
+        let first = api.server.account.all(.providerKeys)[0]
         let r = try await api.luagate(["--dry-run", "-e", """
             local k = providerKeys.list()[1]
             local u = providerKeys.update(k.id, {name = "new-name", description = json.null})
@@ -40,12 +40,12 @@ import Testing
         #expect(r.stderr.contains("would create a key: name \"made\", providerId \"openai\""))
         #expect(r.stderr.contains("would delete \(first.id)"))
         #expect(!r.stderr.contains("sk-secret") && !r.stdout.contains("sk-secret"))
-        #expect(api.server.store.get(id: first.id)?.name == first.name)
+        #expect(api.server.account.get(.providerKeys, id: first.id)?.name == first.name)
     }
 
     @Test func dryRunFromTheEnvironment() async throws {
         let api = try Self.seeded(1)
-        let id = api.server.store.all()[0].id
+        let id = api.server.account.all(.providerKeys)[0].id
         let r = try await api.luagate(["-e", "print(providerKeys.update('\(id)', {name = 'x'}).name)"], environment: ["LUAGATE_DRY_RUN": "1"])
         #expect(r.stdout == "x\n", "\(r.stderr)")
         #expect(Self.mutations(api) == 0)
@@ -167,19 +167,19 @@ import Testing
 
         let entries = try journalEntries(journal)
         let ok = Set(entries.filter { $0["status"] as? String == "ok" }.compactMap { $0["id"] as? String })
-        let changed = Set(api.server.store.all().filter { api.server.store.mutationCount(for: $0.id) > 0 }.map(\.id))
+        let changed = Set(api.server.account.all(.providerKeys).filter { api.server.account.changeCount(.providerKeys, id: $0.id) > 0 }.map(\.id))
         #expect(ok == changed)
         #expect(ok.count >= 20 && ok.count < 200)
-        #expect(api.server.store.all().allSatisfy { api.server.store.mutationCount(for: $0.id) <= 1 })
+        #expect(api.server.account.all(.providerKeys).allSatisfy { api.server.account.changeCount(.providerKeys, id: $0.id) <= 1 })
         let started = entries.filter { $0["status"] as? String == "started" }.count
         #expect(started == ok.count + entries.filter { $0["status"] as? String == "failed" }.count)
 
         let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
         #expect(resumed.stdout.hasSuffix("finished\n"))
-        for key in api.server.store.all() {
+        for key in api.server.account.all(.providerKeys) {
             #expect(key.name == "renamed-\(key.id)")
-            #expect(api.server.store.mutationCount(for: key.id) == 1, "\(key.id) updated twice")
+            #expect(api.server.account.changeCount(.providerKeys, id: key.id) == 1, "\(key.id) updated twice")
         }
     }
 
@@ -196,12 +196,12 @@ import Testing
         }
         let first = try await api.luagate(["--journal", journal, "-e", creates(["a", "b"])])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(api.server.store.count == 2)
+        #expect(api.server.account.count(.providerKeys) == 2)
 
         // The same creates and one more alike: only the third is sent.
         let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", creates(["a", "b", "b"])])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(api.server.store.count == 3)
+        #expect(api.server.account.count(.providerKeys) == 3)
         let ids = resumed.stdout.split(separator: "\n").map(String.init)
         #expect(Array(ids.prefix(2)) == first.stdout.split(separator: "\n").map(String.init))
         #expect(Set(ids).count == 3)
@@ -252,13 +252,13 @@ import Testing
         #expect(faults.injectedCount(of: .respondLate) == 4)
         job.signal(SIGKILL)
         _ = try await job.finish()
-        let made = api.server.store.count
+        let made = api.server.account.count(.providerKeys)
         #expect(made >= 14 && made < 60)
 
         let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(1000))")
         #expect(resumed.stdout.hasSuffix("finished\n"))
-        let names = api.server.store.all().compactMap(\.name).sorted()
+        let names = api.server.account.all(.providerKeys).compactMap(\.name).sorted()
         #expect(names == (1...60).map { "new-\($0)" }.sorted())
         #expect(api.requests("POST").count == 60)
     }
@@ -293,7 +293,7 @@ import Testing
         let sendsAgain = existing == nil || startedAgo < 0  // an hour "before" the key: too old to be its
         #expect(api.requests("POST").count == (sendsAgain ? 1 : 0))
         if !sendsAgain { #expect(r.stdout == existing!.id + "\n") }
-        #expect(api.server.store.count == (made ? 2 : 1) + (sendsAgain ? 1 : 0))
+        #expect(api.server.account.count(.providerKeys) == (made ? 2 : 1) + (sendsAgain ? 1 : 0))
         let last = try #require(try journalEntries(journal).last)
         #expect(last["status"] as? String == "ok")
         #expect(last["id"] as? String == r.stdout.trimmingCharacters(in: .newlines))
@@ -355,7 +355,7 @@ import Testing
         let api = try Self.seeded(2)
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let id = api.server.store.all()[0].id
+        let id = api.server.account.all(.providerKeys)[0].id
         let r = try await api.luagate(["--journal", journal, "-e", """
             providerKeys.update('\(id)', {name = 'journaled'})
             pcall(providerKeys.delete, 'missing-id')

@@ -15,7 +15,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasSuffix("3 of 3 keys tagged\n"), "\(r.stdout)")
         var tagged: [String: [String: Any]] = [:]
-        for key in api.server.store.all() {
+        for key in api.server.account.all(.providerKeys) {
             tagged[key.name] = APIHarness.json(Array((key.metadata ?? "").utf8))
         }
         for (name, meta) in tagged {

@@ -22,15 +22,15 @@ import Testing
         #expect(r.stderr.contains("luagate: plan refused, nothing was sent: 3 problems"), "\(r.stderr)")
         #expect(r.stderr.components(separatedBy: "name: at most 255 characters (got 256)").count == 4)
         #expect(api.requests("PATCH").isEmpty)
-        #expect(api.server.store.all().map(\.name).sorted() == ["k1", "k2", "k3"])
+        #expect(api.server.account.all(.providerKeys).map(\.name).sorted() == ["k1", "k2", "k3"])
     }
 
     @Test func aUnicodeNameOfExactly255CharactersIsSent() async throws {
         let api = try Self.seeded(3)
         let r = try await api.luagate([Self.script, "253"])
         #expect(r.stdout == "updated=3 unchanged=0 failed=0 skipped=0\n", "\(r.stderr)")
-        #expect(api.server.store.all().map { $0.name.unicodeScalars.count } == [255, 255, 255])
-        #expect(api.server.store.all().allSatisfy { $0.name.hasPrefix(String(repeating: "é", count: 253)) })
+        #expect(api.server.account.all(.providerKeys).map { $0.name.unicodeScalars.count } == [255, 255, 255])
+        #expect(api.server.account.all(.providerKeys).allSatisfy { $0.name.hasPrefix(String(repeating: "é", count: 253)) })
     }
 
     @Test func conflictsAreCaughtBeforeAnyRequest() async throws {
@@ -50,10 +50,10 @@ import Testing
         api.server.faults.enqueue(.status(422), count: 1, method: "PATCH")
         let r = try await api.luagate([Self.script, "", "1", "continue"])
         #expect(r.status == 5, "\(r.stderr)")  // the script went on; a mutation failed (see `luagate --help`)
-        let first = try #require(api.server.store.all().first { $0.name == "k1" })
+        let first = try #require(api.server.account.all(.providerKeys).first { $0.name == "k1" })
         #expect(r.stdout == "updated=3 unchanged=0 failed=1 skipped=0\nfailed\t\(first.id)\t422\n")
         #expect(api.requests("PATCH").count == 4)
-        #expect(api.server.store.all().map(\.name).sorted() == ["k1", "k2-renamed", "k3-renamed", "k4-renamed"])
+        #expect(api.server.account.all(.providerKeys).map(\.name).sorted() == ["k1", "k2-renamed", "k3-renamed", "k4-renamed"])
     }
 
     @Test func onErrorAbortStopsNewUpdatesLetsInFlightOnesFinishAndRaises() async throws {
@@ -68,7 +68,7 @@ import Testing
         #expect(r.stderr.contains("(2 updated, 1 failed, 3 skipped)"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         #expect(api.requests("PATCH").count == 3)
-        #expect(api.server.store.all().filter { $0.name.hasSuffix("-renamed") }.count == 2)
+        #expect(api.server.account.all(.providerKeys).filter { $0.name.hasSuffix("-renamed") }.count == 2)
     }
 
     @Test func aPlanLargerThanMaxChangesSendsNothing() async throws {

@@ -27,7 +27,7 @@ import Testing
         #expect(lines.contains("2 changes: 2 to apply, 0 no-op, 0 refused"))
         #expect(lines.last == "renamed 2 keys, 0 unchanged, 0 failed")
         #expect(api.requests("PATCH").count == 2)
-        #expect(api.server.store.all().map(\.name).sorted()
+        #expect(api.server.account.all(.providerKeys).map(\.name).sorted()
             == ["ci-openai", "legacy-google", "prod-anthropic-02", "prod-openai-01"])
     }
 
@@ -40,7 +40,7 @@ import Testing
         #expect(r.stderr.contains("luagate: plan refused, nothing was sent: 1 problem\n"), "\(r.stderr)")
         #expect(r.stderr.contains("stack traceback:"))
         #expect(api.requests("PATCH").isEmpty)
-        #expect(api.server.store.all().map(\.name).sorted()
+        #expect(api.server.account.all(.providerKeys).map(\.name).sorted()
             == ["anthropic-prod-02", "ci-openai", "legacy-google", "openai-prod-01"])
     }
 

@@ -29,7 +29,7 @@ import Testing
     ])
     func listAndIterReturnEveryKeyOnceInServerOrder(_ c: Listing) async throws {
         let api = try Self.seeded()
-        let expected = api.server.store.all().filter { c.provider == nil || $0.providerId == c.provider }.map(\.id)
+        let expected = api.server.account.all(.providerKeys).filter { c.provider == nil || $0.providerId == c.provider }.map(\.id)
         let script = """
             local ids = {}
             for _, k in ipairs(providerKeys.list\(c.options)) do ids[#ids + 1] = k.id end
@@ -85,7 +85,7 @@ import Testing
             "get after delete\t404\tproviderKeys.get",
             "delete after delete\t404\tproviderKeys.delete",
         ])
-        #expect(api.server.store.count == 0)
+        #expect(api.server.account.count(.providerKeys) == 0)
         #expect(api.requests("POST").count == 2)
     }
 

@@ -114,9 +114,9 @@ import Testing
             print(#keys, failed)
             """])
         #expect(r.stdout == "500\t0\n", "\(r.stderr.suffix(2000))")
-        for key in api.server.store.all() {
+        for key in api.server.account.all(.providerKeys) {
             #expect(key.name.hasSuffix("-v2"))
-            #expect(api.server.store.mutationCount(for: key.id) == 1, "\(key.id)")
+            #expect(api.server.account.changeCount(.providerKeys, id: key.id) == 1, "\(key.id)")
         }
         #expect(faults.injectedCount(of: .rateLimited) == 20)
         #expect(faults.injectedCount(of: .serviceUnavailable) > 0)
@@ -146,7 +146,7 @@ import Testing
             print(ok, e.code)
             """])
         #expect(r.stdout == "false\tnetwork\n", "\(r.stderr)")
-        #expect(api.server.store.count == 1)
+        #expect(api.server.account.count(.providerKeys) == 1)
         #expect(api.requests("POST").count == 1)
     }
 

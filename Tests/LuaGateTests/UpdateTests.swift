@@ -11,7 +11,7 @@ import Testing
         #expect(r.stdout == "x\n")
         #expect(r.stderr == "")
         #expect(r.status == 0)
-        #expect(api.server.store.get(id: key.id)?.name == "x")
+        #expect(api.server.account.get(.providerKeys, id: key.id)?.name == "x")
     }
 
     @Test func sendsExactlyTheGivenFieldsWithHeaders() async throws {
@@ -42,7 +42,7 @@ import Testing
         #expect(lines.contains("createdBy.id\tusr_fake"))
         #expect(lines.contains { $0.hasPrefix("keyRedacted\t") && $0.contains("***") })
         #expect(lines.contains { $0.hasPrefix("updatedAt\t20") })
-        #expect(lines.contains("tostring\tproviderKey \(key.id) openai \"openai-prod\" (\(key.keyRedacted))"))
+        #expect(lines.contains("tostring\tproviderKey \(key.id) openai \"openai-prod\" (\(key.keyRedacted ?? "?"))"))
     }
 
     @Test func idIsOnePercentEncodedPathSegment() async throws {
@@ -51,7 +51,7 @@ import Testing
         let r = try await api.luagate(["-e", "print(providerKeys.update('a/b?c#d %e', {name='y'}).id)"])
         #expect(r.stdout == "a/b?c#d %e\n", "\(r.stderr)")
         #expect(api.requests("PATCH").first?.uri == "/provider-keys/a%2Fb%3Fc%23d%20%25e")
-        #expect(api.server.store.get(id: key.id)?.name == "y")
+        #expect(api.server.account.get(.providerKeys, id: key.id)?.name == "y")
     }
 
     struct Invalid: Sendable, CustomTestStringConvertible {
@@ -104,7 +104,7 @@ import Testing
         #expect(lines[1] == c.message)
         #expect(lines[2] == "(command line):2: " + c.message)
         #expect(api.server.requestLog.count == 0)
-        #expect(api.server.store.get(id: key.id)?.name == "keep")
+        #expect(api.server.account.get(.providerKeys, id: key.id)?.name == "keep")
     }
 
     @Test func uncaughtValidationErrorExitsOneWithTraceback() async throws {

@@ -149,7 +149,7 @@ import TestSupport
             #expect(stepKey["name"] == "inline")
             #expect(stepKey["keyRedacted"]?.stringValue?.contains("***") == true)
             #expect(stepKey["value"] == nil)
-            #expect(f.server.store.valueOf(id: keyID) == "sk-inline-0123456789abcdef")
+            #expect(f.server.account.secret(.providerKeys, id: keyID, field: "value") == "sk-inline-0123456789abcdef")
 
             let key = try await f.client.create(.accessKeys, ["name": "uses", "accessKeyConfigurationId": .string(configurationID)])
             #expect(key["accessKeyConfiguration"]?["name"] == "refs")

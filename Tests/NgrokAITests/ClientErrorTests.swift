@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import TestSupport
 
 @testable import NgrokAI
 
@@ -11,7 +12,7 @@ import Testing
 struct ClientErrorTests {
     @Test func notFound() async throws {
         try await FakeFixture.run { fake in
-            let error = try #require(await captureError { try await fake.client.getProviderKey(id: "pk_missing") })
+            let error = try #require(await captureError { try await fake.client.get(.providerKeys, id: "pk_missing") })
             #expect(error.status == 404)
             #expect(error.code == "ERR_NGROK_404")
             #expect(error.message == #"provider key "pk_missing" was not found"#)
@@ -27,7 +28,7 @@ struct ClientErrorTests {
 
     @Test func unauthorized() async throws {
         try await FakeFixture.run(token: "wrong-token") { fake in
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.status == 401)
             #expect(error.code == "ERR_NGROK_201")
             #expect(error.operation == "providerKeys.list" && error.id == nil)
@@ -41,7 +42,7 @@ struct ClientErrorTests {
             let seeded = fake.seed()
             // The API refuses a null name; the client lets the server decide.
             let error = try #require(
-                await captureError { try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .clear)) }
+                await captureError { try await fake.client.update(.providerKeys, id: seeded.id, ["name": .null]) }
             )
             #expect(error.status == 400)
             #expect(error.code == "ERR_NGROK_400")
@@ -55,7 +56,7 @@ struct ClientErrorTests {
         let retry = RetryPolicy(maxRetries: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2), jitter: .none)
         try await FakeFixture.run(retry: retry) { fake in
             fake.server.faults.enqueue(.rateLimited(retryAfter: "0"), count: 10)
-            let error = try #require(await captureError { try await fake.client.getProviderKey(id: "pk_1") })
+            let error = try #require(await captureError { try await fake.client.get(.providerKeys, id: "pk_1") })
             #expect(error.status == 429)
             #expect(error.code == "ERR_NGROK_429")
             #expect(error.retryAfter == "0")
@@ -69,7 +70,7 @@ struct ClientErrorTests {
         let retry = RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), jitter: .none)
         try await FakeFixture.run(retry: retry) { fake in
             fake.server.faults.enqueue(.status(500), count: 10)
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.status == 500)
             #expect(error.code == "ERR_NGROK_500")
             #expect(error.message == "injected failure with status 500")
@@ -86,7 +87,7 @@ struct ClientErrorTests {
             fake.server.faults.enqueue(.rateLimited(retryAfter: "3600"), count: 1)
             let clock = ContinuousClock()
             let started = clock.now
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.status == 429 && error.retryAfter == "3600" && error.attempts == 1)
             #expect(clock.now - started < .seconds(60), "did not wait for a retry it could not make")
             #expect(fake.server.requestLog.count == 1)
@@ -96,7 +97,7 @@ struct ClientErrorTests {
     @Test func malformedSuccessBodyIsDecodeError() async throws {
         try await FakeFixture.run { fake in
             fake.server.faults.enqueue(.malformedBody, count: 1)
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.code == NgrokAIError.Code.decode)
             #expect(error.status == 200)
             #expect(error.operation == "providerKeys.list")
@@ -115,7 +116,7 @@ struct ClientErrorTests {
         let client = NgrokAIClient(configuration: NgrokAIConfiguration(baseURL: baseURL, token: "t", retry: retry))
         defer { try? client.syncShutdown() }
 
-        let get = try #require(await captureError { try await client.getProviderKey(id: "pk_1") })
+        let get = try #require(await captureError { try await client.get(.providerKeys, id: "pk_1") })
         #expect(get.code == NgrokAIError.Code.network)
         #expect(get.status == nil)
         #expect(get.message.contains("refused"))
@@ -126,7 +127,7 @@ struct ClientErrorTests {
         // Nothing was sent, so even a POST is retried.
         let create = try #require(
             await captureError {
-                try await client.createProviderKey(ProviderKeyCreate(providerId: "p", name: "n", value: "sk-SECRET"))
+                try await client.create(.providerKeys, ["providerId": "p", "name": "n", "value": "sk-SECRET"])
             }
         )
         #expect(create.code == NgrokAIError.Code.network)
@@ -145,18 +146,17 @@ struct ClientErrorTests {
 
             let failures: [NgrokAIError?] = [
                 await captureError {
-                    try await client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: accented256, value: "v"))
+                    try await client.create(.providerKeys, ["providerId": "openai", "name": .string(accented256), "value": "v"])
                 },
                 await captureError {
-                    try await client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .set(emoji255 + "x")))
+                    try await client.update(.providerKeys, id: seeded.id, ["name": .string(emoji255 + "x")])
                 },
                 await captureError {
-                    try await client.updateProviderKey(
-                        id: seeded.id, ProviderKeyUpdate(metadata: .set(String(repeating: "ü", count: 4097))))
+                    try await client.update(.providerKeys, id: seeded.id, ["metadata": .string(String(repeating: "ü", count: 4097))])
                 },
-                await captureError { try await client.getProviderKey(id: "") },
-                await captureError { try await client.listProviderKeys(limit: 0) },
-                await captureError { try await client.rotateProviderKey(id: seeded.id, ProviderKeyRotate(value: "", name: "n")) },
+                await captureError { try await client.get(.providerKeys, id: "") },
+                await captureError { try await client.list(.providerKeys, parameters: ["limit": 0]) },
+                await captureError { try await client.perform(.providerKeys, action: "rotate", id: seeded.id, ["value": "", "name": "n"]) },
             ]
             #expect(failures.map { $0?.field } == ["name", "name", "metadata", "id", "limit", "value"])
             #expect(failures.allSatisfy { $0?.code == NgrokAIError.Code.validation && $0?.status == nil })
@@ -164,7 +164,7 @@ struct ClientErrorTests {
             #expect(fake.server.requestLog.count == 0)
 
             // Exactly 255 code points (1020 UTF-8 bytes) is accepted by the client and the API.
-            let key = try await client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: emoji255, value: "v"))
+            let key = TestRecord(try await client.create(.providerKeys, ["providerId": "openai", "name": .string(emoji255), "value": "v"]))
             #expect(key.name == emoji255)
             #expect(fake.server.requestLog.count == 1)
         }
@@ -172,7 +172,7 @@ struct ClientErrorTests {
 
     @Test func nonJSONErrorBody() {
         let client = NgrokAIClient(configuration: NgrokAIConfiguration(token: "t"))
-        let endpoint = Endpoint.get(id: "pk_1")
+        let endpoint = Endpoint(.providerKeys, "get", .GET, id: "pk_1")
         var headers = HTTPHeaders()
         headers.add(name: "Retry-After", value: "7")
 

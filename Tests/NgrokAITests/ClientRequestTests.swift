@@ -2,6 +2,7 @@ import FakeNgrokAI
 import Foundation
 import NgrokAI
 import Testing
+import TestSupport
 
 /// Exact requests on the wire, and responses decoded, against the fake over loopback HTTP.
 @Suite("Client requests")
@@ -24,7 +25,7 @@ struct ClientRequestTests {
     @Test func getSendsExactRequestAndDecodes() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed(name: "prod", description: "main key", metadata: #"{"team":"ml"}"#)
-            let key = try await fake.client.getProviderKey(id: seeded.id)
+            let key = TestRecord(try await fake.client.get(.providerKeys, id: seeded.id))
 
             let log = fake.server.requestLog.entries()
             try #require(log.count == 1)
@@ -40,7 +41,7 @@ struct ClientRequestTests {
             #expect(key.providerId == "openai")
             #expect(key.keyRedacted == seeded.keyRedacted)
             #expect(key.uri == fake.server.baseURL + "/provider-keys/" + seeded.id)
-            #expect(key.createdBy?.id == FakeProviderKey.defaultUserID)
+            #expect(key["createdBy"]?["id"] == .string(AccountStore.defaultUserID))
             #expect(key.lastUsed == nil)
             #expect(key.fields["lastUsed"] == .null)
             #expect(key.fields["id"] == .string(seeded.id))
@@ -66,13 +67,13 @@ struct ClientRequestTests {
             fake.seed(id: id, name: "odd")
             let client = fake.client
 
-            let got = try await client.getProviderKey(id: id)
+            let got = TestRecord(try await client.get(.providerKeys, id: id))
             #expect(got.id == id)
-            let updated = try await client.updateProviderKey(id: id, ProviderKeyUpdate(name: .set("renamed")))
+            let updated = TestRecord(try await client.update(.providerKeys, id: id, ["name": "renamed"]))
             #expect(updated.id == id && updated.name == "renamed")
-            let rotated = try await client.rotateProviderKey(id: id, ProviderKeyRotate(value: "sk-new-value-123456", name: "r"))
+            let rotated = TestRecord(try await client.perform(.providerKeys, action: "rotate", id: id, ["value": "sk-new-value-123456", "name": "r"]))
             #expect(rotated.id == id)
-            try await client.deleteProviderKey(id: id)
+            try await client.delete(.providerKeys, id: id)
 
             let log = fake.server.requestLog.entries()
             #expect(log.map(\.method) == ["GET", "PATCH", "POST", "DELETE"])
@@ -84,16 +85,14 @@ struct ClientRequestTests {
             )
             #expect(log.map(\.path) == ["/provider-keys/\(id)", "/provider-keys/\(id)", "/provider-keys/\(id)/rotate", "/provider-keys/\(id)"])
             #expect(log.map(\.status) == [200, 200, 200, 204])
-            #expect(fake.server.store.get(id: id) == nil)
+            #expect(fake.server.account.get(.providerKeys, id: id) == nil)
         }
     }
 
     @Test func createSendsExactlyTheGivenFields() async throws {
         try await FakeFixture.run { fake in
-            let before = fake.server.store.count
-            let key = try await fake.client.createProviderKey(
-                ProviderKeyCreate(providerId: "anthropic", name: "new", value: "sk-ant-secret-0001", metadata: "m")
-            )
+            let before = fake.server.account.count(.providerKeys)
+            let key = TestRecord(try await fake.client.create(.providerKeys, ["providerId": "anthropic", "name": "new", "value": "sk-ant-secret-0001", "metadata": "m"]))
             let log = fake.server.requestLog.entries()
             try #require(log.count == 1)
             #expect(log[0].method == "POST")
@@ -104,8 +103,8 @@ struct ClientRequestTests {
             )
             #expect(log[0].json?["description"] == nil, "absent fields are not sent")
 
-            #expect(fake.server.store.count == before + 1)
-            #expect(fake.server.store.valueOf(id: key.id) == "sk-ant-secret-0001")
+            #expect(fake.server.account.count(.providerKeys) == before + 1)
+            #expect(fake.server.account.secret(.providerKeys, id: key.id, field: "value") == "sk-ant-secret-0001")
             #expect(key.providerId == "anthropic" && key.name == "new" && key.metadata == "m")
             #expect(key.description == nil)
             #expect(key.keyRedacted != nil && key.keyRedacted != "sk-ant-secret-0001")
@@ -115,9 +114,7 @@ struct ClientRequestTests {
     @Test func updateSendsSetClearAndOmitsUnchanged() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed(name: "old", description: "desc", metadata: "meta")
-            let key = try await fake.client.updateProviderKey(
-                id: seeded.id, ProviderKeyUpdate(name: .set("new"), description: .clear, metadata: .unchanged)
-            )
+            let key = TestRecord(try await fake.client.update(.providerKeys, id: seeded.id, ["name": "new", "description": .null]))
             let request = try #require(fake.server.requestLog.entries().first)
             #expect(request.method == "PATCH")
             #expect(request.uri == "/provider-keys/\(seeded.id)")
@@ -127,14 +124,14 @@ struct ClientRequestTests {
             #expect(body.keys.contains("description") && !body.keys.contains("metadata"))
 
             #expect(key.name == "new" && key.description == nil && key.metadata == "meta")
-            #expect(fake.server.store.get(id: seeded.id)?.description == nil)
+            #expect(fake.server.account.get(.providerKeys, id: seeded.id)?.description == nil)
         }
     }
 
     @Test func emptyUpdateSendsEmptyObject() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
-            _ = try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate())
+            _ = try await fake.client.update(.providerKeys, id: seeded.id, [:])
             #expect(fake.server.requestLog.entries().first?.json == .object([:]))
         }
     }
@@ -142,41 +139,39 @@ struct ClientRequestTests {
     @Test func rotateSendsValueAndName() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
-            let key = try await fake.client.rotateProviderKey(
-                id: seeded.id, ProviderKeyRotate(value: "sk-rotated-000000001", name: "rotated")
-            )
+            let key = TestRecord(try await fake.client.perform(.providerKeys, action: "rotate", id: seeded.id, ["value": "sk-rotated-000000001", "name": "rotated"]))
             let request = try #require(fake.server.requestLog.entries().first)
             #expect(request.method == "POST" && request.uri == "/provider-keys/\(seeded.id)/rotate")
             expectStandardHeaders(request, hasBody: true)
             #expect(request.json == ["value": "sk-rotated-000000001", "name": "rotated"])
             #expect(key.name == "rotated")
-            #expect(fake.server.store.valueOf(id: seeded.id) == "sk-rotated-000000001")
+            #expect(fake.server.account.secret(.providerKeys, id: seeded.id, field: "value") == "sk-rotated-000000001")
         }
     }
 
     @Test func deleteSendsNoBody() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
-            try await fake.client.deleteProviderKey(id: seeded.id)
+            try await fake.client.delete(.providerKeys, id: seeded.id)
             let request = try #require(fake.server.requestLog.entries().first)
             #expect(request.method == "DELETE" && request.uri == "/provider-keys/\(seeded.id)" && request.status == 204)
             expectStandardHeaders(request, hasBody: false)
-            #expect(fake.server.store.count == 0)
+            #expect(fake.server.account.count(.providerKeys) == 0)
         }
     }
 
     @Test func listQueryAndPagination() async throws {
         try await FakeFixture.run { fake in
             for index in 0..<7 { fake.seed(name: "k\(index)") }
-            fake.server.store.insert(providerId: "anthropic", name: "other")
-            let expected = fake.server.store.all().filter { $0.providerId == "openai" }.map(\.id)
+            fake.server.account.seedKey(providerId: "anthropic", name: "other")
+            let expected = fake.server.account.all(.providerKeys).filter { $0.providerId == "openai" }.map(\.id)
 
-            var page = try await fake.client.listProviderKeys(provider: "openai", limit: 3)
-            var ids = page.keys.map(\.id)
+            var page = try await fake.client.list(.providerKeys, parameters: ["provider": "openai", "limit": 3])
+            var ids = page.records.map { $0["id"]?.stringValue ?? "" }
             var pages = 1
             while let next = page.nextPageURI {
-                page = try await fake.client.listProviderKeys(nextPageURI: next)
-                ids += page.keys.map(\.id)
+                page = try await fake.client.list(.providerKeys, nextPageURI: next)
+                ids += page.records.map { $0["id"]?.stringValue ?? "" }
                 pages += 1
             }
             #expect(ids == expected)
@@ -193,8 +188,8 @@ struct ClientRequestTests {
 
     @Test func listEncodesQueryValues() async throws {
         try await FakeFixture.run { fake in
-            let page = try await fake.client.listProviderKeys(provider: "a b&c=d/é", limit: 100, beforeId: "x?y#z")
-            #expect(page.keys.isEmpty && page.nextPageURI == nil)
+            let page = try await fake.client.list(.providerKeys, parameters: ["provider": "a b&c=d/é", "limit": 100, "beforeId": "x?y#z"])
+            #expect(page.records.isEmpty && page.nextPageURI == nil)
             let request = try #require(fake.server.requestLog.entries().first)
             #expect(request.uri == "/provider-keys?beforeId=x%3Fy%23z&limit=100&provider=a%20b%26c%3Dd%2F%C3%A9")
         }
@@ -210,7 +205,7 @@ struct ClientRequestTests {
                 "https://evil.example/provider-keys",
                 "//evil.example/provider-keys",
             ] {
-                let error = try #require(await captureError { try await fake.client.listProviderKeys(nextPageURI: uri) })
+                let error = try #require(await captureError { try await fake.client.list(.providerKeys, nextPageURI: uri) })
                 #expect(error.code == NgrokAIError.Code.config, "\(uri)")
                 #expect(error.operation == "providerKeys.list")
                 #expect(error.status == nil)
@@ -219,8 +214,8 @@ struct ClientRequestTests {
             #expect(fake.client.stats.requestsSent == 0)
 
             // The same origin, spelled differently, and a bare path are fine.
-            _ = try await fake.client.listProviderKeys(nextPageURI: "HTTP://127.0.0.1:\(port)/provider-keys?limit=1")
-            _ = try await fake.client.listProviderKeys(nextPageURI: "/provider-keys?limit=2")
+            _ = try await fake.client.list(.providerKeys, nextPageURI: "HTTP://127.0.0.1:\(port)/provider-keys?limit=1")
+            _ = try await fake.client.list(.providerKeys, nextPageURI: "/provider-keys?limit=2")
             #expect(fake.server.requestLog.entries().map(\.uri) == ["/provider-keys?limit=1", "/provider-keys?limit=2"])
         }
     }
@@ -228,10 +223,10 @@ struct ClientRequestTests {
     @Test func statsCountByMethod() async throws {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
-            _ = try await fake.client.getProviderKey(id: seeded.id)
-            _ = try await fake.client.listProviderKeys()
-            _ = try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .set("x")))
-            try await fake.client.deleteProviderKey(id: seeded.id)
+            _ = try await fake.client.get(.providerKeys, id: seeded.id)
+            _ = try await fake.client.list(.providerKeys)
+            _ = try await fake.client.update(.providerKeys, id: seeded.id, ["name": "x"])
+            try await fake.client.delete(.providerKeys, id: seeded.id)
             let stats = fake.client.stats
             #expect(stats.requestsSent == 4)
             #expect(stats.retries == 0)
@@ -246,7 +241,7 @@ struct ClientRequestTests {
             let client = fake.client
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<200 {
-                    group.addTask { try await client.getProviderKey(id: seeded.id).id }
+                    group.addTask { try await client.get(.providerKeys, id: seeded.id)["id"]?.stringValue ?? "" }
                 }
                 for try await id in group { #expect(id == seeded.id) }
             }
@@ -259,10 +254,8 @@ struct ClientRequestTests {
         let (logger, storage) = CapturingLogHandler.make()
         try await FakeFixture.run(logger: logger) { fake in
             fake.server.faults.enqueue(.serviceUnavailable, count: 1, method: "PATCH")
-            let created = try await fake.client.createProviderKey(
-                ProviderKeyCreate(providerId: "openai", name: "n", value: "sk-VERY-SECRET-VALUE")
-            )
-            _ = try await fake.client.updateProviderKey(id: created.id, ProviderKeyUpdate(name: .set("m")))
+            let created = TestRecord(try await fake.client.create(.providerKeys, ["providerId": "openai", "name": "n", "value": "sk-VERY-SECRET-VALUE"]))
+            _ = try await fake.client.update(.providerKeys, id: created.id, ["name": "m"])
         }
         let lines = storage.all
         let debug = lines.filter { $0.level == .debug }

@@ -2,6 +2,7 @@ import FakeNgrokAI
 import Foundation
 import NgrokAI
 import Testing
+import TestSupport
 
 /// Which failures are retried, for which methods, against the fake's injected faults.
 @Suite("Client retries")
@@ -10,13 +11,13 @@ struct ClientRetryTests {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
             fake.server.faults.enqueue(.serviceUnavailable, count: 1, method: "PATCH")
-            let key = try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(name: .set("after")))
+            let key = TestRecord(try await fake.client.update(.providerKeys, id: seeded.id, ["name": "after"]))
             #expect(key.name == "after")
             #expect(fake.server.requestLog.entries().map(\.status) == [503, 200])
             #expect(fake.client.stats.retries == 1)
             #expect(fake.client.stats.retriesByMethod == ["PATCH": 1])
             #expect(fake.client.stats.requestsSent == 2)
-            #expect(fake.server.store.mutationCount(for: seeded.id) == 1)
+            #expect(fake.server.account.changeCount(.providerKeys, id: seeded.id) == 1)
         }
     }
 
@@ -28,7 +29,7 @@ struct ClientRetryTests {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
             fake.server.faults.enqueue(.status(status), count: 2)
-            try await fake.client.deleteProviderKey(id: seeded.id)
+            try await fake.client.delete(.providerKeys, id: seeded.id)
             #expect(fake.server.requestLog.entries().map(\.status) == [status, status, 204])
             #expect(fake.client.stats.retries == 2)
         }
@@ -37,12 +38,10 @@ struct ClientRetryTests {
     @Test func createRetriedAfter429() async throws {
         try await FakeFixture.run { fake in
             fake.server.faults.enqueue(.rateLimited(retryAfter: "0"), count: 1, method: "POST")
-            let key = try await fake.client.createProviderKey(
-                ProviderKeyCreate(providerId: "openai", name: "n", value: "sk-000000000001")
-            )
+            let key = TestRecord(try await fake.client.create(.providerKeys, ["providerId": "openai", "name": "n", "value": "sk-000000000001"]))
             #expect(fake.server.requestLog.entries().map(\.status) == [429, 201])
-            #expect(fake.server.store.count == 1)
-            #expect(fake.server.store.get(id: key.id) != nil)
+            #expect(fake.server.account.count(.providerKeys) == 1)
+            #expect(fake.server.account.get(.providerKeys, id: key.id) != nil)
             #expect(fake.client.stats.retries == 1)
         }
     }
@@ -51,7 +50,7 @@ struct ClientRetryTests {
         try await FakeFixture.run { fake in
             // A date in the past means "now".
             fake.server.faults.enqueue(.rateLimited(retryAfter: "Sun, 06 Nov 1994 08:49:37 GMT"), count: 1)
-            _ = try await fake.client.listProviderKeys()
+            _ = try await fake.client.list(.providerKeys)
             #expect(fake.server.requestLog.entries().map(\.status) == [429, 200])
         }
     }
@@ -65,13 +64,13 @@ struct ClientRetryTests {
             fake.server.faults.enqueue(.status(status), count: 1, method: "POST")
             let error = try #require(
                 await captureError {
-                    try await fake.client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: "n", value: "v"))
+                    try await fake.client.create(.providerKeys, ["providerId": "openai", "name": "n", "value": "v"])
                 }
             )
             #expect(error.status == status && error.attempts == 1)
             #expect(fake.server.requestLog.count(method: "POST") == 1)
             #expect(fake.client.stats.retries == 0)
-            #expect(fake.server.store.count == 0)
+            #expect(fake.server.account.count(.providerKeys) == 0)
         }
     }
 
@@ -81,7 +80,7 @@ struct ClientRetryTests {
             fake.server.faults.enqueue(.serviceUnavailable, count: 1)
             let error = try #require(
                 await captureError {
-                    try await fake.client.rotateProviderKey(id: seeded.id, ProviderKeyRotate(value: "sk-x", name: "n"))
+                    try await fake.client.perform(.providerKeys, action: "rotate", id: seeded.id, ["value": "sk-x", "name": "n"])
                 }
             )
             #expect(error.status == 503 && error.code == "ERR_NGROK_503" && error.operation == "providerKeys.rotate")
@@ -94,8 +93,7 @@ struct ClientRetryTests {
             fake.server.faults.enqueue(.dropResponseAfterApplying, count: 1, method: "POST")
             let error = try #require(
                 await captureError {
-                    try await fake.client.createProviderKey(
-                        ProviderKeyCreate(providerId: "openai", name: "n", value: "sk-DROPPED-SECRET"))
+                    try await fake.client.create(.providerKeys, ["providerId": "openai", "name": "n", "value": "sk-DROPPED-SECRET"])
                 }
             )
             #expect(error.code == NgrokAIError.Code.network)
@@ -103,8 +101,8 @@ struct ClientRetryTests {
             #expect(error.message.contains("outcome is unknown"))
             #expect(error.attempts == 1)
             #expect(!"\(error)".contains("sk-DROPPED-SECRET"))
-            #expect(fake.server.store.count == 1, "applied exactly once")
-            #expect(fake.server.store.mutationCount(of: .created) == 1)
+            #expect(fake.server.account.count(.providerKeys) == 1, "applied exactly once")
+            #expect(fake.server.account.mutationCount(.providerKeys, of: .created) == 1)
             #expect(fake.server.requestLog.count(method: "POST") == 1)
             #expect(fake.client.stats.retries == 0)
         }
@@ -116,12 +114,12 @@ struct ClientRetryTests {
             fake.server.faults.enqueue(.dropResponseAfterApplying, count: 1, method: "POST")
             let error = try #require(
                 await captureError {
-                    try await fake.client.rotateProviderKey(id: seeded.id, ProviderKeyRotate(value: "sk-new", name: "n"))
+                    try await fake.client.perform(.providerKeys, action: "rotate", id: seeded.id, ["value": "sk-new", "name": "n"])
                 }
             )
             #expect(error.code == NgrokAIError.Code.network && error.message.contains("outcome is unknown"))
-            #expect(fake.server.store.mutationCount(of: .rotated) == 1)
-            #expect(fake.server.store.valueOf(id: seeded.id) == "sk-new")
+            #expect(fake.server.account.mutationCount(.providerKeys, of: .action("rotate")) == 1)
+            #expect(fake.server.account.secret(.providerKeys, id: seeded.id, field: "value") == "sk-new")
         }
     }
 
@@ -129,7 +127,7 @@ struct ClientRetryTests {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
             fake.server.faults.enqueue(.dropResponseAfterApplying, count: 1, method: "PATCH")
-            let key = try await fake.client.updateProviderKey(id: seeded.id, ProviderKeyUpdate(description: .set("d")))
+            let key = TestRecord(try await fake.client.update(.providerKeys, id: seeded.id, ["description": "d"]))
             #expect(key.description == "d")
             #expect(fake.server.requestLog.entries().map(\.status) == [0, 200])
             #expect(fake.client.stats.retries == 1)
@@ -140,7 +138,7 @@ struct ClientRetryTests {
         try await FakeFixture.run { fake in
             let seeded = fake.seed()
             fake.server.faults.enqueue(.resetMidResponse, count: 2, method: "GET")
-            let key = try await fake.client.getProviderKey(id: seeded.id)
+            let key = TestRecord(try await fake.client.get(.providerKeys, id: seeded.id))
             #expect(key.id == seeded.id)
             #expect(fake.server.requestLog.entries().map(\.status) == [0, 0, 200])
             #expect(fake.client.stats.retries == 2)
@@ -151,7 +149,7 @@ struct ClientRetryTests {
         let retry = RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), jitter: .none)
         try await FakeFixture.run(retry: retry) { fake in
             fake.server.faults.enqueue(.resetMidResponse, count: 5)
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.code == NgrokAIError.Code.network)
             #expect(error.status == nil)
             #expect(error.attempts == 2)
@@ -162,7 +160,7 @@ struct ClientRetryTests {
     @Test func timeoutWithoutRetries() async throws {
         try await FakeFixture.run(retry: .none, requestTimeout: .milliseconds(200)) { fake in
             fake.server.faults.enqueue(.delay(milliseconds: 3_000), count: 1)
-            let error = try #require(await captureError { try await fake.client.getProviderKey(id: "pk_slow") })
+            let error = try #require(await captureError { try await fake.client.get(.providerKeys, id: "pk_slow") })
             #expect(error.code == NgrokAIError.Code.timeout)
             #expect(error.status == nil)
             #expect(error.operation == "providerKeys.get" && error.id == "pk_slow")
@@ -176,7 +174,7 @@ struct ClientRetryTests {
         try await FakeFixture.run(requestTimeout: .seconds(3)) { fake in
             let seeded = fake.seed()
             fake.server.faults.enqueue(.delay(milliseconds: 30_000), count: 1)
-            let key = try await fake.client.getProviderKey(id: seeded.id)
+            let key = TestRecord(try await fake.client.get(.providerKeys, id: seeded.id))
             #expect(key.id == seeded.id)
             #expect(fake.client.stats.retries == 1)
             #expect(fake.client.stats.requestsSent == 2)
@@ -188,7 +186,7 @@ struct ClientRetryTests {
             fake.server.faults.enqueue(.delay(milliseconds: 3_000), count: 1, method: "POST")
             let error = try #require(
                 await captureError {
-                    try await fake.client.createProviderKey(ProviderKeyCreate(providerId: "openai", name: "n", value: "v"))
+                    try await fake.client.create(.providerKeys, ["providerId": "openai", "name": "n", "value": "v"])
                 }
             )
             #expect(error.code == NgrokAIError.Code.timeout)
@@ -204,7 +202,7 @@ struct ClientRetryTests {
             let client = fake.client
             let clock = ContinuousClock()
             let started = clock.now
-            let task = Task { try await client.listProviderKeys() }
+            let task = Task { try await client.list(.providerKeys) }
             // Cancel once the attempt is under way (polling the client's own counter, no sleeps).
             while client.stats.requestsSent == 0 { await Task.yield() }
             task.cancel()
@@ -223,7 +221,7 @@ struct ClientRetryTests {
             let client = fake.client
             let clock = ContinuousClock()
             let started = clock.now
-            let task = Task { try await client.listProviderKeys() }
+            let task = Task { try await client.list(.providerKeys) }
             // Wait (without sleeping) until the first 503 has been answered, then cancel the backoff.
             while fake.server.requestLog.count == 0 { await Task.yield() }
             task.cancel()

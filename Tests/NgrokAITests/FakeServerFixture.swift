@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NgrokAI
 import Testing
+import TestSupport
 
 /// A running fake API and a client pointed at it, torn down together.
 struct FakeFixture {
@@ -20,7 +21,7 @@ struct FakeFixture {
 
     /// Starts a fake (with `keys`), makes a client for it, runs `body`, and shuts both down.
     static func run<T>(
-        keys: [FakeProviderKey] = [],
+        keys: [[String: JSONValue]] = [],
         sampleAccount: Bool = false,
         token: String? = nil,
         retry: RetryPolicy = fastRetry,
@@ -56,9 +57,9 @@ struct FakeFixture {
     /// Seeds one key and returns it.
     @discardableResult
     func seed(id: String? = nil, name: String = "seeded", description: String? = nil, metadata: String? = nil)
-        -> FakeProviderKey
+        -> TestRecord
     {
-        server.store.insert(id: id, name: name, description: description, metadata: metadata)
+        server.account.seedKey(id: id, name: name, description: description, metadata: metadata)
     }
 }
 

@@ -3,36 +3,8 @@ import Testing
 
 @testable import NgrokAI
 
-@Suite("Request encoding")
+@Suite("Request endpoints")
 struct RequestEncodingTests {
-    func json(_ value: some Encodable) throws -> JSONValue {
-        try JSONValue(parsing: JSONEncoder().encode(value))
-    }
-
-    @Test func updateSendsOnlyChangedFields() throws {
-        #expect(try json(ProviderKeyUpdate()) == .object([:]))
-        #expect(try json(ProviderKeyUpdate(name: .set("n"))) == ["name": "n"])
-        #expect(
-            try json(ProviderKeyUpdate(name: .unchanged, description: .clear, metadata: .set("{}")))
-                == ["description": nil, "metadata": "{}"]
-        )
-    }
-
-    @Test func createOmitsAbsentOptionals() throws {
-        #expect(
-            try json(ProviderKeyCreate(providerId: "openai", name: "n", value: "v"))
-                == ["providerId": "openai", "name": "n", "value": "v"]
-        )
-        #expect(
-            try json(ProviderKeyCreate(providerId: "p", name: "n", value: "v", description: "d", metadata: "m"))
-                == ["providerId": "p", "name": "n", "value": "v", "description": "d", "metadata": "m"]
-        )
-    }
-
-    @Test func rotateBody() throws {
-        #expect(try json(ProviderKeyRotate(value: "v", name: "n")) == ["value": "v", "name": "n"])
-    }
-
     @Test(
         "ids are one percent-encoded path segment",
         arguments: [
@@ -50,27 +22,31 @@ struct RequestEncodingTests {
         ]
     )
     func idPaths(id: String, path: String) {
-        #expect(Endpoint.get(id: id).path == path)
-        #expect(Endpoint.update(id: id).path == path)
-        #expect(Endpoint.delete(id: id).path == path)
-        #expect(Endpoint.rotate(id: id).path == path + "/rotate")
+        #expect(Endpoint(.providerKeys, "get", .GET, id: id).path == path)
+        #expect(Endpoint(.providerKeys, "update", .PATCH, id: id).path == path)
+        #expect(Endpoint(.providerKeys, "delete", .DELETE, id: id).path == path)
+        #expect(Endpoint(.providerKeys, "rotate", .POST, id: id, action: "rotate").path == path + "/rotate")
     }
 
     @Test func listQuery() {
-        #expect(Endpoint.list(provider: nil, limit: nil, beforeId: nil).path == "/provider-keys")
+        #expect(Endpoint(.providerKeys, "list", .GET).path == "/provider-keys")
         #expect(
-            Endpoint.list(provider: "open ai/x", limit: 5, beforeId: "pk&1").path
+            Endpoint(.providerKeys, "list", .GET, query: [("beforeId", "pk&1"), ("limit", "5"), ("provider", "open ai/x")]).path
                 == "/provider-keys?beforeId=pk%261&limit=5&provider=open%20ai%2Fx"
         )
     }
 
     @Test func endpointMethodsAndOperations() {
-        #expect(Endpoint.create().method == .POST && !Endpoint.create().isIdempotent)
-        #expect(Endpoint.rotate(id: "x").method == .POST && !Endpoint.rotate(id: "x").isIdempotent)
-        #expect(Endpoint.update(id: "x").method == .PATCH && Endpoint.update(id: "x").isIdempotent)
-        #expect(Endpoint.delete(id: "x").method == .DELETE && Endpoint.delete(id: "x").isIdempotent)
-        #expect(Endpoint.get(id: "x").operation == "providerKeys.get")
-        #expect(Endpoint.list(provider: nil, limit: nil, beforeId: nil).operation == "providerKeys.list")
-        #expect(Endpoint.update(id: "x").operation == "providerKeys.update")
+        let create = Endpoint(.providerKeys, "create", .POST)
+        let rotate = Endpoint(.providerKeys, "rotate", .POST, id: "x", action: "rotate")
+        let update = Endpoint(.providerKeys, "update", .PATCH, id: "x")
+        let delete = Endpoint(.providerKeys, "delete", .DELETE, id: "x")
+        #expect(create.method == .POST && !create.isIdempotent)
+        #expect(rotate.method == .POST && !rotate.isIdempotent)
+        #expect(update.method == .PATCH && update.isIdempotent)
+        #expect(delete.method == .DELETE && delete.isIdempotent)
+        #expect(Endpoint(.providerKeys, "get", .GET, id: "x").operation == "providerKeys.get")
+        #expect(Endpoint(.accessKeys, "list", .GET).operation == "accessKeys.list")
+        #expect(update.operation == "providerKeys.update")
     }
 }

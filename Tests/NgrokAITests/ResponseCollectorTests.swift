@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Testing
+import TestSupport
 
 @testable import NgrokAI
 
@@ -60,7 +61,7 @@ struct ResponseCollectorTests {
                 #expect(headers.first(name: "content-length") == "\(bytes.readableBytes)")
                 #expect(String(buffer: bytes).contains(#""name":"n""#))
                 #expect(probe.wasRead)
-                #expect(fake.server.store.all().map(\.name) == ["n"])
+                #expect(fake.server.account.all(.providerKeys).map(\.name) == ["n"])
             }
         }
     }
@@ -68,7 +69,7 @@ struct ResponseCollectorTests {
     @Test func aResponseOverTheLimitIsAnErrorAndNotRetried() async throws {
         try await FakeFixture.run(maxResponseBytes: 64) { fake in
             fake.seed(name: String(repeating: "n", count: 100))
-            let error = try #require(await captureError { try await fake.client.listProviderKeys() })
+            let error = try #require(await captureError { try await fake.client.list(.providerKeys) })
             #expect(error.code == NgrokAIError.Code.decode)
             #expect(error.message.contains("larger than 64 bytes"))
             #expect(error.attempts == 1)
@@ -79,7 +80,7 @@ struct ResponseCollectorTests {
     @Test func aResponseWithinTheLimitIsRead() async throws {
         try await FakeFixture.run(maxResponseBytes: 4096) { fake in
             let seeded = fake.seed(name: String(repeating: "n", count: 100))
-            let key = try await fake.client.getProviderKey(id: seeded.id)
+            let key = TestRecord(try await fake.client.get(.providerKeys, id: seeded.id))
             #expect(key.name == seeded.name)
         }
     }

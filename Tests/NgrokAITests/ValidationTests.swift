@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import NgrokAI
 
@@ -55,27 +56,27 @@ struct ValidationTests {
 
     @Test func emptyIds() async throws {
         try await expectValidation(field: "id", rule: "must not be empty", operation: "providerKeys.get", id: "") {
-            _ = try await $0.getProviderKey(id: "")
+            _ = try await $0.get(.providerKeys, id: "")
         }
         try await expectValidation(field: "id", operation: "providerKeys.update", id: "") {
-            _ = try await $0.updateProviderKey(id: "", ProviderKeyUpdate(name: .set("x")))
+            _ = try await $0.update(.providerKeys, id: "", ["name": "x"])
         }
         try await expectValidation(field: "id", operation: "providerKeys.delete", id: "") {
-            try await $0.deleteProviderKey(id: "")
+            try await $0.delete(.providerKeys, id: "")
         }
         try await expectValidation(field: "id", operation: "providerKeys.rotate", id: "") {
-            _ = try await $0.rotateProviderKey(id: "", ProviderKeyRotate(value: "v", name: "n"))
+            _ = try await $0.perform(.providerKeys, action: "rotate", id: "", ["value": "v", "name": "n"])
         }
     }
 
     @Test func createRequiredFields() async throws {
         for (create, field) in [
-            (ProviderKeyCreate(providerId: "", name: "n", value: "v"), "providerId"),
-            (ProviderKeyCreate(providerId: "p", name: "", value: "v"), "name"),
-            (ProviderKeyCreate(providerId: "p", name: "n", value: ""), "value"),
+            (["providerId": "", "name": "n", "value": "v"] as [String: JSONValue], "providerId"),
+            (["providerId": "p", "name": "", "value": "v"], "name"),
+            (["providerId": "p", "name": "n", "value": ""], "value"),
         ] {
             try await expectValidation(field: field, rule: "must not be empty", operation: "providerKeys.create") {
-                _ = try await $0.createProviderKey(create)
+                _ = try await $0.create(.providerKeys, create)
             }
         }
     }
@@ -85,44 +86,44 @@ struct ValidationTests {
         try await expectValidation(
             field: "name", rule: "at most 255 characters (got 256)", operation: "providerKeys.create"
         ) {
-            _ = try await $0.createProviderKey(ProviderKeyCreate(providerId: "p", name: Self.name256, value: "v"))
+            _ = try await $0.create(.providerKeys, ["providerId": "p", "name": .string(Self.name256), "value": "v"])
         }
         try await expectValidation(
             field: "description", rule: "at most 255 characters (got 300)", operation: "providerKeys.update", id: "pk"
         ) {
-            _ = try await $0.updateProviderKey(
-                id: "pk", ProviderKeyUpdate(description: .set(String(repeating: "a", count: 300))))
+            _ = try await $0.update(.providerKeys, id: "pk", ["description": .string(String(repeating: "a", count: 300))])
         }
         try await expectValidation(
             field: "metadata", rule: "at most 4096 characters (got 4097)", operation: "providerKeys.create"
         ) {
-            _ = try await $0.createProviderKey(
-                ProviderKeyCreate(providerId: "p", name: "n", value: "v", metadata: String(repeating: "ü", count: 4097)))
+            _ = try await $0.create(.providerKeys, ["providerId": "p", "name": "n", "value": "v", "metadata": .string(String(repeating: "ü", count: 4097))])
         }
         try await expectValidation(field: "name", operation: "providerKeys.rotate", id: "pk") {
-            _ = try await $0.rotateProviderKey(id: "pk", ProviderKeyRotate(value: "v", name: Self.name256))
+            _ = try await $0.perform(.providerKeys, action: "rotate", id: "pk", ["value": "v", "name": .string(Self.name256)])
         }
     }
 
     @Test func boundaryValuesPassValidation() throws {
-        // Exactly at the limit is fine (checked without sending: the validator itself).
-        let check = Validator(operation: "providerKeys.create", id: nil)
-        #expect(throws: Never.self) { try check.atMost(Self.name255, FieldLimits.name, field: "name") }
-        #expect(throws: Never.self) {
-            try check.atMost(String(repeating: "😀", count: 4096), FieldLimits.metadata, field: "metadata")
-        }
+        // Exactly at the limit is fine (checked without sending: the catalogue's own check).
+        let keys = Resource.providerKeys
+        #expect(keys.field("name")?.maxLength == 255 && keys.field("metadata")?.maxLength == 4096)
+        let atLimits: [String: JSONValue] = [
+            "providerId": "openai", "name": .string(Self.name255), "value": "v",
+            "metadata": .string(String(repeating: "😀", count: 4096)),
+        ]
+        #expect(throws: Never.self) { try keys.checked(atLimits, for: .create) }
         // A combining sequence counts each code point: "é" as e + U+0301 is 2.
         let decomposed = String(repeating: "e\u{301}", count: 128)
         #expect(decomposed.count == 128)
-        #expect(throws: NgrokAIError.self) { try check.atMost(decomposed, FieldLimits.name, field: "name") }
+        #expect(throws: Violation.self) { try keys.checked(["name": .string(decomposed)], for: .update) }
     }
 
     @Test func rotateRequiresValueAndName() async throws {
         try await expectValidation(field: "value", operation: "providerKeys.rotate", id: "pk") {
-            _ = try await $0.rotateProviderKey(id: "pk", ProviderKeyRotate(value: "", name: "n"))
+            _ = try await $0.perform(.providerKeys, action: "rotate", id: "pk", ["value": "", "name": "n"])
         }
         try await expectValidation(field: "name", operation: "providerKeys.rotate", id: "pk") {
-            _ = try await $0.rotateProviderKey(id: "pk", ProviderKeyRotate(value: "v", name: ""))
+            _ = try await $0.perform(.providerKeys, action: "rotate", id: "pk", ["value": "v", "name": ""])
         }
     }
 
@@ -131,21 +132,21 @@ struct ValidationTests {
             try await expectValidation(
                 field: "limit", rule: "must be between 1 and 100 (got \(limit))", operation: "providerKeys.list"
             ) {
-                _ = try await $0.listProviderKeys(limit: limit)
+                _ = try await $0.list(.providerKeys, parameters: ["limit": .int(Int64(limit))])
             }
         }
         try await expectValidation(field: "provider", operation: "providerKeys.list") {
-            _ = try await $0.listProviderKeys(provider: "")
+            _ = try await $0.list(.providerKeys, parameters: ["provider": ""])
         }
         try await expectValidation(field: "nextPageURI", operation: "providerKeys.list") {
-            _ = try await $0.listProviderKeys(nextPageURI: "")
+            _ = try await $0.list(.providerKeys, nextPageURI: "")
         }
     }
 
     @Test func missingTokenIsAuthError() async throws {
         let client = Self.client(token: nil)
         defer { try? client.syncShutdown() }
-        let error = try #require(await validationError(client) { _ = try await $0.getProviderKey(id: "pk_1") })
+        let error = try #require(await validationError(client) { _ = try await $0.get(.providerKeys, id: "pk_1") })
         #expect(error.code == NgrokAIError.Code.auth)
         #expect(error.message == "no API token: set AI_GATEWAY_API_KEY or pass --api-key-file PATH")
         #expect(error.operation == "providerKeys.get" && error.id == "pk_1")
@@ -155,7 +156,7 @@ struct ValidationTests {
     @Test func invalidBaseURLIsConfigError() async throws {
         let client = NgrokAIClient(configuration: NgrokAIConfiguration(baseURL: "http://example.com", token: "t"))
         defer { try? client.syncShutdown() }
-        let error = try #require(await validationError(client) { _ = try await $0.listProviderKeys() })
+        let error = try #require(await validationError(client) { _ = try await $0.list(.providerKeys) })
         #expect(error.code == NgrokAIError.Code.config)
         #expect(error.operation == "providerKeys.list")
         #expect(client.stats.requestsSent == 0)
@@ -165,7 +166,7 @@ struct ValidationTests {
         let client = Self.client()
         try await client.shutdown()
         try client.syncShutdown()
-        let error = try #require(await validationError(client) { _ = try await $0.getProviderKey(id: "x") })
+        let error = try #require(await validationError(client) { _ = try await $0.get(.providerKeys, id: "x") })
         #expect(error.code == NgrokAIError.Code.config)
     }
 }

@@ -107,20 +107,30 @@ extension AccountStore {
         return true
     }
 
-    /// Stores a record as given (for seeding and snapshots): `fields` as the API renders them,
-    /// with references raw; `secrets` such as a provider key's `value`.
-    public func insert(_ resource: Resource, fields: [String: JSONValue], secrets: [String: String] = [:]) {
+    /// Stores a record (for seeding): `fields` as the API renders them, with references raw
+    /// and users as `{id}`. A write-only field (a provider key's `value`) given among the fields
+    /// or in `secrets` is kept as the record's secret, and redacted into `keyRedacted` when the
+    /// record has none. What is not given is generated: the id (sorting after every existing
+    /// one), the timestamps (now) and the users (``defaultUserID``). Returns the id.
+    @discardableResult
+    public func insert(_ resource: Resource, fields: [String: JSONValue], secrets: [String: String] = [:]) -> String {
         state.withLockedValue { state in
             var stored = Stored(fields: fields, secrets: secrets)
+            for field in resource.fields where field.secrecy == .writeOnly {
+                if let value = stored.fields.removeValue(forKey: field.name)?.stringValue { stored.secrets[field.name] = value }
+            }
             if stored.fields["id"] == nil { stored.fields["id"] = .string(state.tables[resource.name]!.nextID()) }
             let now = state.now()
             if stored.fields["createdAt"] == nil { stored.fields["createdAt"] = .string(RFC3339.string(from: now)) }
             if stored.fields["updatedAt"] == nil { stored.fields["updatedAt"] = stored.fields["createdAt"] }
-            for name in ["createdBy", "lastUpdatedBy"] where stored.fields[name] == nil {
-                stored.fields[name] = .object(["id": .string(FakeProviderKey.defaultUserID)])
+            if stored.fields["createdBy"] == nil { stored.fields["createdBy"] = .object(["id": .string(Self.defaultUserID)]) }
+            if stored.fields["lastUpdatedBy"] == nil { stored.fields["lastUpdatedBy"] = stored.fields["createdBy"] }
+            if stored.fields["keyRedacted"] == nil, let from = resource.redactedFrom {
+                stored.fields["keyRedacted"] = .string(stored.secrets[from].map(Self.redact) ?? "***")
             }
             state.tables[resource.name]!.put(stored)
             state.record(.seeded, resource.name, stored.id, at: now)
+            return stored.id
         }
     }
 }

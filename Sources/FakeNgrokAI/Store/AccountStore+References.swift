@@ -79,7 +79,7 @@ extension AccountStore {
             let stamp = JSONValue.string(RFC3339.string(from: now))
             var made = Stored(fields: [
                 "id": .string(state.tables[keys.name]!.nextID()), "providerId": .string(provider), "name": .string(name),
-                "keyRedacted": .string(FakeProviderKey.redact(value)), "createdAt": stamp, "updatedAt": stamp,
+                "keyRedacted": .string(AccountStore.redact(value)), "createdAt": stamp, "updatedAt": stamp,
                 "createdBy": .object(["id": .string(user)]), "lastUpdatedBy": .object(["id": .string(user)]),
             ])
             made.secrets["value"] = value

@@ -1,5 +1,20 @@
 import Foundation
 
+/// Why a snapshot could not be loaded.
+public enum SnapshotError: Error, Sendable, CustomStringConvertible {
+    case invalidJSON(String)
+    case invalidRecord(id: String, reason: String)
+    case duplicateID(String)
+
+    public var description: String {
+        switch self {
+        case .invalidJSON(let reason): "snapshot is not a valid account snapshot: \(reason)"
+        case .invalidRecord(let id, let reason): "snapshot record \(id): \(reason)"
+        case .duplicateID(let id): "snapshot contains id \(id) more than once"
+        }
+    }
+}
+
 /// Snapshots: the account as the API would list it, one member per resource
 /// (`aiGatewayProviderKeys`, `aiGatewayAccessKeys`, …, `gatewayConfig`, `credits`,
 /// `aiGatewayUsage`). Never a secret. A file with only provider keys (what earlier versions
@@ -108,8 +123,8 @@ extension AccountStore {
         for name in ["createdBy", "lastUpdatedBy"] {
             if let user = fields[name]?["id"]?.stringValue { fields[name] = .object(["id": .string(user)]) } else { fields[name] = nil }
         }
-        if fields["lastUpdatedBy"] == nil { fields["lastUpdatedBy"] = fields["createdBy"] ?? .object(["id": .string(FakeProviderKey.defaultUserID)]) }
-        if fields["createdBy"] == nil { fields["createdBy"] = .object(["id": .string(FakeProviderKey.defaultUserID)]) }
+        if fields["lastUpdatedBy"] == nil { fields["lastUpdatedBy"] = fields["createdBy"] ?? .object(["id": .string(AccountStore.defaultUserID)]) }
+        if fields["createdBy"] == nil { fields["createdBy"] = .object(["id": .string(AccountStore.defaultUserID)]) }
         for field in resource.fields {
             if let shownAs = field.reference?.shownAs {
                 fields[field.name] = fields.removeValue(forKey: shownAs)?["id"]
@@ -137,7 +152,7 @@ extension AccountStore {
         }
         if fields["keyRedacted"] == nil, resource.field("keyRedacted") != nil {
             let secret = resource.redactedFrom.flatMap { stored.secrets[$0] }
-            fields["keyRedacted"] = .string(secret.map(FakeProviderKey.redact) ?? "***")
+            fields["keyRedacted"] = .string(secret.map(AccountStore.redact) ?? "***")
         }
         stored.fields = fields
         return stored

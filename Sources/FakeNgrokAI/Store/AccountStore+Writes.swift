@@ -91,7 +91,7 @@ extension AccountStore {
             stored.fields["lastUpdatedBy"] = .object(["id": .string(user)])
             Self.redact(resource, &stored)
             state.tables[resource.name]!.put(stored)
-            state.record(action.name == "rotate" ? .rotated : .updated, resource.name, id, at: now)
+            state.record(.action(action.name), resource.name, id, at: now)
             return Self.render(resource, stored, state: state, baseURL: baseURL)
         }
     }
@@ -173,7 +173,7 @@ extension AccountStore {
 
     private static func redact(_ resource: Resource, _ stored: inout Stored) {
         if let from = resource.redactedFrom, let secret = stored.secrets[from] {
-            stored.fields["keyRedacted"] = .string(FakeProviderKey.redact(secret))
+            stored.fields["keyRedacted"] = .string(AccountStore.redact(secret))
         }
     }
 

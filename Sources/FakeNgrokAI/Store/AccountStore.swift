@@ -60,7 +60,7 @@ public final class AccountStore: Sendable {
         var tables: [String: Table] = [:]
         var singletons: [String: [String: JSONValue]] = [:]
         /// Every change by resource and id, oldest first (kept after deletion).
-        var history: [String: [String: [KeyMutation]]] = [:]
+        var history: [String: [String: [RecordChange]]] = [:]
         /// Usage events, newest first.
         var usage: [[String: JSONValue]] = []
         var creditBalance: Int64 = 0
@@ -75,8 +75,8 @@ public final class AccountStore: Sendable {
             return Date(timeIntervalSince1970: Double(lastTimestampMilliseconds) / 1000)
         }
 
-        mutating func record(_ kind: KeyMutation.Kind, _ resource: String, _ id: String, at date: Date) {
-            history[resource, default: [:]][id, default: []].append(KeyMutation(kind: kind, at: date))
+        mutating func record(_ kind: RecordChange.Kind, _ resource: String, _ id: String, at date: Date) {
+            history[resource, default: [:]][id, default: []].append(RecordChange(kind: kind, at: date))
         }
 
         func table(_ resource: String) -> Table { tables[resource]! }
@@ -121,12 +121,12 @@ public final class AccountStore: Sendable {
     }
 
     /// Every change recorded for a record, oldest first.
-    public func history(_ resource: Resource, id: String) -> [KeyMutation] {
+    public func history(_ resource: Resource, id: String) -> [RecordChange] {
         state.withLockedValue { $0.history[resource.name]?[id] ?? [] }
     }
 
     /// How many changes of `kind` were applied to records of `resource`.
-    public func mutationCount(_ resource: Resource, of kind: KeyMutation.Kind) -> Int {
+    public func mutationCount(_ resource: Resource, of kind: RecordChange.Kind) -> Int {
         state.withLockedValue { state in
             (state.history[resource.name] ?? [:]).values.reduce(0) { $0 + $1.filter { $0.kind == kind }.count }
         }
@@ -150,4 +150,19 @@ public final class AccountStore: Sendable {
 
     /// The default base URL written into snapshot records' `uri` fields.
     public static let snapshotBaseURL = "https://api.ngrok.ai"
+
+    /// The user the fake acts as for API writes and seeded records.
+    public static let defaultUserID = "usr_fake"
+
+    /// The API's redaction of a secret: the first 10 characters, `***`, and the last 4.
+    /// Shorter secrets reveal less (at most about half), never the whole value.
+    public static func redact(_ value: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        let (head, tail) = scalars.count >= 14 ? (10, 4) : (min(3, scalars.count / 3), min(4, scalars.count / 3))
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[0..<head])
+        view.append(contentsOf: "***".unicodeScalars)
+        view.append(contentsOf: scalars[(scalars.count - tail)...])
+        return String(view)
+    }
 }

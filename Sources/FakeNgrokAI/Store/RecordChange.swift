@@ -1,21 +1,21 @@
 import Foundation
 
-/// One change to a stored key, kept per id so tests can count what the API applied.
-public struct KeyMutation: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable {
-        /// Put in place by seeding (`insert`, `load`, initial keys), not through the API.
+/// One change to a stored record, kept per resource and id so tests can count what the API
+/// applied.
+public struct RecordChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Put in place by seeding (`insert`, `load`, initial records), not through the API.
         case seeded
-        /// `POST /provider-keys`.
+        /// `POST {path}`.
         case created
-        /// `PATCH /provider-keys/{id}`.
+        /// `PATCH {path}/{id}`.
         case updated
-        /// `POST /provider-keys/{id}/rotate`.
-        case rotated
-        /// `DELETE /provider-keys/{id}`.
+        /// `POST {path}/{id}/{action}`, e.g. `action("rotate")`.
+        case action(String)
+        /// `DELETE {path}/{id}`.
         case deleted
     }
 
     public var kind: Kind
     public var at: Date
 }
-

@@ -59,7 +59,7 @@ extension REPL {
 
     private func sandboxState() -> String {
         if let sandbox = settings.sandbox {
-            let count = sandbox.server.store.count
+            let count = sandbox.server.account.count(.providerKeys)
             return "sandbox: on: a fake AI Gateway API on \(sandbox.server.baseURL) with \(count) "
                 + (count == 1 ? "key" : "keys") + "; no real account is touched"
         }

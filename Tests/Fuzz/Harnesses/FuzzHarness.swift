@@ -47,8 +47,9 @@ public final class FuzzHarness {
 
     /// Raw bytes on one connection of the fake API, as a client could send them.
     static func fakeRequest(_ bytes: [UInt8]) {
-        let store = ProviderKeyStore(keys: SampleAccount.make(seed: 1, count: 3), seed: 1)
-        let core = ServerCore(store: store, faults: FaultPlan(), requestLog: RequestLog(capacity: 16), token: "t")
+        let account = AccountStore(seed: 1)
+        for key in SampleAccount.make(seed: 1, count: 3) { account.insert(.providerKeys, fields: key) }
+        let core = ServerCore(account: account, faults: FaultPlan(), requestLog: RequestLog(capacity: 16), token: "t")
         let channel = EmbeddedChannel()
         do {
             try core.serve(channel.pipeline.syncOperations)
