@@ -140,14 +140,16 @@ void lg_forget_state(lua_State *L) {
   if (running_state == L) running_state = NULL;
 }
 
-static void catch_signal(int sig, void (*handler)(int)) {
+void lg_set_handler(int sig, void (*handler)(int), int flags) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = handler;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
+  sa.sa_flags = flags;
   sigaction(sig, &sa, NULL);
 }
+
+static void catch_signal(int sig, void (*handler)(int)) { lg_set_handler(sig, handler, SA_RESTART); }
 
 void lg_watch_termination(lua_State *L) {
   /* A parent may have started us with these blocked (threads of many

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "CLuaShim.h"
+#include "runtime.h"
 
 static volatile sig_atomic_t sigint_seen = 0;
 static volatile sig_atomic_t sigterm_seen = 0;
@@ -21,15 +21,6 @@ static void on_signal(int sig) {
   else sigwinch_seen = 1;
 }
 
-static void set_handler(int sig, void (*handler)(int), int flags) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = handler;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = flags;
-  sigaction(sig, &sa, NULL);
-}
-
 static void restore_sigterm(void) {
   if (sigterm_replaced) sigaction(SIGTERM, &saved_sigterm, NULL);
   sigterm_replaced = 0;
@@ -37,22 +28,22 @@ static void restore_sigterm(void) {
 
 void lg_repl_catch_signals(void) {
   /* no SA_RESTART: the blocked read returns EINTR */
-  set_handler(SIGINT, on_signal, 0);
-  set_handler(SIGWINCH, on_signal, 0);
+  lg_set_handler(SIGINT, on_signal, 0);
+  lg_set_handler(SIGWINCH, on_signal, 0);
   if (!sigterm_replaced) sigaction(SIGTERM, NULL, &saved_sigterm);
   sigterm_replaced = 1;
-  set_handler(SIGTERM, on_signal, 0);
+  lg_set_handler(SIGTERM, on_signal, 0);
 }
 
 void lg_repl_hold_signals(void) {
-  set_handler(SIGINT, on_signal, SA_RESTART);
-  set_handler(SIGWINCH, SIG_DFL, 0);
+  lg_set_handler(SIGINT, on_signal, SA_RESTART);
+  lg_set_handler(SIGWINCH, SIG_DFL, 0);
   restore_sigterm();
 }
 
 void lg_repl_release_signals(void) {
-  set_handler(SIGINT, SIG_DFL, 0);
-  set_handler(SIGWINCH, SIG_DFL, 0);
+  lg_set_handler(SIGINT, SIG_DFL, 0);
+  lg_set_handler(SIGWINCH, SIG_DFL, 0);
   restore_sigterm();
 }
 

@@ -26,6 +26,9 @@ static inline lg_runtime *lg_runtime_of(lua_State *L) {
    failures are ordinary Lua memory errors again. */
 int lg_protected_call(lua_State *L, int narg, int nres, int msgh);
 
+/* sigaction with an empty mask: `handler` for `sig`, with `flags`. */
+void lg_set_handler(int sig, void (*handler)(int), int flags);
+
 /* Drops `L` from the signal handlers' reach (call.c), once it is closed. */
 void lg_forget_state(lua_State *L);
 
