@@ -1,4 +1,4 @@
-"""Prints the benchmark table of scripts/bench/run.sh, with the targets of issues 4 and 13.
+"""Prints the benchmark table of scripts/bench/run.sh, with the targets of issues 4, 13 and 19.
 
     python3 table.py results.txt
 
@@ -84,8 +84,10 @@ def main():
         return (float(run["cpu_s"]) - base) / int(run["count"]) * 1e6
 
     if 0 in latencies:
-        print(check("0 ms: luagate map16 CPU µs per PATCH (less start-up and listing)", patch_cpu_us(0), "<=", 100))
-        print(check("0 ms: luagate map16 / wrk CPU per request", patch_cpu_us(0) / (cpu(0, "wrk-c16") * 1000), "<=", 4.0))
+        # The CPU target is relative to AsyncHTTPClient alone in the same run (docs/design.md):
+        # the absolute figures move with the host's load from one run to the next.
+        print(check("0 ms: luagate map16 / AsyncHTTPClient alone (ahc-load), CPU per PATCH at 16 in flight",
+                    patch_cpu_us(0) / (cpu(0, "ahc-c16") * 1000), "<=", 1.25))
     if 20 in latencies:
         print(check("20 ms: luagate map16 / ideal 800 req/s", rps(20, "luagate-map16") / 800, ">=", 0.92))
         print(check("20 ms: Python seq / luagate seq (slowdown)", rps(20, "python-seq") / rps(20, "luagate-seq"), "<=", 1.3))
@@ -107,9 +109,11 @@ def main():
     if startup:
         print("- start-up (hyperfine medians): `hello.lua` lua5.4 %s ms, luagate %s ms; `-v` lua5.4 %s ms, luagate %s ms" % (
             startup["lua_ms"], startup["luagate_ms"], startup.get("lua_v_ms", "–"), startup.get("luagate_v_ms", "–")))
-    if (0, "ahc-c16") in results:
-        print("- CPU µs per PATCH at 16 in flight: luagate %.0f, AsyncHTTPClient alone %.0f, wrk %.0f" % (
-            patch_cpu_us(0), cpu(0, "ahc-c16") * 1000, cpu(0, "wrk-c16") * 1000))
+    if 0 in latencies:
+        print("- CPU µs per PATCH at 16 in flight: luagate %.0f (less start-up and listing), AsyncHTTPClient alone %.0f,"
+              " wrk %.0f (luagate / wrk %.1f×)" % (
+                  patch_cpu_us(0), cpu(0, "ahc-c16") * 1000, cpu(0, "wrk-c16") * 1000,
+                  patch_cpu_us(0) / (cpu(0, "wrk-c16") * 1000)))
     setup = results.get((0, "luagate-setup"))
     if setup:
         print("- luagate's start-up and listing of every key, no PATCH: %s s of CPU" % setup["cpu_s"])
