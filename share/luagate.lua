@@ -414,3 +414,8 @@ function task.map(items, f, options) end
 ---@param handles luagate.taskHandle[]
 ---@return table results
 function task.all(handles) end
+
+-- Stdlib modules that are globals too, loaded on first use.
+metadata = require("luagate.metadata")
+rename = require("luagate.rename")
+template = require("luagate.template")

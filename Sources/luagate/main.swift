@@ -97,7 +97,7 @@ LoggingSystem.bootstrap { label in
     var handler: any LogHandler = options.logFormat == .json
         ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
     handler.logLevel = logLevel
-    return handler
+    return StatusLineLogHandler(handler)  // log lines go above a progress bar
 }
 let logger = Logger(label: "luagate")
 

@@ -94,8 +94,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("key-3"))
         #expect(r.stdout.contains("team-3"))
-        #expect(r.stdout.contains("dry run, nothing sent: 5 updated, 0 unchanged, 0 failed, 0 skipped"))
-        #expect(r.stdout.hasSuffix("updated\t5\n"))
+        #expect(r.stdout.contains("dry run, nothing sent: would update 5, 0 unchanged, 0 failed, 0 skipped"))
+        #expect(r.stdout.hasSuffix("updated\t0\n"))  // nothing was: report.would_update = 5
         #expect(Self.mutations(api) == 0)
     }
 

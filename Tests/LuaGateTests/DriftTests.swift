@@ -52,7 +52,7 @@ import Testing
             local keys = providerKeys.list()
             keys[1].name = "key-stale"
             local report = rename.plan(keys, {pattern = "^key%-", replace = "team-"}):apply()
-            print(report.updated, #report.drifted, report.drifted[1].error.code)
+            print(report.would_update, #report.drifted, report.drifted[1].error.code)
             """])
         #expect(r.stdout.hasSuffix("2\t1\tdrift\n"), "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("not changed: changed since the change was computed"))

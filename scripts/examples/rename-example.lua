@@ -21,4 +21,8 @@ end
 
 plan:show()
 local report = plan:apply { on_error = "abort" }
-print(("renamed %d keys, %d unchanged, %d failed"):format(report.updated, report.unchanged, #report.failed))
+if report.dry_run then -- luagate --dry-run: nothing was sent
+  print(("would rename %d keys, %d unchanged, %d failed"):format(report.would_update, report.unchanged, #report.failed))
+else
+  print(("renamed %d keys, %d unchanged, %d failed"):format(report.updated, report.unchanged, #report.failed))
+end

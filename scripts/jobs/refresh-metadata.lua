@@ -27,4 +27,6 @@ for i in pairs(errors) do
   failed = failed + 1
   io.stderr:write(("failed: %s: %s\n"):format(changes[i].id, tostring(errors[i])))
 end
-print(("%d refreshed, %d skipped, %d failed"):format(#changes - failed, skipped, failed))
+-- Under --dry-run nothing was sent: say what would have been.
+print(("%s%d %s, %d skipped, %d failed"):format(job.dry_run and "dry run, nothing sent: " or "",
+  #changes - failed, job.dry_run and "would be refreshed" or "refreshed", skipped, failed))

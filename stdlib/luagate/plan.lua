@@ -20,9 +20,6 @@ local array_mt = getmetatable(json.array())
 
 local M = {}
 
---- Length limits of each provider-key field, in characters (code points) as the API counts
---- them (other resources: plan.fields(resource)).
-M.limits = { name = 255, description = 255, metadata = 4096 }
 local FIELD_ORDER = { name = 1, description = 2, metadata = 3 }
 local DEFAULT_RESOURCE = "providerKeys"
 
@@ -40,6 +37,11 @@ function M.fields(resource)
   end
   return fields
 end
+
+--- Length limits of each provider-key field, in characters (code points) as the API counts
+--- them, from the resource catalogue (other resources: plan.fields(resource)).
+M.limits = {}
+for name, rule in pairs(M.fields(DEFAULT_RESOURCE)) do M.limits[name] = rule.maxLength end
 
 --- name = plan.resource_of(record): the resource a record came from (its metatable's
 --- `__resource`), or nil for a plain table.
@@ -59,11 +61,37 @@ Plan.__index = Plan
 -- Options of each plan (keys, allow_duplicates), kept out of the list itself.
 local options = setmetatable({}, { __mode = "k" })
 
+-- The plan's refusals (code "plan", "max_changes", "aborted") are expected outcomes, not
+-- bugs: uncaught, they read as the position of the user's call and the message, with no
+-- traceback through the stdlib (the metatable has no `__luagate`).
 local error_mt = {
   __name = "luagate.error",
-  __luagate = true, -- uncaught: the traceback is added
-  __tostring = function(e) return e.message end,
+  __tostring = function(e) return (e.where or "") .. e.message end,
 }
+
+-- "file:line: " of the innermost call outside the stdlib (as error(msg, level) would give
+-- for the user's line), or "".
+local function user_where()
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "Sl")
+    if not info then return "" end
+    if info.what ~= "C" and not info.source:find("^=%[luagate%]") then
+      return info.currentline > 0 and ("%s:%d: "):format(info.short_src, info.currentline) or ""
+    end
+    level = level + 1
+  end
+end
+
+-- Raises a refusal: `fields` (code, operation, message, …) as a luagate.error.
+local function refuse(fields)
+  fields.where = user_where()
+  error(setmetatable(fields, error_mt), 0)
+end
+
+--- (for the stdlib) plan._refuse{code =, operation =, message =, …}: raises an expected
+--- refusal that points at the caller's line outside the stdlib, without a traceback.
+M._refuse = refuse
 
 local function blank(v) return v == nil or v == null end
 local function same(a, b) return (blank(a) and blank(b)) or a == b end
@@ -297,13 +325,13 @@ function Plan:validate()
   if #found == 0 then return self end
   local lines = {}
   for i, problem in ipairs(found) do lines[i] = "  " .. describe(problem) end
-  error(setmetatable({
+  refuse {
     code = "plan",
     operation = "plan:validate",
     message = ("plan refused, nothing was sent: %d problem%s\n%s"):format(
       #found, #found == 1 and "" or "s", table.concat(lines, "\n")),
     violations = found,
-  }, error_mt), 2)
+  }
 end
 
 -- text cut to `width` characters.
@@ -456,19 +484,23 @@ end
 
 -- Sends one change of apply: ok, err, outcome ("updated", "replanned", "unchanged"). The
 -- update carries what the change was computed from (`expect`), so that the runtime reads the
--- record first and refuses a change whose inputs moved (error code "drift").
+-- record first and refuses a change whose inputs moved (error code "drift"); a record that
+-- already holds the change's values is left as it is (update's second result "unchanged").
 local function update_with(item, fields, expect)
   local update = require(item.resource).update
   local guard = expect and { expect = expect } or nil
-  if item.id == nil then return pcall(update, fields, guard) end
-  return pcall(update, item.id, fields, guard)
+  local ok, result, how
+  if item.id == nil then ok, result, how = pcall(update, fields, guard)
+  else ok, result, how = pcall(update, item.id, fields, guard) end
+  if not ok then return false, result end
+  return true, nil, how == "unchanged" and "unchanged" or nil
 end
 
 local function send(item, on_drift)
   local c = item.change
   if on_drift == "overwrite" then
-    local ok, err = update_with(item, item.fields)
-    return ok, err, "updated"
+    local ok, err, how = update_with(item, item.fields)
+    return ok, err, how or "updated"
   end
   if on_drift == "replan" and c.replan then
     local lib = require(item.resource)
@@ -486,8 +518,8 @@ local function send(item, on_drift)
       if not same(item.fields[field], value) then differs = true end
     end
     if next(fields) == nil then return true, nil, "unchanged" end
-    local sent, err = update_with(item, fields, expect)
-    return sent, err, differs and "replanned" or "updated"
+    local sent, err, how = update_with(item, fields, expect)
+    return sent, err, how or (differs and "replanned" or "updated")
   end
   -- What the plan saw: the change's `expect` (builders set it), else the fields of
   -- `before` (json.null: absent); a field in neither is not known, so not checked.
@@ -500,23 +532,47 @@ local function send(item, on_drift)
       known = true
     end
   end
-  local ok, err = update_with(item, item.fields, known and expect or nil)
-  return ok, err, "updated"
+  local ok, err, how = update_with(item, item.fields, known and expect or nil)
+  return ok, err, how or "updated"
+end
+
+-- Checks that `n` more changes fit --max-changes, or raises the refusal from the user's
+-- line, pointing at apply's `limit`.
+local function reserve(n)
+  if not job then return end
+  local ok, err = pcall(job.reserve, n)
+  if ok then return end
+  local max = job.max_changes
+  refuse {
+    code = type(err) == "table" and err.code or "max_changes",
+    operation = "plan:apply",
+    message = (type(err) == "table" and err.message or tostring(err))
+      .. (max and max > 0 and ("; plan:apply{limit = %d} applies at most %d of them and leaves the rest"
+        .. " for the next run"):format(max, max) or ""),
+  }
 end
 
 --- report = plan:apply{concurrency = ?, on_error = "continue" | "abort", progress = ?,
----                      on_drift = "skip" | "overwrite" | "replan"}
+---                      on_drift = "skip" | "overwrite" | "replan", limit = ?, quiet = ?}
 --- Validates (raising before any request), skips no-ops and refused changes, and sends
 --- the changed fields of each change with its resource's update (providerKeys.update,
 --- accessKeys.update, gatewayConfig.update, …), `concurrency` at a time.
---- Under --max-changes, the whole plan must fit the budget before anything is sent.
---- Just before each change the record is read again: if a field the change was computed
---- from no longer holds what the plan saw (someone changed it since), the change is not
---- sent and is reported as drifted (`report.drifted`, `show()`, the journal; exit 5), unless
---- on_drift = "overwrite" (send it anyway) or "replan" (compute it again from the record as
---- it is now, for plans made by rename or metadata).
+--- `limit = n`: sends at most the first n changes; the others are left for the next run
+--- (`report.left`), as a nightly job under --max-changes converges on a large plan.
+--- Under --max-changes, what apply sends (the whole plan, or `limit`) must fit the budget
+--- before anything is sent.
+--- Just before each change the record is read again: a change whose values the record
+--- already holds (someone made the same change, or the plan was applied before) is not sent
+--- and counts as unchanged; if a field the change was computed from no longer holds what the
+--- plan saw (someone changed it since), the change is not sent and is reported as drifted
+--- (`report.drifted`, `show()`, the journal; exit 5), unless on_drift = "overwrite" (send it
+--- anyway) or "replan" (compute it again from the record as it is now, for plans made by
+--- rename or metadata).
 --- report = {updated = n, unchanged = n, failed = {{id =, error =}}, skipped = n}, plus
---- drifted = {{id =, error =}} when changes drifted and replanned = n when some were replanned.
+--- drifted = {{id =, error =}} when changes drifted, replanned = n when some were replanned
+--- and left = n when `limit` left changes for the next run. Under --dry-run nothing is sent:
+--- `updated` stays 0, `would_update = n` counts what would have been, and `dry_run = true`;
+--- apply also prints the plan and that outcome unless `quiet = true`.
 --- With on_error = "abort", the first failure stops new updates; those in flight finish,
 --- then an error (code = "aborted") carrying the report is raised.
 function Plan:apply(opts)
@@ -532,16 +588,21 @@ function Plan:apply(opts)
   if on_drift ~= "skip" and on_drift ~= "overwrite" and on_drift ~= "replan" then
     error("bad argument #1 to 'apply' (on_drift must be \"skip\", \"overwrite\" or \"replan\")", 2)
   end
+  if opts.limit ~= nil and (math.type(opts.limit) ~= "integer" or opts.limit < 0) then
+    error("bad argument #1 to 'apply' (limit must be an integer >= 0)", 2)
+  end
   self:validate()
 
   local report = { updated = 0, unchanged = 0, skipped = 0, failed = {} }
-  local todo = {}
+  local todo, left = {}, 0
   for i, result in ipairs(analyse(self)) do
     local c = self[i]
     if c.refused then
       report.skipped = report.skipped + 1
     elseif result.noop then
       report.unchanged = report.unchanged + 1
+    elseif opts.limit and #todo >= opts.limit then
+      left = left + 1
     else
       local fields = {}
       for field, value in pairs(c.after) do
@@ -550,32 +611,37 @@ function Plan:apply(opts)
       todo[#todo + 1] = { index = i, change = c, id = c.id, resource = resource_of_change(c), fields = fields }
     end
   end
+  if left > 0 then report.left = left end
 
-  if job then job.reserve(#todo) end -- --max-changes: the whole plan fits, or nothing is sent
-  local dry_run = job and job.dry_run and not opts.quiet
-  if dry_run then self:show(opts) end -- a dry run shows what would change, then what would happen
-  local bar = progress.new { total = #todo, label = "updating", enabled = opts.progress }
+  reserve(#todo) -- --max-changes: what is sent fits, or nothing is sent
+  local dry_run = job and job.dry_run
+  if dry_run and not opts.quiet then self:show(opts) end -- a dry run shows what would change, then what would happen
+  local bar = progress.new { total = #todo, label = dry_run and "checking" or "updating", enabled = opts.progress }
   local stop, failures, drifts = false, {}, {}
   task.map(todo, function(item)
     if stop then
       report.skipped = report.skipped + 1
+      bar:step("skipped")
       return
     end
     local ok, err, outcome = send(item, on_drift)
     item.change.drifted = nil
     if ok and outcome == "unchanged" then
       report.unchanged = report.unchanged + 1
+      bar:step("unchanged")
     elseif ok then
       report.updated = report.updated + 1
       if outcome == "replanned" then report.replanned = (report.replanned or 0) + 1 end
+      bar:step(true)
     elseif type(err) == "table" and err.code == "drift" then
       item.change.drifted = err.message
       drifts[#drifts + 1] = { index = item.index, id = item.id or item.resource, error = err }
+      bar:step("drifted")
     else
       failures[#failures + 1] = { index = item.index, id = item.id or item.resource, error = err }
       stop = on_error == "abort"
+      bar:step(false)
     end
-    bar:step(ok)
   end, { concurrency = opts.concurrency })
   bar:finish()
 
@@ -585,18 +651,21 @@ function Plan:apply(opts)
   for i, failure in ipairs(failures) do report.failed[i] = { id = failure.id, error = failure.error } end
   if #drifts > 0 then report.drifted = {} end
   for i, drift in ipairs(drifts) do report.drifted[i] = { id = drift.id, error = drift.error } end
+  if dry_run then
+    report.dry_run, report.would_update, report.updated = true, report.updated, 0
+  end
   if stop then
     local first = report.failed[1]
-    error(setmetatable({
+    refuse {
       code = "aborted",
       operation = "plan:apply",
       id = first.id,
       message = ("plan:apply aborted: %s failed: %s (%d updated, %d failed, %d skipped)"):format(
         first.id, tostring(first.error), report.updated, #report.failed, report.skipped),
       report = report,
-    }, error_mt), 2)
+    }
   end
-  if dry_run then summarize(report, opts) end
+  if dry_run and not opts.quiet then summarize(report, opts) end
   return report
 end
 
@@ -604,9 +673,11 @@ end
 summarize = function(report, opts)
   local out = opts.out or io.stdout
   local drifted = report.drifted and #report.drifted or 0
-  out:write(("%s: %d updated, %d unchanged, %d failed, %s%d skipped\n"):format(
-    job and job.dry_run and "dry run, nothing sent" or "applied",
-    report.updated, report.unchanged, #report.failed, drifted > 0 and drifted .. " drifted, " or "", report.skipped))
+  local head = report.dry_run and ("dry run, nothing sent: would update %d"):format(report.would_update)
+    or ("applied: %d updated"):format(report.updated)
+  out:write(("%s, %d unchanged, %d failed, %s%d skipped%s\n"):format(
+    head, report.unchanged, #report.failed, drifted > 0 and drifted .. " drifted, " or "", report.skipped,
+    report.left and (", %d left for the next run"):format(report.left) or ""))
   for _, failure in ipairs(report.failed) do
     out:write(("  %s: %s\n"):format(failure.id, tostring(failure.error)))
   end

@@ -21,8 +21,9 @@ local function duration(seconds)
   return ("%dh%02dm"):format(seconds // 3600, seconds % 3600 // 60)
 end
 
---- line = progress.format{done =, total =, failed =, elapsed =, label = ?, width = 24, color = false}
---- e.g. `updating [############------------] 20/40  8.0/s  ETA 3s  1 failed`.
+--- line = progress.format{done =, total =, failed =, elapsed =, label = ?, width = 24, color = false,
+---                        drifted = 0, unchanged = 0, skipped = 0}
+--- e.g. `updating [############------------] 20/40  8.0/s  ETA 3s  1 failed  2 unchanged`.
 function M.format(s)
   local width = s.width or 24
   local filled = s.total > 0 and width * s.done // s.total or width
@@ -36,6 +37,13 @@ function M.format(s)
     local failed = ("%d failed"):format(s.failed)
     parts[#parts + 1] = s.color and "\27[31m" .. failed .. "\27[0m" or failed
   end
+  for _, what in ipairs { "drifted", "unchanged", "skipped" } do
+    local n = s[what] or 0
+    if n > 0 then
+      local text = ("%d %s"):format(n, what)
+      parts[#parts + 1] = s.color and what == "drifted" and "\27[33m" .. text .. "\27[0m" or text
+    end
+  end
   return (s.label and s.label .. " " or "") .. table.concat(parts, "  ")
 end
 
@@ -48,7 +56,7 @@ function M.new(opts)
   local enabled = opts.enabled
   if enabled == nil then enabled = term.isatty("stderr") end
   local bar = setmetatable({
-    total = opts.total, done = 0, failed = 0, label = opts.label,
+    total = opts.total, done = 0, failed = 0, drifted = 0, unchanged = 0, skipped = 0, label = opts.label,
     out = opts.out or io.stderr, enabled = enabled and opts.total > 0,
     color = M.color("stderr"), start = now(), drawn = nil, length = 0,
   }, Bar)
@@ -62,7 +70,13 @@ function Bar:draw()
   local line = M.format {
     done = self.done, total = self.total, failed = self.failed, elapsed = t - self.start,
     label = self.label, color = self.color,
+    drifted = self.drifted, unchanged = self.unchanged, skipped = self.skipped,
   }
+  if self.out == io.stderr then
+    -- The status line on stderr: log lines written while it shows go above it.
+    term.status(line)
+    return
+  end
   local length = utf8.len(line) or #line
   -- Overwrite the previous line, padding over what is left of a longer one.
   self.out:write("\r", line, (" "):rep(math.max(0, self.length - length)))
@@ -70,18 +84,23 @@ function Bar:draw()
   self.out:flush()
 end
 
---- bar:step(ok): one item done (failed unless ok); redraws at most ten times a second.
-function Bar:step(ok)
+--- bar:step(outcome): one item done: `true` (done), `false` (failed), or "drifted",
+--- "unchanged" or "skipped" (counted as such, so the bar agrees with a plan's report);
+--- redraws at most ten times a second.
+function Bar:step(outcome)
   self.done = self.done + 1
-  if not ok then self.failed = self.failed + 1 end
+  if outcome == false or outcome == nil then self.failed = self.failed + 1
+  elseif outcome == "drifted" or outcome == "unchanged" or outcome == "skipped" then
+    self[outcome] = self[outcome] + 1
+  end
   if self.enabled and (self.done == self.total or now() - self.drawn >= 0.1) then self:draw() end
 end
 
---- bar:finish(): the final state and a newline.
+--- bar:finish(): the final state, which stays on its line.
 function Bar:finish()
   if not self.enabled then return end
   self:draw()
-  self.out:write("\n")
+  if self.out == io.stderr then term.status(nil, true) else self.out:write("\n") end
   self.enabled = false
 end
 

@@ -76,7 +76,9 @@ extension Runtime {
     /// `gatewayConfig.update({fields} [, options])`: `json.null` clears a field, absent fields
     /// are left unchanged. With `expect`, the record is read first and the update is sent only
     /// if each named field still holds that value (`json.null`: absent); otherwise it raises
-    /// an error with code `drift` and the record as it is now in `current`.
+    /// an error with code `drift` and the record as it is now in `current`; a record that
+    /// already holds every field of the update is left as it is, and the call returns
+    /// `record, "unchanged"`.
     func update(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
         let args = Arguments(call: call, operation: "\(resource.name).update")
         let id = resource.kind == .collection ? try args.id() : nil
@@ -92,8 +94,10 @@ extension Runtime {
         default: throw args.error("field 'expect': must be a table of field = value", argument: n + 1, id: id, field: "expect")
         }
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
-        return try mutate(call, .update, resource, id: id, target: publicPart(resource, body), operation: args.operation,
-                          argument: { $0 == "id" ? 1 : n }, expect: expect) { try await $0.update(resource, id: id, body) }
+        let target = publicPart(resource, body)
+        return try mutate(call, .update, resource, id: id, target: target, operation: args.operation,
+                          argument: { $0 == "id" ? 1 : n }, expect: expect,
+                          targetIsWhole: target == body) { try await $0.update(resource, id: id, body) }
     }
 
     /// `true = R.delete(id)`

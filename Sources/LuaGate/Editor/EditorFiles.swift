@@ -68,6 +68,8 @@ enum LuaLSTypes {
             """
         for resource in Catalogue.all { out += self.resource(resource) }
         out += jsonAndTask
+        out += "\n-- Stdlib modules that are globals too, loaded on first use.\n"
+        for (global, module) in Runtime.moduleGlobals { out += "\(global) = require(\"\(module)\")\n" }
         return out
     }
 

@@ -8,7 +8,9 @@ extension Runtime {
     /// editor types and the luacheck std describe, read off the running state (raw reads).
     public func luagateGlobals() -> [String: [String: LuaType]] {
         let names = Catalogue.all.map(\.name) + ["json", "task"]
-        return Dictionary(uniqueKeysWithValues: names.map { ($0, fields(ofGlobal: $0)) })
+        var globals = Dictionary(uniqueKeysWithValues: names.map { ($0, fields(ofGlobal: $0)) })
+        for (global, module) in Self.moduleGlobals { globals[global] = moduleFields(module) }
+        return globals
     }
 
     /// The fields of a stdlib module (`luagate.plan`), loading it.

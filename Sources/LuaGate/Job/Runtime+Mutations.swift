@@ -1,6 +1,7 @@
 import Foundation
 import LuaKit
 import NgrokAI
+import NIOConcurrencyHelpers
 
 /// Every mutating call (`create`, `update`, `delete`, actions such as `rotate`, of any
 /// resource) goes through `mutate`, which applies the job's rules in order: `--resume` skips
@@ -13,10 +14,20 @@ extension Runtime {
     func mutate(
         _ call: LuaCall, _ kind: MutationKind, _ resource: Resource, id: String?, target: [String: JSONValue],
         operation: String, argument: @escaping (String?) -> Int32, expect: [String: JSONValue]? = nil,
+        targetIsWhole: Bool = false,
         send: @escaping @Sendable (NgrokAIClient) async throws -> [String: JSONValue]?
     ) throws -> LuaReturn {
+        // With `expect`, a record that already holds every value of `target` (the whole
+        // change: `targetIsWhole`) is left as it is: nothing is sent, and the call returns
+        // the record and "unchanged" (someone made the same change, or a plan ran twice).
+        let held = NIOLockedValueBox(false)
         let push: (LuaStack, [String: JSONValue]?) -> Int32 = { stack, record in
-            if let record { return Record.push(resource, record, onto: stack) }
+            if let record {
+                let n = Record.push(resource, record, onto: stack)
+                guard held.withLockedValue({ $0 }) else { return n }
+                stack.push("unchanged")
+                return n + 1
+            }
             stack.push(true)
             return 1
         }
@@ -37,10 +48,16 @@ extension Runtime {
         } catch {
             throw ErrorObject(error: error)
         }
-        // A change computed from values read earlier (`expect`) is not sent if they moved.
-        let drifted: @Sendable ([String: JSONValue]?, JSONValue?) throws -> Void = { current, before in
-            guard let expect, let current,
-                  let drift = DriftError.check(expect, current: current, operation: operation, id: id) else { return }
+        // A change computed from values read earlier (`expect`) is not sent if they moved;
+        // true: the record already holds the change, so it is not sent either.
+        let drifted: @Sendable ([String: JSONValue]?, JSONValue?) throws -> Bool = { current, before in
+            guard let expect, let current else { return false }
+            if targetIsWhole, !target.isEmpty, target.allSatisfy({ (current[$0.key] ?? .null) == $0.value }) {
+                held.withLockedValue { $0 = true }
+                logger?.info("not changed: already holds the change", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? "")"])
+                return true
+            }
+            guard let drift = DriftError.check(expect, current: current, operation: operation, id: id) else { return false }
             let text = "\(drift.error.code): \(drift.error.message)"
             job.journal?.append(journaled(id, before, nil, .drifted, text))
             job.failed(kind, resource: name, id: id, error: text)
@@ -50,7 +67,7 @@ extension Runtime {
         if job.options.dryRun {
             return try request(call, argument: argument, { client in
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
-                try drifted(current, nil)
+                if try drifted(current, nil) { return current }
                 let result = Self.simulate(kind, resource, current: current, target: target, job: job)
                 logger?.notice("\(Self.describe(kind, resource, id: id, current: current, target: target))")
                 job.succeeded(kind, resource: name)
@@ -71,7 +88,7 @@ extension Runtime {
                 // One read serves both the drift check and the journal's `before`.
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
                 before = current.map { .object($0) }
-                try drifted(current, before)
+                if try drifted(current, before) { return current }
             } else if job.journal != nil {
                 before = try? await Self.current(kind, resource, id: id, client: client, job: job).map { .object($0) }
             }

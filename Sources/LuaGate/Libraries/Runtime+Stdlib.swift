@@ -31,12 +31,43 @@ extension Runtime {
         [
             "luagate.catalogue": ["resources": catalogueResources],
             "luagate.template": ["render": TemplateLibrary.render],
-            "luagate.term": ["isatty": isatty],
+            "luagate.term": ["isatty": isatty, "status": StatusLine.status],
         ]
     }
 
     /// `package.preload[name]` of a Lua module: compiles the source on first use.
     private static let lazyLoader = "local compile = ... return function(name, ...) return compile(name)(name, ...) end"
+
+    /// The stdlib modules that are also globals, in scripts and at the prompt alike
+    /// (`providerKeys`…, `json` and `task` are installed as globals directly).
+    public static let moduleGlobals: KeyValuePairs<String, String> = [
+        "metadata": "luagate.metadata", "rename": "luagate.rename", "template": "luagate.template",
+    ]
+
+    /// Each of `moduleGlobals` as a stand-in table whose first use (a field read or
+    /// write, `pairs`) requires the module and puts it in the global's place: a script
+    /// that never uses one loads nothing, and one that assigns the name itself keeps its
+    /// own value. `getmetatable(stand_in).__luagate_module` names the module.
+    private static let lazyGlobals = """
+        local G, list = ...
+        local require, rawget, rawset, setmetatable, next, tostring = require, rawget, rawset, setmetatable, next, tostring
+        for global, module in pairs(list) do
+          local stand_in = {}
+          local function load()
+            local m = require(module)
+            if rawget(G, global) == stand_in then rawset(G, global, m) end
+            return m
+          end
+          setmetatable(stand_in, {
+            __index = function(_, k) return load()[k] end,
+            __newindex = function(_, k, v) load()[k] = v end,
+            __pairs = function() return next, load(), nil end,
+            __tostring = function() return tostring(load()) end,
+            __luagate_module = module,
+          })
+          rawset(G, global, stand_in)
+        end
+        """
 
     func installStdlib() {
         let L = lua.L
@@ -54,6 +85,14 @@ extension Runtime {
             lua_setfield(L, -3, name)
         }
         lua.stack.pop(2)
+        lua_rawgeti(L, LG_REGISTRYINDEX, lua_Integer(LUA_RIDX_GLOBALS))
+        lua_createtable(L, 0, Int32(Self.moduleGlobals.count))
+        for (global, module) in Self.moduleGlobals {
+            lua.stack.push(module)
+            lua.stack.rawSet(table: -2, key: global)
+        }
+        loadStdlib(Array(Self.lazyGlobals.utf8), name: "globals", arguments: 2)
+        lua.stack.pop()
     }
 
     private static func nativeKey(_ name: String) -> String { "luagate.stdlib:" + name }

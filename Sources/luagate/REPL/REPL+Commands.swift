@@ -121,16 +121,22 @@ extension REPL {
 // MARK: - Globals and plans
 
 extension REPL {
-    /// The luagate modules that are globals in the REPL, without `require`
-    /// (`providerKeys`, `json` and `task` already are everywhere).
-    static let moduleGlobals = ["rename": "luagate.rename", "metadata": "luagate.metadata", "template": "luagate.template"]
+    /// The luagate modules that are globals (in scripts too, where each loads on its first
+    /// use), without `require` (`providerKeys`, `json` and `task` are globals as well).
+    static let moduleGlobals = Runtime.moduleGlobals
 
-    /// Requires each module that exists into its global, unless the name is taken.
+    /// Requires each module that exists into its global, unless the name is taken by
+    /// something other than the stand-in that loads it on first use (so that `.help` and
+    /// completion see its functions).
     func installGlobals() {
         let stack = lua.stack
         for (global, module) in Self.moduleGlobals.sorted(by: { $0.key < $1.key }) {
             pushGlobals()
-            let taken = stack.rawGet(table: -1, key: global) != .nil
+            var taken = stack.rawGet(table: -1, key: global) != .nil
+            if taken, lua_getmetatable(lua.L, -1) != 0 {
+                taken = stack.rawGet(table: -1, key: "__luagate_module") != .string
+                stack.pop(2)
+            }
             stack.pop(2)
             if taken { continue }
             let status = lg_require(lua.L, module)

@@ -38,7 +38,8 @@ describe("luagate.plan", function()
     local err = raises(function() p:validate() end, "plan refused, nothing was sent: 4 problems")
     eq(err.code, "plan")
     eq(#err.violations, 4)
-    eq(getmetatable(err).__luagate, true)
+    eq(getmetatable(err).__luagate, nil) -- an expected refusal: uncaught, no traceback
+    has(tostring(err), "plan_spec.lua:38: plan refused") -- the line that called validate
     local text = tostring(err)
     has(text, a.id .. " name: at most 255 characters (got 256)")
     has(text, b.id .. " description: at most 255 characters (got 300)")
