@@ -213,6 +213,15 @@ import Testing
             """])
         #expect(caught.stdout.hasSuffix("false\tplan\tplan refused, nothing was sent: 1 problem\t(command line):2: \n"),
                 "\(caught.stdout)\(caught.stderr)")
+        // Bad input to a stdlib function reads as lauxlib's argument error at the user's line.
+        let bad = try Self.script("local plan = require 'luagate.plan'\nplan.new(5)\n")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let input = try await ProcessRunner.luagate([bad])
+        #expect(input.status == 1)
+        #expect(input.stderr == "luagate: \(bad):2: bad argument #1 to 'new' (table expected, got number)\n", "\(input.stderr)")
+        let spec = try await ProcessRunner.luagate(["-e", "rename.prefix({}, 5)"])
+        #expect(spec.stderr == "luagate: (command line):1: bad argument #2 to 'prefix' (string expected, got number)\n",
+                "\(spec.stderr)")
         // A user's own error keeps lua.c's traceback.
         let own = try await ProcessRunner.luagate(["-e", "error('boom')"])
         #expect(own.stderr.hasPrefix("luagate: (command line):1: boom\nstack traceback:\n"), "\(own.stderr)")

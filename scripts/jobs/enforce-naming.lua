@@ -49,7 +49,7 @@ print(("%d of %d keys need the provider prefix"):format(#p, #keys))
 
 -- All or nothing against the change budget: apply refuses before the first update when the
 -- plan does not fit --max-changes.
-p:show { noops = false }
+if #p > 0 then p:show() end
 local report = p:apply { quiet = true }
 if job.dry_run then
   print(("dry run, nothing sent: would rename %d, %d already named, %d failed"):format(

@@ -19,7 +19,7 @@ function M.decode(v)
   local text = v
   if type(v) == "table" then text = v.metadata end
   if text ~= nil and text ~= null and type(text) ~= "string" then
-    error(("bad argument #1 to 'decode' (key or string expected, got %s)"):format(type(v)), 2)
+    plan._argerror(("bad argument #1 to 'decode' (key or string expected, got %s)"):format(type(v)))
   end
   return plan.decode_object(text)
 end
@@ -27,11 +27,13 @@ end
 --- s = metadata.encode(t): compact JSON with sorted keys; raises if it is longer than
 --- metadata.limit characters.
 function M.encode(t)
-  if type(t) ~= "table" then error(("bad argument #1 to 'encode' (table expected, got %s)"):format(type(t)), 2) end
+  if type(t) ~= "table" then
+    plan._argerror(("bad argument #1 to 'encode' (table expected, got %s)"):format(type(t)))
+  end
   local text = json.encode(t)
   local length = utf8.len(text)
   if length > M.limit then
-    error(("metadata.encode: at most %d characters (got %d)"):format(M.limit, length), 2)
+    plan._argerror(("metadata.encode: at most %d characters (got %d)"):format(M.limit, length))
   end
   return text
 end
@@ -207,7 +209,7 @@ end
 --- unless spec.overwrite_non_json = true. spec.field = "description" targets descriptions.
 function M.plan(keys, spec, opts)
   local p, err = build("plan", keys, spec, opts)
-  if not p then error(err, 2) end
+  if not p then plan._argerror(err) end
   return p
 end
 
@@ -215,7 +217,7 @@ end
 --- apply, print the report).
 function M.apply(keys, spec, opts)
   local p, err = build("apply", keys, spec, opts)
-  if not p then error(err, 2) end
+  if not p then plan._argerror(err) end
   return plan.run(p, opts)
 end
 

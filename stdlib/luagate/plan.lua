@@ -71,10 +71,11 @@ local error_mt = {
 
 -- "file:line: " of the innermost call outside the stdlib (as error(msg, level) would give
 -- for the user's line), or "".
+local getinfo = debug.getinfo
 local function user_where()
   local level = 2
   while true do
-    local info = debug.getinfo(level, "Sl")
+    local info = getinfo(level, "Sl")
     if not info then return "" end
     if info.what ~= "C" and not info.source:find("^=%[luagate%]") then
       return info.currentline > 0 and ("%s:%d: "):format(info.short_src, info.currentline) or ""
@@ -92,6 +93,11 @@ end
 --- (for the stdlib) plan._refuse{code =, operation =, message =, …}: raises an expected
 --- refusal that points at the caller's line outside the stdlib, without a traceback.
 M._refuse = refuse
+
+--- (for the stdlib) plan._argerror(message): a bad argument to a stdlib function (`message`
+--- as lauxlib writes it), raised as a refusal (code "argument") from the caller's line.
+local function argerror(message) refuse { code = "argument", message = message } end
+M._argerror = argerror
 
 local function blank(v) return v == nil or v == null end
 local function same(a, b) return (blank(a) and blank(b)) or a == b end
@@ -166,24 +172,24 @@ end
 --- `keys`: the keys to check new names against (those not in the plan keep their names).
 function M.new(changes, opts)
   if type(changes) ~= "table" then
-    error(("bad argument #1 to 'new' (table expected, got %s)"):format(type(changes)), 2)
+    argerror(("bad argument #1 to 'new' (table expected, got %s)"):format(type(changes)))
   end
   opts = opts or {}
   local p = setmetatable({}, Plan)
   for i, c in ipairs(changes) do
     if type(c) ~= "table" or type(c.after) ~= "table" or (c.before ~= nil and type(c.before) ~= "table")
         or (c.resource ~= nil and type(c.resource) ~= "string") then
-      error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
-        :format(i), 2)
+      argerror(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before"
+        .. " (a table or nil))"):format(i))
     end
     local resource = resource_of_change(c)
     if not M.fields(resource) then
-      error(("bad argument #1 to 'new' (change #%d: %q is not a resource with records to change)")
-        :format(i, resource), 2)
+      argerror(("bad argument #1 to 'new' (change #%d: %q is not a resource with records to change)")
+        :format(i, resource))
     end
     if type(c.id) ~= "string" and not (c.id == nil and is_singleton(resource)) then
-      error(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before (a table or nil))")
-        :format(i), 2)
+      argerror(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before"
+        .. " (a table or nil))"):format(i))
     end
     c.before = c.before or {}
     p[i] = c
@@ -579,17 +585,17 @@ function Plan:apply(opts)
   opts = opts or {}
   local on_error = opts.on_error or "continue"
   if on_error ~= "continue" and on_error ~= "abort" then
-    error("bad argument #1 to 'apply' (on_error must be \"continue\" or \"abort\")", 2)
+    argerror("bad argument #1 to 'apply' (on_error must be \"continue\" or \"abort\")")
   end
   if opts.concurrency ~= nil and (math.type(opts.concurrency) ~= "integer" or opts.concurrency < 1) then
-    error("bad argument #1 to 'apply' (concurrency must be a positive integer)", 2)
+    argerror("bad argument #1 to 'apply' (concurrency must be a positive integer)")
   end
   local on_drift = opts.on_drift or "skip"
   if on_drift ~= "skip" and on_drift ~= "overwrite" and on_drift ~= "replan" then
-    error("bad argument #1 to 'apply' (on_drift must be \"skip\", \"overwrite\" or \"replan\")", 2)
+    argerror("bad argument #1 to 'apply' (on_drift must be \"skip\", \"overwrite\" or \"replan\")")
   end
   if opts.limit ~= nil and (math.type(opts.limit) ~= "integer" or opts.limit < 0) then
-    error("bad argument #1 to 'apply' (limit must be an integer >= 0)", 2)
+    argerror("bad argument #1 to 'apply' (limit must be an integer >= 0)")
   end
   self:validate()
 

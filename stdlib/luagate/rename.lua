@@ -63,7 +63,7 @@ end
 -- The plan, or raises err at the level of whoever called the public function. Called
 -- as `return (checked(…))`: the parentheses keep it from being a tail call.
 local function checked(p, err)
-  if not p then error(err, 3) end
+  if not p then plan._argerror(err) end
   return p
 end
 
@@ -79,7 +79,7 @@ local function starts(s, p) return s:sub(1, #p) == p end
 
 local function string_arg(fname, value)
   if type(value) ~= "string" then
-    error(("bad argument #2 to '%s' (string expected, got %s)"):format(fname, type(value)), 3)
+    plan._argerror(("bad argument #2 to '%s' (string expected, got %s)"):format(fname, type(value)))
   end
 end
 
