@@ -61,7 +61,7 @@ Plan.__index = Plan
 -- Options of each plan (keys, allow_duplicates), kept out of the list itself.
 local options = setmetatable({}, { __mode = "k" })
 
--- The plan's refusals (code "plan", "max_changes", "aborted") are expected outcomes, not
+-- The stdlib's refusals (code "plan", "max_changes", "aborted", "argument") are expected outcomes, not
 -- bugs: uncaught, they read as the position of the user's call and the message, with no
 -- traceback through the stdlib (the metatable has no `__luagate`).
 local error_mt = {
