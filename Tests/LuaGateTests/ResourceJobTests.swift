@@ -72,7 +72,7 @@ import Testing
             local records = accessKeys.list()
             for _, k in ipairs(apiKeys.list()) do records[#records + 1] = k end
             local report = rename.apply(records, {pattern = "^", replace = "team-"})
-            print("updated", report.updated)
+            print("updated", report.would_update)
             """])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("RESOURCE"))
