@@ -622,7 +622,9 @@ function Plan:apply(opts)
   reserve(#todo) -- --max-changes: what is sent fits, or nothing is sent
   local dry_run = job and job.dry_run
   if dry_run and not opts.quiet then self:show(opts) end -- a dry run shows what would change, then what would happen
-  local bar = progress.new { total = #todo, label = dry_run and "checking" or "updating", enabled = opts.progress }
+  local bar <close> = progress.new {
+    total = #todo, label = dry_run and "checking" or "updating", enabled = opts.progress,
+  }
   local stop, failures, drifts = false, {}, {}
   task.map(todo, function(item)
     if stop then

@@ -96,12 +96,14 @@ function Bar:step(outcome)
   if self.enabled and (self.done == self.total or now() - self.drawn >= 0.1) then self:draw() end
 end
 
---- bar:finish(): the final state, which stays on its line.
+--- bar:finish(): the final state, which stays on its line. A bar in a to-be-closed
+--- variable (`local bar <close> = progress.new{…}`) finishes even when an error unwinds.
 function Bar:finish()
   if not self.enabled then return end
   self:draw()
   if self.out == io.stderr then term.status(nil, true) else self.out:write("\n") end
   self.enabled = false
 end
+Bar.__close = Bar.finish
 
 return M
