@@ -6,11 +6,11 @@ import TestSupport
 /// HTTPS, extra CAs and proxies, end to end: the real binary against the fake serving TLS with
 /// a throwaway CA (made with openssl), through a CONNECT proxy on loopback.
 @Suite struct NetworkTests {
-    static let certificates = Result { try TestCertificates.make() }
+    static let certificates = Task { try await TestCertificates.make() }
 
     /// A fake API serving HTTPS with `certificate` (the 127.0.0.1 one by default).
-    static func httpsAPI(otherHost: Bool = false) throws -> APIHarness {
-        let files = try certificates.get()
+    static func httpsAPI(otherHost: Bool = false) async throws -> APIHarness {
+        let files = try await certificates.value
         var configuration = FakeNgrokAIConfiguration(token: "tok-\(UUID().uuidString)")
         configuration.tls = otherHost
             ? FakeNgrokAIConfiguration.TLSFiles(certificatePath: files.otherHostCertificatePath, keyPath: files.otherHostKeyPath)
@@ -24,8 +24,8 @@ import TestSupport
     static let failing = "local ok, e = pcall(providerKeys.list); print(ok, e.code, e.status, e.operation); print(e.message)"
 
     @Test func httpsWorksWithTheCAGivenEachWay() async throws {
-        let api = try Self.httpsAPI()
-        let ca = try Self.certificates.get().caPath
+        let api = try await Self.httpsAPI()
+        let ca = try await Self.certificates.value.caPath
         #expect(api.server.baseURL.hasPrefix("https://127.0.0.1:"))
         for (arguments, environment) in [
             (["--ca-file", ca], [:]), ([], ["SSL_CERT_FILE": ca]), ([], ["LUAGATE_CA_FILE": ca]),
@@ -38,7 +38,7 @@ import TestSupport
     }
 
     @Test func anUntrustedCertificateIsRefusedAndNothingIsSent() async throws {
-        let api = try Self.httpsAPI()
+        let api = try await Self.httpsAPI()
         let r = try await api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-secret-1'}))"])
         #expect(r.status == 5, "a failed change: \(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -51,17 +51,17 @@ import TestSupport
     }
 
     @Test func aCertificateForAnotherHostIsRefused() async throws {
-        let api = try Self.httpsAPI(otherHost: true)
-        let r = try await api.luagate(["--ca-file", try Self.certificates.get().caPath, "-e", Self.failing])
+        let api = try await Self.httpsAPI(otherHost: true)
+        let r = try await api.luagate(["--ca-file", try await Self.certificates.value.caPath, "-e", Self.failing])
         #expect(r.stdout.hasPrefix("false\ttls\tnil\tproviderKeys.list\n"), "\(r.stdout)\(r.stderr)")
         #expect(api.server.requestLog.entries().isEmpty)
     }
 
     @Test func requestsGoThroughAConnectProxyAndTheTokenStaysInsideTLS() async throws {
-        let api = try Self.httpsAPI()
+        let api = try await Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
-        let ca = try Self.certificates.get().caPath
+        let ca = try await Self.certificates.value.caPath
         let r = try await api.luagate(["--ca-file", ca, "-e", Self.listing + "\nproviderKeys.update('pk_1', {name = 'two'})"],
                                 environment: ["HTTPS_PROXY": proxy.url])
         #expect(r.status == 0, "\(r.stderr)")
@@ -75,10 +75,10 @@ import TestSupport
     }
 
     @Test func noProxyAndTheCommandLineChooseTheRoute() async throws {
-        let api = try Self.httpsAPI()
+        let api = try await Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
-        let ca = try Self.certificates.get().caPath
+        let ca = try await Self.certificates.value.caPath
         let dead = "http://127.0.0.1:1"
         let direct: [([String], [String: String])] = [
             ([], ["HTTPS_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"]),
@@ -106,10 +106,10 @@ import TestSupport
     }
 
     @Test func proxyCredentialsAreSentToTheProxyAndNeverPrinted() async throws {
-        let api = try Self.httpsAPI()
+        let api = try await Self.httpsAPI()
         let proxy = try ConnectProxy.start()
         defer { proxy.shutdown() }
-        let r = try await api.luagate(["--verbose", "--ca-file", try Self.certificates.get().caPath, "-e", Self.listing],
+        let r = try await api.luagate(["--verbose", "--ca-file", try await Self.certificates.value.caPath, "-e", Self.listing],
                                 environment: ["HTTPS_PROXY": "http://ops:pa55word@127.0.0.1:\(proxy.port)"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(proxy.requests.first?.headers.map { $0.lowercased() }.contains("proxy-authorization: basic b3bzonbhntv3b3jk") == true,
@@ -118,7 +118,7 @@ import TestSupport
     }
 
     @Test func aProxyThatRefusesTheTunnelFailsClearlyAndSendsNothing() async throws {
-        let api = try Self.httpsAPI()
+        let api = try await Self.httpsAPI()
         let proxy = try ConnectProxy.start(refuseWith: 403)
         defer { proxy.shutdown() }
         let r = try await api.luagate(["-e", Self.failing + "\nprint(pcall(providerKeys.create, {providerId = 'openai', name = 'n', value = 'sk-x'}))"],
@@ -171,8 +171,8 @@ import TestSupport
     /// the API does not parse a whole bundle); one that looks like PEM but is not fails the first
     /// call with `config`, naming the file, and nothing is sent.
     @Test func aCorruptCAFileFailsTheFirstCallNotTheStart() async throws {
-        let api = try Self.httpsAPI()
-        let corrupt = try Self.certificates.get().folder + "/corrupt.pem"
+        let api = try await Self.httpsAPI()
+        let corrupt = try await Self.certificates.value.folder + "/corrupt.pem"
         try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
             .write(to: URL(fileURLWithPath: corrupt))
         let quiet = try await api.luagate(["--ca-file", corrupt, "-e", "print('ran')"])
@@ -188,7 +188,7 @@ import TestSupport
     @Test func aPlainHTTPAPIIgnoresTheCAFile() async throws {
         let api = try APIHarness()
         api.seed(name: "one", id: "pk_1")
-        let corrupt = try Self.certificates.get().folder + "/corrupt-plain.pem"
+        let corrupt = try await Self.certificates.value.folder + "/corrupt-plain.pem"
         try Data("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".utf8)
             .write(to: URL(fileURLWithPath: corrupt))
         let r = try await api.luagate(["--ca-file", corrupt, "-e", Self.listing])
@@ -198,7 +198,7 @@ import TestSupport
 
     @Test func fakeNgrokAIChecksItsTLSFiles() async throws {
         let fake = ProcessRunner.buildDirectory + "/fake-ngrok-ai"
-        let files = try Self.certificates.get()
+        let files = try await Self.certificates.value
         let alone = try await ProcessRunner.run(fake, ["--tls-cert", files.serverCertificatePath])
         #expect(alone.status == 64 && alone.stderr.contains("--tls-cert and --tls-key go together"), "\(alone.stderr)")
         let missing = try await ProcessRunner.run(fake, ["--tls-cert", "/nonexistent.pem", "--tls-key", files.serverKeyPath])

@@ -19,40 +19,50 @@ public struct TestCertificates: Sendable {
         public var description: String
     }
 
-    /// Makes the CA and the certificates (P-256 keys, valid for two days).
-    public static func make() throws -> TestCertificates {
+    /// Makes the CA and the certificates (P-256 keys, valid for two days). Awaits each
+    /// `openssl` run without holding a thread.
+    public static func make() async throws -> TestCertificates {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("luagate-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let certificates = TestCertificates(folder: folder)
-        try certificates.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        try await certificates.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                   "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=luagate test CA"])
-        try certificates.issue(name: "server", subjectAltName: "IP:127.0.0.1,DNS:localhost")
-        try certificates.issue(name: "other", subjectAltName: "DNS:elsewhere.invalid")
+        try await certificates.issue(name: "server", subjectAltName: "IP:127.0.0.1,DNS:localhost")
+        try await certificates.issue(name: "other", subjectAltName: "DNS:elsewhere.invalid")
         return certificates
     }
 
-    private func issue(name: String, subjectAltName: String) throws {
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    private func issue(name: String, subjectAltName: String) async throws {
+        try await openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                      "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
         try Data("subjectAltName=\(subjectAltName)\n".utf8).write(to: URL(fileURLWithPath: folder + "/\(name).ext"))
-        try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        try await openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                      "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext"])
     }
 
-    private func openssl(_ arguments: [String]) throws {
+    private func openssl(_ arguments: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let errors = Pipe()
-        process.standardError = errors
+        // Its messages go to a file, read once it has exited: nothing to drain meanwhile.
+        let log = URL(fileURLWithPath: folder + "/openssl.err")
+        try Data().write(to: log)
+        process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: text, as: UTF8.self))")
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else {
+            let text = (try? Data(contentsOf: log)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(text)")
         }
     }
 
