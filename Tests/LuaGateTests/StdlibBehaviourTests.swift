@@ -67,6 +67,16 @@ import Testing
         }
     }
 
+    @Test func aStopMidPlanEndsTheBarsLine() async throws {
+        let api = try Self.seeded(3)
+        api.server.faults.enqueue(.delay(milliseconds: 1500), count: 3, method: "PATCH")
+        let r = try await api.luagate(["--timeout", "0.5s", "-e",
+            "require('luagate.rename').suffix(providerKeys.list(), '-x'):apply { progress = true }"])
+        #expect(r.status == 124, "\(r.stderr)")
+        #expect(r.stderr.contains("\nluagate: timed out"), "\(r.stderr)")
+        #expect(!r.stderr.contains("/s luagate:") && !r.stderr.contains("/sluagate:"), "\(r.stderr)")
+    }
+
     @Test func anUpdateWithExpectOfValuesAlreadyHeldSendsNothing() async throws {
         let api = try Self.seeded(1)
         let r = try await api.luagate(["-e", """
