@@ -18,7 +18,8 @@
 ---@field id string
 ---@field uri string
 
----Options of every `update`: `expect` sends the update only if these fields still hold these values.
+---Options of every `update`: `expect` sends the update only if these fields still hold these values;
+---a record that already holds the update's values is left alone (second result `"unchanged"`).
 ---@class luagate.updateOptions
 ---@field expect? table<string, any>
 
@@ -65,6 +66,7 @@ function providerKeys.create(fields) end
 ---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.providerKey
+---@return "unchanged"? unchanged
 function providerKeys.update(id, fields, options) end
 
 ---`providerKeys.delete(id)`
@@ -123,6 +125,7 @@ function accessKeys.create(fields) end
 ---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata, accessKeyConfigurationId?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.accessKey
+---@return "unchanged"? unchanged
 function accessKeys.update(id, fields, options) end
 
 ---`accessKeys.delete(id)`
@@ -172,6 +175,7 @@ function accessKeyConfigurations.create(fields) end
 ---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata, access?: table|lightuserdata, router?: table|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.accessKeyConfiguration
+---@return "unchanged"? unchanged
 function accessKeyConfigurations.update(id, fields, options) end
 
 ---`accessKeyConfigurations.delete(id)`
@@ -222,6 +226,7 @@ function apiKeys.create(fields) end
 ---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.apiKey
+---@return "unchanged"? unchanged
 function apiKeys.update(id, fields, options) end
 
 ---`apiKeys.delete(id)`
@@ -272,6 +277,7 @@ function providers.create(fields) end
 ---@param fields {name?: string|lightuserdata, baseUrl?: string, metadata?: string|lightuserdata, supportedApiSurfaces?: table[]|lightuserdata, models?: table[]|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.provider
+---@return "unchanged"? unchanged
 function providers.update(id, fields, options) end
 
 ---`providers.delete(id)`
@@ -300,6 +306,7 @@ function gatewayConfig.get() end
 ---@param fields {totalTimeout?: string, perRequestTimeout?: string, maxInputTokens?: integer|lightuserdata, maxOutputTokens?: integer|lightuserdata, metadata?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.gatewayConfig
+---@return "unchanged"? unchanged
 function gatewayConfig.update(fields, options) end
 
 ---What the gateway served: one event per upstream attempt, and daily aggregates.

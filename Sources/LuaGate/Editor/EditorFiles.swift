@@ -60,7 +60,8 @@ enum LuaLSTypes {
             ---@field id string
             ---@field uri string
 
-            ---Options of every `update`: `expect` sends the update only if these fields still hold these values.
+            ---Options of every `update`: `expect` sends the update only if these fields still hold these values;
+            ---a record that already holds the update's values is left alone (second result `"unchanged"`).
             ---@class luagate.updateOptions
             ---@field expect? table<string, any>
 
@@ -131,7 +132,7 @@ enum LuaLSTypes {
                 + "function \(name)(fields) end\n\n"
         case "update":
             let fields = "---@param fields \(shape(updatable, requiredWhen: { _ in false }, clearable: { $0.update == .setOrClear }))\n"
-                + "---@param options? luagate.updateOptions\n---@return \(record)\n"
+                + "---@param options? luagate.updateOptions\n---@return \(record)\n---@return \"unchanged\"? unchanged\n"
             if resource.kind == .collection {
                 return syntax + "---@param id string\n" + fields + "function \(name)(id, fields, options) end\n\n"
             }
