@@ -194,6 +194,7 @@ var status = Runner(
     progname: progname, rawArguments: rawArguments, options: options, steps: steps, api: api, job: job,
     replSettings: replSettings
 ).run()
+job.finish()  // the journal's last lines (`unknown` for changes a stop cut off), then closed
 Output.flush()
 do {
     try sandbox?.finish()

@@ -64,8 +64,8 @@ extension Runtime {
         let body = try args.checked(1, id: nil) { () throws(Violation) in try resource.checked(given, for: .create) }
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         let secrets = self.secrets
-        return try mutate(call, .create, resource, id: nil, target: publicPart(resource, body), operation: args.operation,
-                          argument: { _ in 1 }) { client in
+        return try mutate(call, .create, resource, id: nil, target: publicPart(resource, body), body: body,
+                          operation: args.operation, argument: { _ in 1 }) { client in
             let record = try await client.create(resource, body)
             secrets.note(Shape.secrets(in: .object(record), fields: resource.fields))
             return record
@@ -95,7 +95,7 @@ extension Runtime {
         }
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         let target = publicPart(resource, body)
-        return try mutate(call, .update, resource, id: id, target: target, operation: args.operation,
+        return try mutate(call, .update, resource, id: id, target: target, body: body, operation: args.operation,
                           argument: { $0 == "id" ? 1 : n }, expect: expect,
                           targetIsWhole: target == body) { try await $0.update(resource, id: id, body) }
     }
@@ -119,7 +119,7 @@ extension Runtime {
         let body = try args.checked(2, id: id) { () throws(Violation) in try resource.checked(given, action: action) }
         noteSecrets(Shape.secrets(in: .object(body), fields: action.fields))
         let target = Shape.withoutSecrets(.object(body), fields: action.fields).objectValue ?? [:]
-        return try mutate(call, MutationKind(rawValue: name), resource, id: id, target: target, operation: args.operation,
+        return try mutate(call, MutationKind(rawValue: name), resource, id: id, target: target, body: body, operation: args.operation,
                           argument: { $0 == "id" ? 1 : 2 }) { try await $0.perform(resource, action: name, id: id, body) }
     }
 

@@ -9,12 +9,8 @@ import NIOConcurrencyHelpers
 public final class JobControl: Sendable {
     public let options: JobOptions
     public let journal: Journal?
-    /// Successful mutations recorded by an earlier run, for `--resume`, in
-    /// journal order under their resume key.
-    private let done: [String: [JournalEntry]]
-    /// Mutations an earlier run started but recorded no outcome for (it was
-    /// killed while they were in flight), for `--resume`, by resume key.
-    private let inDoubt: [String: [JournalEntry]]
+    /// What the journal showed done or in doubt when the run started, for `--resume`.
+    private let earlier: ResumeIndex
     private let state = NIOLockedValueBox(State())
 
     struct State {
@@ -25,13 +21,17 @@ public final class JobControl: Sendable {
         var byResource: [String: [String: Int]] = [:]
         var failed: [Failure] = []
         var dryRunCount = 0
-        /// How many journaled creates of each resume key this run has skipped.
-        var resumedCreates: [String: Int] = [:]
-        /// How many in-doubt mutations of each resume key this run has taken up.
-        var resumedDoubts: [String: Int] = [:]
+        /// The journaled creates this run has matched, by resource (indices into `earlier`).
+        var takenCreates: [String: Set<Int>] = [:]
+        /// Per record, where in its journaled sequence the next call is matched from; the
+        /// sequence's length once a call was sent (everything after it is sent too).
+        var cursors: [String: Int] = [:]
         /// Keys the journal shows created, or that this run matched to an
         /// in-doubt create: none is matched twice.
         var claimed: Set<String> = []
+        /// This run's `started` lines with no outcome yet, by number.
+        var open: [Int: JournalEntry] = [:]
+        var opened = 0
     }
 
     /// A mutation that failed: `{op, id, error}` in the report.
@@ -45,30 +45,15 @@ public final class JobControl: Sendable {
     public init(options: JobOptions) throws {
         self.options = options
         if let path = options.journalPath {
-            var done: [String: [JournalEntry]] = [:]
-            var open: [String: [JournalEntry]] = [:]
-            var claimed: Set<String> = []
-            if options.resume {
-                for entry in try Journal.read(path: path) {
-                    let key = Self.resumeKey(entry.op, entry.resourceName, entry.requestID, entry.target)
-                    guard entry.status != .started else {
-                        open[key, default: []].append(entry)
-                        continue
-                    }
-                    if open[key]?.isEmpty == false { open[key]!.removeFirst() }
-                    if entry.status == .ok {
-                        done[key, default: []].append(entry)
-                        if entry.op == .create, let id = entry.id { claimed.insert(id) }
-                    }
-                }
-            }
-            self.done = done
-            inDoubt = open.filter { !$0.value.isEmpty }
+            earlier = options.resume ? ResumeIndex(try Journal.read(path: path)) : ResumeIndex()
             journal = try Journal(path: path)
+            var claimed: Set<String> = []
+            for operation in earlier.creates.values.joined() where operation.status == .ok {
+                if let id = operation.outcome?.id { claimed.insert(id) }
+            }
             state.withLockedValue { $0.claimed = claimed }
         } else {
-            done = [:]
-            inDoubt = [:]
+            earlier = ResumeIndex()
             journal = nil
         }
     }
@@ -103,38 +88,66 @@ public final class JobControl: Sendable {
             operation: operation, id: id)
     }
 
-    /// The journaled result of this mutation in an earlier run, for `--resume`.
-    ///
-    /// Updates, deletes and rotations are done once their id and target values
-    /// are; creates are counted, so a run that creates two keys alike skips
-    /// only as many as the journal shows created.
-    func alreadyDone(_ kind: MutationKind, resource: String, id: String?, target: [String: JSONValue]) -> JournalEntry? {
-        guard options.resume else { return nil }
-        let key = Self.resumeKey(kind, resource, id, target)
-        guard let entries = done[key] else { return nil }
-        guard kind == .create else { return entries.last }
-        return take(entries, key: key, counted: \.resumedCreates)
+    /// What `--resume` does with a call.
+    enum Resume {
+        /// Not journaled as done: send it.
+        case send
+        /// Journaled as done (its `ok` line): skip it.
+        case done(JournalEntry)
+        /// Journaled as sent with no known outcome (its `started` line): settle it first.
+        case settle(JournalEntry)
     }
 
-    /// An earlier run's `started` line with no outcome for this mutation, if
-    /// one is left: the change may or may not have been made. Each is taken once.
-    func takeInDoubt(_ kind: MutationKind, resource: String, id: String?, target: [String: JSONValue]) -> JournalEntry? {
-        guard options.resume else { return nil }
-        let key = Self.resumeKey(kind, resource, id, target)
-        guard let entries = inDoubt[key] else { return nil }
-        return take(entries, key: key, counted: \.resumedDoubts)
-    }
-
-    /// The next of `entries` this run has not taken yet, counted in `counter`.
-    private func take(
-        _ entries: [JournalEntry], key: String, counted counter: WritableKeyPath<State, [String: Int]> & Sendable
-    ) -> JournalEntry? {
-        state.withLockedValue { state in
-            let taken = state[keyPath: counter][key, default: 0]
-            guard taken < entries.count else { return nil }
-            state[keyPath: counter][key] = taken + 1
-            return entries[taken]
+    /// What the journal says of `change`, for `--resume`. Each journaled operation matches
+    /// at most one call. Creates match by their fields (so a run that creates two keys alike
+    /// skips only as many as the journal shows made). Changes of a record match that record's
+    /// journaled sequence in order: a call matches the next operation like it, and once a call
+    /// is sent (not journaled, failed, or out of order) every later call on the record is
+    /// sent too, so a resumed run leaves each record as the script asks.
+    func resume(_ change: Change) -> Resume {
+        guard options.resume else { return .send }
+        return state.withLockedValue { state in
+            if change.kind == .create {
+                let operations = earlier.creates[change.resource] ?? []
+                let taken = state.takenCreates[change.resource, default: []]
+                func next(_ wanted: (ResumeIndex.Operation) -> Bool) -> Int? {
+                    operations.indices.first { !taken.contains($0) && wanted(operations[$0]) && change.matches(operations[$0].started) }
+                }
+                if let i = next({ $0.status == .ok }) {
+                    state.takenCreates[change.resource, default: []].insert(i)
+                    return .done(operations[i].outcome!)
+                }
+                if let i = next(\.inDoubt) {
+                    state.takenCreates[change.resource, default: []].insert(i)
+                    return .settle(operations[i].started)
+                }
+                return .send
+            }
+            let sequence = earlier.records[change.record] ?? []
+            let cursor = state.cursors[change.record] ?? 0
+            guard let j = (min(cursor, sequence.count)..<sequence.count).first(where: { change.matches(sequence[$0].started) }) else {
+                state.cursors[change.record] = sequence.count
+                return .send
+            }
+            switch sequence[j].status {
+            case .ok:
+                state.cursors[change.record] = j + 1
+                return .done(sequence[j].outcome!)
+            case .started, .unknown:
+                state.cursors[change.record] = j + 1
+                return .settle(sequence[j].started)
+            case .failed, .drifted:
+                state.cursors[change.record] = sequence.count
+                return .send
+            }
         }
+    }
+
+    /// A settled call was sent again: every later call on its record is sent too.
+    func diverge(_ change: Change) {
+        guard options.resume, change.kind != .create else { return }
+        let count = earlier.records[change.record]?.count ?? 0
+        state.withLockedValue { $0.cursors[change.record] = count }
     }
 
     /// Claims a key as the result of an in-doubt create; false if the journal
@@ -143,11 +156,50 @@ public final class JobControl: Sendable {
         state.withLockedValue { $0.claimed.insert(id).inserted }
     }
 
-    private static func resumeKey(_ kind: MutationKind, _ resource: String, _ id: String?, _ target: [String: JSONValue]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let fields = (try? encoder.encode(target)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "\(resource) \(kind.rawValue) \(id ?? "") \(fields)"
+    /// Journals a `started` line and returns once it is durable, with the number that
+    /// `conclude` takes; throws (and nothing may be sent) when it cannot be written.
+    func begin(_ entry: JournalEntry) async throws(JournalError) -> Int? {
+        guard let journal else { return nil }
+        try await journal.write(entry)
+        return state.withLockedValue { state in
+            state.opened += 1
+            state.open[state.opened] = entry
+            return state.opened
+        }
+    }
+
+    /// Journals the outcome of the operation `begin` numbered (or a line of its own, for
+    /// nil), unless the end of the run has already written it as `unknown` (then false:
+    /// the outcome and its count are the end's).
+    @discardableResult
+    func conclude(_ number: Int?, _ entry: JournalEntry) async throws(JournalError) -> Bool {
+        guard let journal else { return true }
+        if let number, state.withLockedValue({ $0.open.removeValue(forKey: number) }) == nil { return false }
+        try await journal.write(entry)
+        return true
+    }
+
+    /// At the end of the run (after a stop let requests in flight finish or cancelled them):
+    /// journals every change still without an outcome as `unknown`, counts it as failed, and
+    /// closes the journal.
+    public func finish() {
+        guard let journal else { return }
+        let open = state.withLockedValue { state in
+            defer { state.open = [:] }
+            return state.open.sorted { $0.key < $1.key }.map(\.value)
+        }
+        for var entry in open {
+            entry.time = Journal.now()
+            entry.status = .unknown
+            entry.error = "the run ended while the request was in flight, so the outcome is unknown"
+            failed(entry.op, resource: entry.resourceName, id: entry.id, error: entry.error!)
+            do {
+                try journal.writeNow(entry)
+            } catch {
+                options.logger?.error("\(error)")
+            }
+        }
+        journal.close()
     }
 
     func nextDryRunID() -> Int {

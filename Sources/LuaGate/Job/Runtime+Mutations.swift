@@ -5,14 +5,17 @@ import NIOConcurrencyHelpers
 
 /// Every mutating call (`create`, `update`, `delete`, actions such as `rotate`, of any
 /// resource) goes through `mutate`, which applies the job's rules in order: `--resume` skips
-/// what the journal shows done (and settles what it shows in doubt, see `madeByEarlierRun`);
-/// `--max-changes` refuses what exceeds the budget; `--dry-run` sends nothing and returns what
-/// the record would look like; otherwise the journal gets a `started` line, the request is
-/// sent, and an `ok` or `failed` line follows. Counts for the report are kept throughout.
-/// `target` never holds a secret.
+/// what the journal shows done and settles what it shows in doubt (`settle`); `--max-changes`
+/// refuses what exceeds the budget; `--dry-run` sends nothing and returns what the record
+/// would look like; otherwise the journal gets a `started` line (durable before the request
+/// is sent; a change that cannot be journaled is not sent), the request is sent, and an
+/// `ok`, `failed` or `unknown` line follows from the thread that got the response. Counts
+/// for the report are kept throughout. `target` never holds a secret; `body`'s secret
+/// values reach the journal only as a salted digest.
 extension Runtime {
     func mutate(
         _ call: LuaCall, _ kind: MutationKind, _ resource: Resource, id: String?, target: [String: JSONValue],
+        body: [String: JSONValue]? = nil,
         operation: String, argument: @escaping (String?) -> Int32, expect: [String: JSONValue]? = nil,
         targetIsWhole: Bool = false,
         send: @escaping @Sendable (NgrokAIClient) async throws -> [String: JSONValue]?
@@ -34,14 +37,34 @@ extension Runtime {
         let job = self.job
         let logger = job.options.logger
         let name = resource.name
+        // The call's secret values: what the body holds that the journaled target does not.
+        let change = Change(
+            kind: kind, resource: name, id: id, target: target, secrets: (body ?? [:]).filter { target[$0.key] != $0.value })
+        let digest = job.journal.flatMap { SecretDigest.of(change.secrets, salt: $0.salt) }
         let journaled: @Sendable (String?, JSONValue?, JSONValue?, JournalEntry.Status, String?) -> JournalEntry = { id, before, after, status, error in
             JournalEntry(
-                time: Journal.now(), resource: name, op: kind, id: id, target: target, before: before,
+                time: Journal.now(), resource: name, op: kind, id: id, target: target, secretDigest: digest, before: before,
                 after: after.map { Shape.withoutSecrets($0, fields: resource.fields) }, status: status, error: error)
         }
-        if let entry = job.alreadyDone(kind, resource: name, id: id, target: target) {
+        // Journals an outcome; true unless the end of the run already wrote it. A line that
+        // cannot be written fails the run (the change itself was made or refused as it says).
+        let note: @Sendable (Int?, JournalEntry) async -> Bool = { number, entry in
+            do {
+                return try await job.conclude(number, entry)
+            } catch {
+                let text = "journal: \(error); the outcome (\(entry.status)) is not journaled"
+                job.failed(kind, resource: name, id: entry.id ?? id, error: text)
+                logger?.error("\(text)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(entry.id ?? id ?? "")"])
+                return true
+            }
+        }
+        let doubt: JournalEntry?
+        switch job.resume(change) {
+        case .done(let entry):
             logger?.notice("skipped (already done per journal)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(entry.id ?? "")"])
             return .results(push(call.stack, kind == .delete ? nil : entry.after?.objectValue))
+        case .settle(let entry): doubt = entry
+        case .send: doubt = nil
         }
         do {
             try job.admit(kind, id: id, operation: operation)
@@ -50,7 +73,7 @@ extension Runtime {
         }
         // A change computed from values read earlier (`expect`) is not sent if they moved;
         // true: the record already holds the change, so it is not sent either.
-        let drifted: @Sendable ([String: JSONValue]?, JSONValue?) throws -> Bool = { current, before in
+        let drifted: @Sendable ([String: JSONValue]?, JSONValue?) async throws -> Bool = { current, before in
             guard let expect, let current else { return false }
             if targetIsWhole, !target.isEmpty, target.allSatisfy({ (current[$0.key] ?? .null) == $0.value }) {
                 held.withLockedValue { $0 = true }
@@ -59,7 +82,7 @@ extension Runtime {
             }
             guard let drift = DriftError.check(expect, current: current, operation: operation, id: id) else { return false }
             let text = "\(drift.error.code): \(drift.error.message)"
-            job.journal?.append(journaled(id, before, nil, .drifted, text))
+            _ = await note(nil, journaled(id, before, nil, .drifted, text))
             job.failed(kind, resource: name, id: id, error: text)
             logger?.notice("not changed: \(drift.error.message)", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? "")"])
             throw drift
@@ -67,51 +90,113 @@ extension Runtime {
         if job.options.dryRun {
             return try request(call, argument: argument, { client in
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
-                if try drifted(current, nil) { return current }
+                if try await drifted(current, nil) { return current }
                 let result = Self.simulate(kind, resource, current: current, target: target, job: job)
                 logger?.notice("\(Self.describe(kind, resource, id: id, current: current, target: target))")
                 job.succeeded(kind, resource: name)
                 return result
             }, push: push)
         }
-        let doubt = job.takeInDoubt(kind, resource: name, id: id, target: target)
         return try request(call, argument: argument, { client in
-            if kind == .create, let doubt,
-               let made = try await Self.madeByEarlierRun(resource, target: target, doubt: doubt, client: client, job: job) {
-                job.journal?.append(journaled(made["id"]?.stringValue, nil, .object(made), .ok, nil))
-                logger?.notice("not created again: the record an interrupted run created",
-                               metadata: ["op": "create", "resource": "\(name)", "id": "\(made["id"]?.stringValue ?? "")"])
-                return made
+            if let doubt {
+                if case .done(let record) = try await Self.settle(
+                    change, resource, doubt: doubt, whole: targetIsWhole, client: client, job: job) {
+                    var line = journaled(record?["id"]?.stringValue ?? id, nil, record.map { .object($0) }, .ok, nil)
+                    line.secretDigest = doubt.secretDigest  // the outcome of the doubtful line
+                    _ = await note(nil, line)
+                    job.succeeded(kind, resource: name)
+                    logger?.notice(kind == .create ? "not created again: the record an interrupted run created"
+                                                   : "not sent again: the record holds the change an interrupted run sent",
+                                   metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(record?["id"]?.stringValue ?? id ?? "")"])
+                    return record
+                }
+                job.diverge(change)
             }
             var before: JSONValue?
             if expect != nil {
                 // One read serves both the drift check and the journal's `before`.
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
                 before = current.map { .object($0) }
-                if try drifted(current, before) { return current }
+                if try await drifted(current, before) { return current }
             } else if job.journal != nil {
                 before = try? await Self.current(kind, resource, id: id, client: client, job: job).map { .object($0) }
             }
-            job.journal?.append(journaled(id, before, nil, .started, nil))
+            let number: Int?
+            do {
+                number = try await job.begin(journaled(id, before, nil, .started, nil))
+            } catch {
+                let refusal = NgrokAIError(code: "journal", message: "\(error); the change was not sent", operation: operation, id: id)
+                job.failed(kind, resource: name, id: id, error: "\(refusal)")
+                logger?.error("\(refusal)")
+                throw refusal
+            }
             do {
                 let record = try await send(client)
-                job.journal?.append(journaled(id ?? record?["id"]?.stringValue, before, record.map { .object($0) }, .ok, nil))
+                _ = await note(number, journaled(id ?? record?["id"]?.stringValue, before, record.map { .object($0) }, .ok, nil))
                 job.succeeded(kind, resource: name)
                 logger?.debug("mutation ok", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? record?["id"]?.stringValue ?? "")"])
                 return record
             } catch let error as NgrokAIError where doubt != nil && kind == .delete && error.status == 404 {
                 // The interrupted run's delete went through.
-                job.journal?.append(journaled(id, before, nil, .ok, nil))
+                _ = await note(number, journaled(id, before, nil, .ok, nil))
+                job.succeeded(kind, resource: name)
                 logger?.notice("already deleted by an interrupted run", metadata: ["op": "delete", "resource": "\(name)", "id": "\(id ?? "")"])
                 return nil
             } catch {
                 let text = "\(error)"
-                job.journal?.append(journaled(id, before, nil, .failed, text))
-                job.failed(kind, resource: name, id: id, error: text)
+                let status: JournalEntry.Status = Self.outcomeUnknown(error) ? .unknown : .failed
+                if await note(number, journaled(id, before, nil, status, text)) {
+                    job.failed(kind, resource: name, id: id, error: text)
+                }
                 logger?.info("mutation failed", metadata: ["op": "\(kind)", "resource": "\(name)", "id": "\(id ?? "")", "error": "\(text)"])
                 throw error
             }
         }, push: push)
+    }
+
+    /// Whether a failed request may still have been applied: it was sent and no answer
+    /// says otherwise (the connection was lost or timed out after it went out, the run
+    /// cancelled it, or a success answer could not be read). An error status is the API's
+    /// refusal, and a request that never left (validation, no connection) is not in doubt.
+    static func outcomeUnknown(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        guard let error = error as? NgrokAIError else { return false }
+        if let status = error.status { return (200..<300).contains(status) }
+        switch error.code {
+        case NgrokAIError.Code.network, NgrokAIError.Code.timeout, NgrokAIError.Code.cancelled: return error.attempts > 0
+        default: return false
+        }
+    }
+
+    enum Settled {
+        /// The change was made: the record as it is now (nil: deleted).
+        case done([String: JSONValue]?)
+        /// Not known to be made: send it again.
+        case send
+    }
+
+    /// Settles a change an earlier run sent without learning its outcome (`doubt`, its
+    /// `started` line):
+    /// - a create is done if the record it made is found by its fields (`madeByEarlierRun`);
+    /// - an update whose every field is journaled (no secret value) is done if the record
+    ///   holds them all;
+    /// - a delete is sent again, and a 404 then means done;
+    /// - an action such as `rotate` is sent again: its value cannot be read back, and sending
+    ///   the same value twice leaves the record as asked.
+    private static func settle(
+        _ change: Change, _ resource: Resource, doubt: JournalEntry, whole: Bool, client: NgrokAIClient, job: JobControl
+    ) async throws -> Settled {
+        switch change.kind {
+        case .create:
+            return try await madeByEarlierRun(resource, target: change.target, doubt: doubt, client: client, job: job)
+                .map { .done($0) } ?? .send
+        case .update where whole && change.secrets.isEmpty:
+            guard let current = try await Self.current(.update, resource, id: change.id, client: client, job: job),
+                  shows(current, change.target, resource) else { return .send }
+            return .done(current)
+        default:
+            return .send
+        }
     }
 
     /// How far the API's clock may be behind ours when matching an
