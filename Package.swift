@@ -37,8 +37,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        // Tests only: runs the binary under test without holding a thread while it runs.
-        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // The system Lua 5.4 (Debian's liblua5.4-dev), linked dynamically so that
@@ -140,9 +138,7 @@ let package = Package(
         .testTarget(name: "FakeNgrokAITests", dependencies: ["FakeNgrokAI", "TestSupport"]),
         .testTarget(
             name: "LuaGateTests",
-            dependencies: [
-                "LuaGate", "FakeNgrokAI", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess"),
-            ],
+            dependencies: ["LuaGate", "FakeNgrokAI", "TestSupport"],
             exclude: ["Scripts"]
         ),
     ]

@@ -135,10 +135,22 @@ import Testing
     /// A job that makes `change` (a Lua expression of `item`) for each of
     /// `items` at concurrency 4, printing `done N` after each and `finished`
     /// at the end, for tests that stop it midway.
-    static func countingJob(items: String, change: String) -> String {
+    ///
+    /// With `gate`, the job stops before its `at`th change, prints `at the gate` and waits
+    /// (its Lua thread busy, so no task moves on; at most 30 s) until the file `until` exists:
+    /// the test signals it or changes the server meanwhile, however busy the machine is.
+    static func countingJob(items: String, change: String, gate: (at: Int, until: String)? = nil) -> String {
         """
-        local done = 0
+        local done, started = 0, 0
         task.map(\(items), function(item)
+          started = started + 1
+          if started == \(gate?.at ?? 0) then
+            print("at the gate") io.stdout:flush()
+            for _ = 1, 3000 do
+              local f = io.open("\(gate?.until ?? "")") if f then f:close() break end
+              os.execute("sleep 0.01")
+            end
+          end
           local r = \(change)
           done = done + 1
           print("done", done)
@@ -155,13 +167,18 @@ import Testing
         let api = try Self.seeded(200, latency: 40)
         let journal = Self.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let script = Self.countingJob(items: "providerKeys.list()", change: #"providerKeys.update(item.id, {name = "renamed-" .. item.id})"#)
+        let go = Self.tempPath("go")
+        defer { try? FileManager.default.removeItem(atPath: go) }
+        let script = Self.countingJob(
+            items: "providerKeys.list()", change: #"providerKeys.update(item.id, {name = "renamed-" .. item.id})"#,
+            gate: (at: 25, until: go))
         let job = try await LiveProcess(ProcessRunner.luagate, [
             "--base-url", api.server.baseURL, "--journal", journal, "-e", script,
         ], environment: ["AI_GATEWAY_API_KEY": api.token])
-        #expect(try await job.waitForLine { $0 == "done\t20" })
+        #expect(try await job.waitForLine { $0 == "at the gate" })
         job.signal(SIGTERM)
         let stopped = try await job.finish()
+        FileManager.default.createFile(atPath: go, contents: nil)  // the resumed run passes the gate
         #expect(stopped.status == 143, "\(stopped.stderr)")
         #expect(!stopped.stdout.contains("finished"))
 
@@ -224,22 +241,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let go = Self.tempPath("go")
         defer { try? FileManager.default.removeItem(atPath: go) }
-        // Before its 11th create the job waits for the test, holding its Lua thread (so no
-        // task moves on), until the faults are queued: how fast it runs does not matter.
-        let gate = """
-            local function gate(item)
-              if item ~= "new-11" then return end
-              print("at the gate") io.stdout:flush()
-              while true do
-                local f = io.open("\(go)") if f then f:close() return end
-                os.execute("sleep 0.01")
-              end
-            end
-
-            """
-        let script = gate + Self.countingJob(
+        let script = Self.countingJob(
             items: #"(function() local t = {} for i = 1, 60 do t[i] = "new-" .. i end return t end)()"#,
-            change: #"gate(item) or providerKeys.create{providerId = "openai", name = item, value = "sk-secret-0123456789"}"#)
+            change: #"providerKeys.create{providerId = "openai", name = item, value = "sk-secret-0123456789"}"#,
+            gate: (at: 11, until: go))
         let job = try await LiveProcess(ProcessRunner.luagate, ["--journal", journal, "-e", script],
                                   environment: ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token])
         #expect(try await job.waitForLine { $0 == "at the gate" })

@@ -1,50 +1,20 @@
 import Foundation
-import Subprocess
-
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// A process the test talks to while it runs: read its stdout line by line, signal it, then
-/// collect the rest. Every wait is a suspension (swift-subprocess runs it, in a task of its
-/// own); no thread is held while the process runs.
+/// collect the rest. Every wait is a suspension (see ``Child``): no thread is held while the
+/// process runs.
 final class LiveProcess {
-    /// The child's pid, for ``signal(_:)``.
-    let pid: pid_t
-    private let run: Task<(status: Int32, stderr: String), any Error>
+    private let child: Child
     /// Stdout read but not yet returned as a line.
     private var buffer = Data()
-    private var chunks: AsyncThrowingStream<Data, any Error>.AsyncIterator
+    private var chunks: AsyncStream<Data>.Iterator
+    private let errors: Task<Data, Never>
 
+    /// Starts the process (`async throws` like the rest, so tests read the same either way).
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws {
-        let (chunks, output) = AsyncThrowingStream.makeStream(of: Data.self)
-        let (started, pidSink) = AsyncThrowingStream.makeStream(of: pid_t.self)
-        let run = Task {
-            do {
-                let result = try await Subprocess.run(
-                    .path(FilePath(executable)), arguments: Arguments(arguments),
-                    environment: ProcessRunner.environment(environment),
-                    input: .none, output: .sequence, error: .data(limit: ProcessRunner.outputLimit)
-                ) { execution in
-                    pidSink.yield(execution.processIdentifier.value)
-                    pidSink.finish()
-                    for try await chunk in execution.standardOutput { output.yield(Data(buffer: chunk)) }
-                    output.finish()
-                }
-                return (status: result.terminationStatus.code, stderr: String(decoding: result.standardError, as: UTF8.self))
-            } catch {
-                pidSink.finish(throwing: error)
-                output.finish(throwing: error)
-                throw error
-            }
-        }
-        var pids = started.makeAsyncIterator()
-        guard let pid = try await pids.next() else { throw CancellationError() }
-        self.pid = pid
-        self.run = run
-        self.chunks = chunks.makeAsyncIterator()
+        child = try Child(executable, arguments, environment: ProcessRunner.environment(environment), stdin: nil)
+        chunks = child.stdout.makeAsyncIterator()
+        errors = Task { [stderr = child.stderr] in await stderr.collected() }
     }
 
     /// The next line of stdout (without the newline), or nil at end of output.
@@ -55,7 +25,7 @@ final class LiveProcess {
                 buffer.removeSubrange(buffer.startIndex...newline)
                 return line
             }
-            guard let chunk = try await chunks.next() else { return nil }
+            guard let chunk = await chunks.next() else { return nil }
             buffer.append(chunk)
         }
     }
@@ -66,14 +36,14 @@ final class LiveProcess {
         return false
     }
 
-    func signal(_ signal: Int32) { kill(pid, signal) }
+    func signal(_ signal: Int32) { kill(child.pid, signal) }
 
     /// Awaits the exit; stdout is what was not read yet.
     func finish() async throws -> ProcessResult {
-        var rest = Data()
-        while let chunk = try await chunks.next() { rest.append(chunk) }
-        let (status, stderr) = try await run.value
+        while let chunk = await chunks.next() { buffer.append(chunk) }
+        let status = await child.status()
         return ProcessResult(
-            status: status, stdout: String(decoding: buffer + rest, as: UTF8.self), stderr: stderr)
+            status: status, stdout: String(decoding: buffer, as: UTF8.self),
+            stderr: String(decoding: await errors.value, as: UTF8.self))
     }
 }

@@ -1,11 +1,4 @@
 import Foundation
-import Subprocess
-
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// Runs a program to completion and captures what it printed.
 struct ProcessResult {
@@ -14,9 +7,9 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs programs the way a test needs them: awaited, never waited for on a thread. A test that
-/// runs the binary suspends until it exits (swift-subprocess watches the child and reads its
-/// pipes off the cooperative pool), so other tests keep running meanwhile.
+/// Runs programs the way a test needs them: awaited, never waited for on a pool thread. The
+/// child's exit comes through `Process.terminationHandler` and its output from reader threads of
+/// its own, so a test that runs the binary suspends until it is done and other tests keep running.
 enum ProcessRunner {
     /// The built `luagate` binary: next to the test bundle in the build folder.
     static var luagate: String { buildDirectory + "/luagate" }
@@ -44,30 +37,28 @@ enum ProcessRunner {
     ]
 
     /// The child's environment: ours, less ``inherited`` and `removing`, with `environment` laid over.
-    static func environment(_ environment: [String: String], removing: [String] = []) -> Subprocess.Environment {
-        var changes: [Subprocess.Environment.Key: String?] = [:]
-        for name in inherited + removing { changes[Subprocess.Environment.Key(stringLiteral: name)] = .some(nil) }
-        for (name, value) in environment { changes[Subprocess.Environment.Key(stringLiteral: name)] = value }
-        return .inherit.updating(changes)
+    static func environment(_ environment: [String: String], removing: [String] = []) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        for name in inherited + removing { env[name] = nil }
+        env.merge(environment) { _, new in new }
+        return env
     }
-
-    /// Output beyond this is a test failure (thrown), not a hang or a truncation.
-    static let outputLimit = 64 << 20
 
     /// Runs `executable` to its end; `stdin` is written to a pipe that is then closed.
     static func run(
         _ executable: String, _ arguments: [String], stdin: String? = nil,
         environment: [String: String] = [:], removing: [String] = [], directory: String? = nil
     ) async throws -> ProcessResult {
-        let result = try await Subprocess.run(
-            .path(FilePath(executable)), arguments: Arguments(arguments),
-            environment: Self.environment(environment, removing: removing),
-            workingDirectory: directory.map { FilePath($0) },
-            input: .string(stdin ?? ""), output: .data(limit: outputLimit), error: .data(limit: outputLimit))
+        let child = try Child(
+            executable, arguments, environment: Self.environment(environment, removing: removing), directory: directory,
+            stdin: Data((stdin ?? "").utf8))
+        let (out, err) = (child.stdout, child.stderr)
+        async let stdout = out.collected()
+        async let stderr = err.collected()
+        let status = await child.status()
         return ProcessResult(
-            status: result.terminationStatus.code,
-            stdout: String(decoding: result.standardOutput, as: UTF8.self),
-            stderr: String(decoding: result.standardError, as: UTF8.self))
+            status: status, stdout: String(decoding: await stdout, as: UTF8.self),
+            stderr: String(decoding: await stderr, as: UTF8.self))
     }
 
     static func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws
@@ -77,12 +68,80 @@ enum ProcessRunner {
     }
 }
 
-extension TerminationStatus {
-    /// The exit status, or the signal's number for a process a signal ended (as `Process` reports it).
-    var code: Int32 {
-        switch self {
-        case .exited(let code): code
-        case .signaled(let signal): signal
+/// A started child process: its exit status and its output as asynchronous streams, fed by
+/// `Process.terminationHandler` and one reader thread per output (no pool thread waits).
+struct Child {
+    let pid: Int32
+    let stdout: AsyncStream<Data>
+    let stderr: AsyncStream<Data>
+    private let exit: AsyncStream<Int32>
+    /// Kept alive until the child is done: the pipes' file handles own the descriptors.
+    private let keep: [AnyObject]
+
+    /// Starts `executable`; `stdin` (when given) is written to its standard input, which is then
+    /// closed, else standard input is the null device.
+    init(_ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil, stdin: Data?)
+        throws
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        let (exit, exited) = AsyncStream.makeStream(of: Int32.self)
+        // The status as `Process` reports it: the exit code, or the number of the signal that ended it.
+        process.terminationHandler = { process in
+            exited.yield(process.terminationStatus)
+            exited.finish()
         }
+        try process.run()
+        self.pid = process.processIdentifier
+        self.exit = exit
+        self.stdout = Self.read(out.fileHandleForReading)
+        self.stderr = Self.read(err.fileHandleForReading)
+        self.keep = [process, out, err, input]
+        if let stdin {
+            let writer = input.fileHandleForWriting
+            if !stdin.isEmpty { writer.write(stdin) }
+            try writer.close()
+        }
+    }
+
+    /// The exit status, once the child has exited.
+    func status() async -> Int32 {
+        var status: Int32 = -1
+        for await value in exit { status = value }
+        _ = keep
+        return status
+    }
+
+    /// The chunks read from `handle` until the end of the file, delivered as they come. The
+    /// blocking reads run on a thread of their own, never on the cooperative pool.
+    private static func read(_ handle: FileHandle) -> AsyncStream<Data> {
+        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        let reader = Thread {
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                sink.yield(chunk)
+            }
+            sink.finish()
+        }
+        reader.name = "luagate-tests.child-output"
+        reader.start()
+        return chunks
+    }
+}
+
+extension AsyncStream<Data> {
+    /// Every chunk, joined.
+    func collected() async -> Data {
+        var all = Data()
+        for await chunk in self { all.append(chunk) }
+        return all
     }
 }

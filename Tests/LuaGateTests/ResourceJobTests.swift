@@ -92,13 +92,17 @@ import Testing
         api.server.faults.latencyMilliseconds = 40
         let journal = BatchJobTests.tempPath("journal.jsonl")
         defer { try? FileManager.default.removeItem(atPath: journal) }
+        let go = BatchJobTests.tempPath("go")
+        defer { try? FileManager.default.removeItem(atPath: go) }
         let script = BatchJobTests.countingJob(
-            items: "accessKeys.list()", change: #"accessKeys.update(item.id, {description = "owned by " .. item.name})"#)
+            items: "accessKeys.list()", change: #"accessKeys.update(item.id, {description = "owned by " .. item.name})"#,
+            gate: (at: 25, until: go))
         let job = try await LiveProcess(ProcessRunner.luagate, ["--base-url", api.server.baseURL, "--journal", journal, "-e", script],
                                   environment: ["AI_GATEWAY_API_KEY": api.token])
-        #expect(try await job.waitForLine { $0 == "done\t20" })
+        #expect(try await job.waitForLine { $0 == "at the gate" })
         job.signal(SIGTERM)
         let stopped = try await job.finish()
+        FileManager.default.createFile(atPath: go, contents: nil)  // the resumed run passes the gate
         #expect(stopped.status == 143, "\(stopped.stderr)")
         let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
         #expect(lines.allSatisfy { $0.contains("\"resource\":\"accessKeys\"") })
