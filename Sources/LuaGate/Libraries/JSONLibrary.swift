@@ -140,18 +140,26 @@ struct JSONEncoding {
             throw JSONEncodingError(description: "table nested too deeply")
         }
         let markedArray = isMarkedArray(index)
-        let count = Int(lua_rawlen(stack.L, index))
+        let at = path.isEmpty ? "" : " at \(path)"
         var members: [String: JSONValue] = [:]
-        var items: [JSONValue] = []
-        var integerKeys = 0
-        var otherKeys = false
+        // Keys that are positive integers: how many, and the largest (the array's length).
+        var items = 0
+        var largest: lua_Integer = 0
+        var stringKeys = false
         lua_pushnil(stack.L)
         while lua_next(stack.L, index) != 0 {
-            if lua_type(stack.L, -2) == LUA_TNUMBER, lua_isinteger(stack.L, -2) != 0 {
+            if lua_type(stack.L, -2) == LUA_TNUMBER {
                 let k = lua_tointegerx(stack.L, -2, nil)
-                if k >= 1 && k <= count { integerKeys += 1 } else { otherKeys = true }
+                guard lua_isinteger(stack.L, -2) != 0, k >= 1 else {
+                    // 0, negatives and fractions are neither array indices nor object keys.
+                    let key = lua_isinteger(stack.L, -2) != 0 ? "\(k)" : "\(lua_tonumberx(stack.L, -2, nil))"
+                    lua_settop(stack.L, -3)
+                    throw JSONEncodingError(description: "cannot encode the table key \(key)\(at) in JSON")
+                }
+                items += 1
+                largest = max(largest, k)
             } else if lua_type(stack.L, -2) == LUA_TSTRING, let key = stack.string(at: -2) {
-                otherKeys = true
+                stringKeys = true
                 do {
                     members[key] = try value(at: -1, path: path.isEmpty ? key : "\(path).\(key)", visiting: &visiting)
                 } catch {
@@ -159,22 +167,30 @@ struct JSONEncoding {
                     throw error
                 }
             } else {
+                let type = stack.type(at: -2).name
                 lua_settop(stack.L, -3)
-                throw JSONEncodingError(description: "cannot encode a table key of type \(stack.type(at: -2).name) in JSON")
+                throw JSONEncodingError(description: "cannot encode a table key of type \(type)\(at) in JSON")
             }
             lua_settop(stack.L, -2)
         }
-        if integerKeys > 0 && otherKeys || (markedArray && otherKeys) {
-            throw JSONEncodingError(description: "cannot encode a table mixing array items and other keys\(path.isEmpty ? "" : " at \(path)")")
+        if stringKeys && (items > 0 || markedArray) {
+            throw JSONEncodingError(description: "cannot encode a table mixing array items and other keys\(at)")
         }
-        if integerKeys == 0 && !markedArray { return .object(members) }
-        items.reserveCapacity(count)
-        for i in 1...max(count, 1) where count > 0 {
-            lua_rawgeti(stack.L, index, lua_Integer(i))
+        if items == 0 && !markedArray { return .object(members) }
+        // lua-cjson's rule (encode_sparse_array's defaults): holes are null, unless the
+        // largest index is above 10 and above twice the number of items.
+        if largest > 10 && largest > 2 * lua_Integer(items) {
+            throw JSONEncodingError(
+                description: "cannot encode an excessively sparse array\(at) (largest index \(largest), \(items) item\(items == 1 ? "" : "s"))")
+        }
+        var array: [JSONValue] = []
+        array.reserveCapacity(Int(largest))
+        for i in stride(from: 1, through: largest, by: 1) {
+            lua_rawgeti(stack.L, index, i)
             defer { lua_settop(stack.L, -2) }
-            items.append(try value(at: -1, path: "\(path)[\(i)]", visiting: &visiting))
+            array.append(try value(at: -1, path: "\(path)[\(i)]", visiting: &visiting))
         }
-        return .array(items)
+        return .array(array)
     }
 
     private func isMarkedArray(_ index: Int32) -> Bool {
