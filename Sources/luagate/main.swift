@@ -34,11 +34,17 @@ if argv.count == 2, argv[1] == "--experimental-dump-help" {
     exit(0)
 }
 
-// 1. Options. What lua.c refuses is refused as lua.c does (its message and usage, status 1);
+// 1. Options. What lua.c refuses is refused as lua.c does (its message and usage, status 1),
+// a mistyped long option as luagate's own usage error (status 2, with the option meant);
 // then LUAGATE_* variables go first, so that the command line wins.
-if let problem = LuaCommandLine.problem(Array(argv.dropFirst())) {
+switch LuaCommandLine.read(Array(argv.dropFirst())) {
+case .refused(let problem):
     Output.error("\(progname): \(problem)\n" + LuaCommandLine.usage(progname))
     exit(1)
+case .unknownLongOption(let problem):
+    usageError(problem)
+case .options:
+    break
 }
 let fromEnvironment: [String]
 do {
