@@ -174,8 +174,18 @@ public final class JobControl: Sendable {
     @discardableResult
     func conclude(_ number: Int?, _ entry: JournalEntry) async throws(JournalError) -> Bool {
         guard let journal else { return true }
-        if let number, state.withLockedValue({ $0.open.removeValue(forKey: number) }) == nil { return false }
-        try await journal.write(entry)
+        // Taken off the open set and queued in one step: `finish` either sees the operation
+        // open or finds its line queued ahead of its own.
+        let result: Result<Void, JournalError>? = await withCheckedContinuation { continuation in
+            let queued = state.withLockedValue { state in
+                if let number, state.open.removeValue(forKey: number) == nil { return false }
+                journal.enqueue(entry) { continuation.resume(returning: $0) }
+                return true
+            }
+            if !queued { continuation.resume(returning: nil) }
+        }
+        guard let result else { return false }
+        try result.get()
         return true
     }
 

@@ -118,11 +118,17 @@ public final class Journal: Sendable {
 
     /// Appends `entry` on the writer queue and returns once it is durable.
     public func write(_ entry: JournalEntry) async throws(JournalError) {
-        let line = Self.encode(entry)
         let result: Result<Void, JournalError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.append(line)) }
+            enqueue(entry) { continuation.resume(returning: $0) }
         }
         try result.get()
+    }
+
+    /// Queues `entry` for the writer (lines are written in the order they are queued);
+    /// `done` gets the outcome once it is durable, or why it is not.
+    func enqueue(_ entry: JournalEntry, done: @escaping @Sendable (Result<Void, JournalError>) -> Void) {
+        let line = Self.encode(entry)
+        queue.async { done(self.append(line)) }
     }
 
     /// Appends `entry` from a thread that may block (not an event loop).
