@@ -88,6 +88,26 @@ import Testing
         #expect(api.server.account.changeCount(.providerKeys, id: key.id) == 1)
     }
 
+    /// A delete whose every attempt lost its answer: `unknown`; on resume the key is gone,
+    /// so the delete is done (the 404 of sending it again is not a failure).
+    @Test func aDeleteInDoubtIsDoneWhenTheRecordIsGone() async throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "doomed")
+        let journal = BatchJobTests.tempPath("journal.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = "print(providerKeys.delete('\(key.id)'))"
+        api.server.faults.enqueue(.dropResponseAfterApplying, method: "DELETE")
+        let first = try await api.luagate(["--retries", "0", "--journal", journal, "-e", script])
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(try Self.statuses(journal) == ["delete started", "delete unknown"])
+        #expect(api.server.account.get(.providerKeys, id: key.id) == nil)
+
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.stdout == "true\n", "\(resumed.stderr)")
+        #expect(resumed.status == 0)
+        #expect(try Self.lines(journal).last?["status"] as? String == "ok")
+    }
+
     /// SIGTERM while a change is in flight and unanswered for longer than the stop's grace:
     /// the request is cancelled and journaled `unknown`; `--resume` settles it.
     @Test func aChangeCancelledAtTheStopIsUnknownAndSettled() async throws {
