@@ -3,7 +3,8 @@ import Foundation
 /// The rest of the sample account, around its provider keys: a custom provider, access key
 /// configurations that route to the sample's keys, access keys, API keys, the gateway
 /// configuration, credits, and usage events. Deterministic for a seed; usage events are dated
-/// in the 60 days before the day the sandbox starts (UTC), so "the last 30 days" always has data.
+/// in the 60 days before the day the sandbox starts (UTC), so "the last 30 days" always has data,
+/// and every key's `lastUsed` agrees with them (``SampleAccount/usage(accessKeys:keys:today:random:)``).
 extension SampleAccount {
     /// Seeds everything but the provider keys into `account`; `keys` are the account's keys
     /// (``make(seed:count:baseURL:referenceDate:)``'s records).
@@ -12,6 +13,11 @@ extension SampleAccount {
         let reference = referenceDate.timeIntervalSince1970
         func time(_ daysAgo: Double) -> JSONValue {
             .string(RFC3339.string(from: Date(timeIntervalSince1970: (reference - daysAgo * 86_400).rounded())))
+        }
+        // When keys were last used is relative to the day the sandbox starts, as usage is.
+        let midnight = (today.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        func before(today daysAgo: Double) -> JSONValue {
+            .string(RFC3339.string(from: Date(timeIntervalSince1970: (midnight - daysAgo * 86_400).rounded())))
         }
         func stamps(_ created: Double, _ updated: Double? = nil) -> [String: JSONValue] {
             ["createdAt": time(created), "updatedAt": time(updated ?? created)]
@@ -51,7 +57,8 @@ extension SampleAccount {
             configurationIDs.append(account.records(.accessKeyConfigurations).first!["id"]!.stringValue!)
         }
 
-        // (name, configuration index or nil, created days ago, last used days ago or nil)
+        // (name, configuration index or nil, created days ago, last used days ago or nil). A key
+        // used in the last 60 days gets its `lastUsed` from its usage events, below.
         let accessKeys: [(String, Int?, Double, Double?)] = [
             ("support-bot", 1, 280, 0.2), ("search-backend", 0, 250, 0.5), ("ml-notebooks", 2, 210, 3),
             ("legacy-batch", nil, 400, 150), ("ci-evals", 0, 120, 1), ("intern-sandbox", 2, 95, nil),
@@ -61,7 +68,7 @@ extension SampleAccount {
                 "name": .string(name), "keyRedacted": .string("ngak_\(name.prefix(3))***\(random.int(in: 1000...9999))"),
             ]
             if let configuration { fields["accessKeyConfigurationId"] = .string(configurationIDs[configuration]) }
-            if let lastUsed { fields["lastUsed"] = time(lastUsed) }
+            if let lastUsed, lastUsed >= usageDays { fields["lastUsed"] = before(today: lastUsed) }
             if name == "support-bot" { fields["metadata"] = #"{"owner":"ana@example.com","costCenter":"cs-100"}"# }
             if name == "legacy-batch" { fields["description"] = "Nightly batch from the old pipeline; due for removal" }
             account.insert(.accessKeys, fields: fields.merging(stamps(created)) { a, _ in a })
@@ -74,7 +81,7 @@ extension SampleAccount {
             var fields: [String: JSONValue] = [
                 "name": .string(name), "keyRedacted": .string("ngapi_\(name.prefix(3))***\(random.int(in: 1000...9999))"),
             ]
-            if let lastUsed { fields["lastUsed"] = time(lastUsed) }
+            if let lastUsed { fields["lastUsed"] = before(today: lastUsed) }
             if name == "terraform" { fields["description"] = "Infrastructure as code" }
             account.insert(.apiKeys, fields: fields.merging(stamps(created)) { a, _ in a })
         }
@@ -92,66 +99,20 @@ extension SampleAccount {
             ["type": "usageInvoicePreview", "createdAt": time(-1), "periodStart": time(0), "periodEnd": time(-30),
              "totalCents": 6_740, "appliedCreditsCents": 6_740, "amountDueCents": 0, "amountPaidCents": 0, "amountRemainingCents": 0],
         ])
-        // Usage comes from the keys in use: not the stale one, nor the one never used.
-        let active = Set(accessKeys.filter { ($0.3 ?? 999) < 60 }.map(\.0))
-        let keyIDs = account.records(.accessKeys).filter { active.contains($0["name"]?.stringValue ?? "") }
-            .compactMap { $0["id"]?.stringValue }
-        account.setUsage(usage(accessKeyIDs: keyIDs, keys: keys, today: today, random: &random))
-    }
-
-    /// About 3,000 usage events over the 60 days before `today` (UTC midnight).
-    static func usage(accessKeyIDs: [String], keys: [[String: JSONValue]], today: Date, random: inout SeededRandom) -> [[String: JSONValue]] {
-        let midnight = (today.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
-        // (provider, display, model, display, dollars per million input, per million output)
-        let models: [(String, String, String, String, Double, Double)] = [
-            ("openai", "OpenAI", "gpt-4o", "GPT-4o", 2.5, 10), ("openai", "OpenAI", "gpt-4o-mini", "GPT-4o mini", 0.15, 0.6),
-            ("anthropic", "Anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5", 3, 15),
-            ("anthropic", "Anthropic", "claude-haiku-4-5", "Claude Haiku 4.5", 1, 5),
-            ("google", "Google", "gemini-2.5-flash", "Gemini 2.5 Flash", 0.3, 2.5),
-            ("internal-vllm", "Internal vLLM", "llama-3.3-70b-instruct", "Llama 3.3 70B", 0, 0),
-        ]
-        let byProvider = Dictionary(grouping: keys) { $0["providerId"]?.stringValue ?? "" }
-        var events: [[String: JSONValue]] = []
-        events.reserveCapacity(3_200)
-        var serial = 0
-        for day in 0..<60 {
-            for _ in 0..<(40 + random.below(21)) {
-                let at = midnight - Double(day + 1) * 86_400 + Double(random.below(86_400))
-                let (provider, providerName, model, modelName, inPrice, outPrice) = random.pick(models)
-                let accessKey = accessKeyIDs.isEmpty ? "aigak_none" : accessKeyIDs[random.below(accessKeyIDs.count)]
-                let requestID = "req_" + String(random.next() % 1_000_000_000_000, radix: 36)
-                let retried = random.chance(0.08)
-                let gaveUp = random.chance(0.02)  // the last attempt failed too
-                for attempt in 1...(retried ? 2 : 1) {
-                    serial += 1
-                    let failed = (retried && attempt == 1) || (gaveUp && attempt == (retried ? 2 : 1))
-                    let input = Int64(random.int(in: 200...6_000))
-                    let output = failed ? 0 : Int64(random.int(in: 20...1_500))
-                    let cost = (Double(input) * inPrice + Double(output) * outPrice) / 1_000_000
-                    let key = byProvider[provider].flatMap { $0.isEmpty ? nil : $0[random.below($0.count)] }
-                    var event: [String: JSONValue] = [
-                        "id": .string("aigue_" + String(format: "%07d", serial)),
-                        "eventTime": .string(RFC3339.string(from: Date(timeIntervalSince1970: at + Double(attempt - 1) * 2))),
-                        "requestId": .string(requestID), "accessKeyId": .string(accessKey),
-                        "provider": .string(provider), "providerDisplayName": .string(providerName),
-                        "model": .string(model), "modelDisplayName": .string(modelName),
-                        "attemptNumber": .int(Int64(attempt)), "isFinalAttempt": .bool(attempt == (retried ? 2 : 1)),
-                        "statusCode": .int(failed ? 529 : 200), "timedOut": .bool(false), "isError": .bool(failed),
-                        "isStreaming": .bool(random.chance(0.4)), "stopReason": .string(failed ? "error" : random.pick(["stop", "stop", "length"])),
-                        "inputTokens": .int(input), "outputTokens": .int(output),
-                        "cacheReadTokens": .int(random.chance(0.3) ? input / 2 : 0),
-                        "reasoningTokens": .int(model.hasPrefix("claude") && random.chance(0.3) ? output / 3 : 0),
-                        "totalCost": .string(String(format: "%.5f", cost)),
-                        "keySource": .string(key == nil ? "ngrok" : "user"),
-                    ]
-                    if let key {
-                        event["providerKeyId"] = key["id"]
-                        event["providerKeyDisplayName"] = key["name"]
-                    }
-                    events.append(event)
-                }
-            }
+        // Usage comes from the keys in use (not the stale one, nor the one never used), each
+        // calling only the providers its configuration allows; then `lastUsed` follows from it.
+        let allowed: [Set<String>] = configurations.map { configuration in
+            Set(configuration.2["providers"]?["allow"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         }
-        return events
+        let inUse = accessKeys.filter { ($0.3 ?? .infinity) < usageDays }
+        let callers = account.records(.accessKeys).compactMap { record -> UsageCaller? in
+            guard let key = inUse.first(where: { $0.0 == record["name"]?.stringValue }), let id = record["id"]?.stringValue
+            else { return nil }
+            return UsageCaller(accessKeyID: id, providers: key.1.map { allowed[$0] })
+        }
+        let events = usage(accessKeys: callers, keys: keys, today: today, random: &random)
+        account.setUsage(events)
+        account.setLastUsed(from: events, accessKeys: callers.map(\.accessKeyID), providerKeys: keys.filter(usesProviderKey))
+        seedCatalogue(account)
     }
 }
