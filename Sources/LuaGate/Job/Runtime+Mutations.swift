@@ -99,8 +99,15 @@ extension Runtime {
         }
         return try request(call, argument: argument, { client in
             if let doubt {
-                if case .done(let record) = try await Self.settle(
-                    change, resource, doubt: doubt, whole: targetIsWhole, client: client, job: job) {
+                let settled: Settled
+                do {
+                    settled = try await Self.settle(change, resource, doubt: doubt, whole: targetIsWhole, client: client, job: job)
+                } catch {
+                    // Nothing was sent; the journal still shows the change in doubt for the next run.
+                    job.failed(kind, resource: name, id: id, error: "\(error)")
+                    throw error
+                }
+                if case .done(let record) = settled {
                     var line = journaled(record?["id"]?.stringValue ?? id, nil, record.map { .object($0) }, .ok, nil)
                     line.secretDigest = doubt.secretDigest  // the outcome of the doubtful line
                     _ = await note(nil, line)
