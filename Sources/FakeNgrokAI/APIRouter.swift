@@ -5,6 +5,8 @@ struct IncomingRequest: Sendable {
     var method: String
     var target: RequestTarget
     var body: [UInt8]
+    /// The `Idempotency-Key` header, if sent.
+    var idempotencyKey: String? = nil
 }
 
 /// Maps requests to the operations of the ``Catalogue``'s resources and renders their
@@ -23,6 +25,7 @@ struct APIRouter: Sendable {
         }
         let path = String(request.target.rawPath)
         let joined = "/" + segments.joined(separator: "/")
+        if segments.starts(with: ["credits", "purchases"]) { return try purchases(request, segments: segments) }
         for resource in Catalogue.all where resource.kind == .readOnly {
             if let query = resource.queries.first(where: { $0.path == joined }) {
                 guard request.method == "GET" else { throw .methodNotAllowed(request.method, path: path, allowed: ["GET"]) }
@@ -139,8 +142,10 @@ struct APIRouter: Sendable {
             let overview = account.usageOverview(start: start, end: end, groupBy: parameters["groupBy"]?.stringValue ?? "provider")
             return .json(200, AccountStore.encode(["buckets": .array(overview.buckets), "totals": overview.totals, "uri": uri]))
         case ("credits", "balance"):
+            account.settlePurchases()
             return .json(200, AccountStore.encode(["balanceCents": .int(account.credits.balanceCents)]))
         case ("credits", "transactions"):
+            account.settlePurchases()
             return .json(200, AccountStore.encode(["items": .array(account.credits.transactions)]))
         default:
             throw .notFound("no such resource: \(target.rawPath)")

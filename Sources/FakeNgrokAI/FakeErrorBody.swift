@@ -33,6 +33,8 @@ struct APIError: Error, Sendable {
     var status: Int
     var msg: String
     var headers: [(String, String)] = []
+    /// Members of `details` beside `operation_id` (a purchase's `reason`, `purchase_id`).
+    var details: [String: String] = [:]
 
     static func badRequest(_ msg: String) -> APIError { APIError(status: 400, msg: msg) }
 
@@ -51,7 +53,7 @@ struct APIError: Error, Sendable {
             errorCode: FakeErrorBody.errorCode(forStatus: status),
             statusCode: status,
             msg: msg,
-            details: ["operation_id": operationID]
+            details: details.merging(["operation_id": operationID]) { _, new in new }
         )
         let data = (try? JSONCoding.compactEncoder.encode(body)) ?? Data()
         return APIResponse(status: status, headers: headers, body: data)

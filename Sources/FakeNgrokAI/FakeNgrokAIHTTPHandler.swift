@@ -62,7 +62,8 @@ final class FakeNgrokAIHTTPHandler: ChannelInboundHandler {
         let request = IncomingRequest(
             method: head.method.rawValue,
             target: target,
-            body: Array(body.readableBytesView)
+            body: Array(body.readableBytesView),
+            idempotencyKey: head.headers.first(name: "Idempotency-Key")
         )
         let failure = core.authorizationFailure(head.headers)
         let (fault, delay) = core.faults.decide(

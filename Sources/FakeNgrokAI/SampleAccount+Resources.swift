@@ -99,6 +99,13 @@ extension SampleAccount {
             ["type": "usageInvoicePreview", "createdAt": time(-1), "periodStart": time(0), "periodEnd": time(-30),
              "totalCents": 6_740, "appliedCreditsCents": 6_740, "amountDueCents": 0, "amountPaidCents": 0, "amountRemainingCents": 0],
         ])
+        // Purchase history (`credits.purchaseStatus`): one declined, one bought through the API.
+        account.seedPurchases([
+            (["id": "aigcp_2SampleDeclined0001", "status": "failed", "amountCents": 5_000, "currency": "usd", "createdAt": time(20),
+              "expiresAt": time(-345), "failureCode": "card_declined", "failureMessage": "The card was declined."], nil),
+            (["id": "aigcp_2SampleTopUp00000002", "status": "succeeded", "amountCents": 20_000, "currency": "usd", "createdAt": time(10),
+              "expiresAt": time(-355), "failureCode": .null, "failureMessage": .null], "sample-top-up-2"),
+        ])
         // Usage comes from the keys in use (not the stale one, nor the one never used), each
         // calling only the providers its configuration allows; then `lastUsed` follows from it.
         let allowed: [Set<String>] = configurations.map { configuration in

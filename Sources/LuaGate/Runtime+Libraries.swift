@@ -8,6 +8,8 @@ extension Runtime {
         installMetatables()
         installJSON()
         installResources()
+        installPurchases()
+        installAPI()
         installTask()
         installJob()
         installStdlib()

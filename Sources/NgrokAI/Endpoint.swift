@@ -13,6 +13,11 @@ struct Endpoint: Sendable {
     /// A full URL that replaces base URL + ``path`` (a next-page URI already checked to be
     /// on the base URL's origin).
     var absoluteURL: String? = nil
+    /// Headers beside the client's own (a purchase's `Idempotency-Key`).
+    var extraHeaders: [(String, String)] = []
+    /// Whether the request may be repeated, when the method alone does not say (a POST that
+    /// carries an idempotency key may; a raw PATCH of `api.request` may not).
+    var repeatable: Bool? = nil
 
     /// The URL to request.
     func url(base: BaseURL) -> String {
@@ -21,7 +26,8 @@ struct Endpoint: Sendable {
 
     /// GET, PATCH and DELETE may be repeated safely; POST may not.
     var isIdempotent: Bool {
-        switch method {
+        if let repeatable { return repeatable }
+        return switch method {
         case .GET, .HEAD, .PUT, .DELETE, .PATCH, .OPTIONS: true
         default: false
         }

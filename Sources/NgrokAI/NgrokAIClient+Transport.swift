@@ -25,12 +25,13 @@ extension NgrokAIClient {
             error.id = endpoint.id
             throw error
         }
-        guard let headers = body == nil ? prepared.headers : prepared.bodyHeaders else {
+        guard var headers = body == nil ? prepared.headers : prepared.bodyHeaders else {
             throw NgrokAIError(
                 code: NgrokAIError.Code.auth, message: NgrokAIConfiguration.missingTokenMessage,
                 operation: endpoint.operation, id: endpoint.id
             )
         }
+        for (name, value) in endpoint.extraHeaders { headers.replaceOrAdd(name: name, value: value) }
         if endpoint.absoluteURL == nil, endpoint.path.utf8.count > Catalogue.maxRequestTargetBytes {
             throw NgrokAIError(
                 code: NgrokAIError.Code.validation,

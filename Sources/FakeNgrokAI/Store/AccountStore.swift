@@ -65,6 +65,8 @@ public final class AccountStore: Sendable {
         var usage: [[String: JSONValue]] = []
         var creditBalance: Int64 = 0
         var creditTransactions: [JSONValue] = []
+        /// Credit purchase attempts and their idempotency keys.
+        var purchases = PurchaseBook()
         var lastTimestampMilliseconds: Int64 = 0
         var random: SeededRandom
 
@@ -145,6 +147,7 @@ public final class AccountStore: Sendable {
             state.usage.removeAll()
             state.creditBalance = 0
             state.creditTransactions.removeAll()
+            state.purchases = PurchaseBook()
         }
     }
 

@@ -68,6 +68,7 @@ enum LuaLSTypes {
 
             """
         for resource in Catalogue.all { out += self.resource(resource) }
+        out += purchasesAndAPI
         out += jsonAndTask
         out += "\n-- Stdlib modules that are globals too, loaded on first use.\n"
         for (global, module) in Runtime.moduleGlobals { out += "\(global) = require(\"\(module)\")\n" }

@@ -7,7 +7,7 @@ extension Runtime {
     /// The globals luagate adds to Lua, by name, with their fields' Lua types: what the
     /// editor types and the luacheck std describe, read off the running state (raw reads).
     public func luagateGlobals() -> [String: [String: LuaType]] {
-        let names = Catalogue.all.map(\.name) + ["json", "task"]
+        let names = Catalogue.all.map(\.name) + ["api", "json", "task"]
         var globals = Dictionary(uniqueKeysWithValues: names.map { ($0, fields(ofGlobal: $0)) })
         for (global, module) in Self.moduleGlobals { globals[global] = moduleFields(module) }
         return globals

@@ -13,7 +13,13 @@ public struct MutationKind: RawRepresentable, Hashable, Sendable, Codable, Custo
     public static let rotate = MutationKind(rawValue: "rotate")
 
     /// Every kind some resource of the catalogue has, sorted.
-    public static let allCases: [MutationKind] = Set(Catalogue.all.flatMap(\.mutations)).sorted().map(MutationKind.init(rawValue:))
+    public static let allCases: [MutationKind] = Set(Catalogue.all.flatMap(\.mutations) + extraKinds).sorted()
+        .map(MutationKind.init(rawValue:))
+
+    /// Kinds outside the catalogue's record operations: a credit purchase, and the mutating
+    /// methods of `api.request` (its DELETE counts as `delete`).
+    static let extraKinds = ["purchase", "post", "put", "patch"]
+    public static let purchase = MutationKind(rawValue: "purchase")
 
     public var description: String { rawValue }
 
