@@ -27,9 +27,9 @@ struct APIRouter: Sendable {
         let joined = "/" + segments.joined(separator: "/")
         if segments.starts(with: ["credits", "purchases"]) { return try purchases(request, segments: segments) }
         for resource in Catalogue.all where resource.kind == .readOnly {
-            if let query = resource.queries.first(where: { $0.path == joined }) {
+            if let (query, argument) = Self.match(resource, segments) {
                 guard request.method == "GET" else { throw .methodNotAllowed(request.method, path: path, allowed: ["GET"]) }
-                return try answer(resource, query, request.target)
+                return try answer(resource, query, request.target, argument: argument)
             }
         }
         guard let first = segments.first, let resource = Catalogue.all.first(where: { $0.kind != .readOnly && $0.path == "/" + first })
@@ -124,7 +124,28 @@ struct APIRouter: Sendable {
         return .json(200, body)
     }
 
-    private func answer(_ resource: Resource, _ query: Query, _ target: RequestTarget) throws(APIError) -> APIResponse {
+    /// The query of `resource` whose path `segments` match, with the value of its `{argument}` segment.
+    static func match(_ resource: Resource, _ segments: [String]) -> (Query, String?)? {
+        for query in resource.queries {
+            let pattern = query.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == segments.count else { continue }
+            var argument: String?
+            var matched = true
+            for (part, segment) in zip(pattern, segments) {
+                if part.hasPrefix("{") {
+                    guard !segment.isEmpty else { matched = false; break }
+                    argument = segment
+                } else if part != segment {
+                    matched = false
+                    break
+                }
+            }
+            if matched { return (query, argument) }
+        }
+        return nil
+    }
+
+    private func answer(_ resource: Resource, _ query: Query, _ target: RequestTarget, argument: String?) throws(APIError) -> APIResponse {
         let fields = query.result.isPaged ? query.parameters + [Field("cursor", .string, "", create: .optional)] : query.parameters
         let parameters = try Self.parameters(target, fields)
         let uri = JSONValue.string(baseURL + target.pathAndQuery)
@@ -141,6 +162,14 @@ struct APIRouter: Sendable {
         case ("usage", "overview"):
             let overview = account.usageOverview(start: start, end: end, groupBy: parameters["groupBy"]?.stringValue ?? "provider")
             return .json(200, AccountStore.encode(["buckets": .array(overview.buckets), "totals": overview.totals, "uri": uri]))
+        case ("models", _):
+            return .json(200, AccountStore.encode(["object": "list", "data": .array(account.models)]))
+        case ("usage", "attempts"):
+            let id = argument ?? ""
+            guard let attempts = account.attempts(requestID: id) else {
+                throw .notFound("no usage event has request id \"\(id.abbreviated())\"")
+            }
+            return .json(200, AccountStore.encode(["uri": uri, "requestId": .string(id), "attempts": .array(attempts)]))
         case ("credits", "balance"):
             account.settlePurchases()
             return .json(200, AccountStore.encode(["balanceCents": .int(account.credits.balanceCents)]))
@@ -160,7 +189,7 @@ struct APIRouter: Sendable {
         do {
             return try resource.checked(object, for: mode)
         } catch {
-            throw .badRequest(error.message)
+            throw APIError(status: 400, msg: error.message, code: error.code)
         }
     }
 

@@ -35,6 +35,8 @@ struct APIError: Error, Sendable {
     var headers: [(String, String)] = []
     /// Members of `details` beside `operation_id` (a purchase's `reason`, `purchase_id`).
     var details: [String: String] = [:]
+    /// ngrok's own error code (`ERR_NGROK_AI_GATEWAY_…`) instead of the one the status gives.
+    var code: String? = nil
 
     static func badRequest(_ msg: String) -> APIError { APIError(status: 400, msg: msg) }
 
@@ -50,7 +52,7 @@ struct APIError: Error, Sendable {
 
     func response(operationID: String) -> APIResponse {
         let body = FakeErrorBody(
-            errorCode: FakeErrorBody.errorCode(forStatus: status),
+            errorCode: code ?? FakeErrorBody.errorCode(forStatus: status),
             statusCode: status,
             msg: msg,
             details: details.merging(["operation_id": operationID]) { _, new in new }

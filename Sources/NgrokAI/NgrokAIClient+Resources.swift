@@ -89,20 +89,42 @@ extension NgrokAIClient {
 
     /// A read-only query that answers one object (`usage.overview`, `credits.balance`) or a
     /// list of items (`credits.transactions`, as an array).
-    public func query(_ resource: Resource, _ name: String, parameters: [String: JSONValue] = [:]) async throws(NgrokAIError) -> JSONValue {
+    /// A query with an ``Query/argument`` takes it as `argument` (`usage.attempts`'s request
+    /// id, put in the path; `models.get`'s id, matched in the list it reads).
+    public func query(_ resource: Resource, _ name: String, argument: String? = nil, parameters: [String: JSONValue] = [:])
+        async throws(NgrokAIError) -> JSONValue
+    {
         let operation = "\(resource.name).\(name)"
         guard let query = resource.query(name), !query.result.isPaged else {
             throw NgrokAIError(code: NgrokAIError.Code.validation, message: "\(resource.name) has no query \(name)", operation: operation)
         }
-        let items = try checkedQuery(parameters, query.parameters, operation: operation)
-        let endpoint = Endpoint(resource, name, .GET, path: query.path, query: items)
-        let response = try await perform(endpoint)
-        return try decode(endpoint, response) { json in
-            guard case .object(let members) = json else { throw Malformed("the response is not a JSON object") }
-            guard case .items(let key) = query.result else { return json }
-            guard case .array(let list)? = members[key] else { throw Malformed("the response has no \"\(key)\" array") }
-            return .array(list)
+        var path = query.path
+        if let field = query.argument {
+            guard let argument, !argument.isEmpty else {
+                throw NgrokAIError.validation(operation: operation, id: nil, field: field.name, rule: "is required")
+            }
+            path = path.replacingOccurrences(of: "{\(field.name)}", with: Endpoint.segment(argument))
         }
+        let items = try checkedQuery(parameters, query.parameters, operation: operation)
+        let endpoint = Endpoint(resource, name, .GET, path: path, query: items)
+        let response = try await perform(endpoint)
+        let value: JSONValue = try decode(endpoint, response) { json throws -> JSONValue in
+            guard case .object(let members) = json else { throw Malformed("the response is not a JSON object") }
+            switch query.result {
+            case .items(let key), .item(let key, _):
+                guard case .array(let list)? = members[key] else { throw Malformed("the response has no \"\(key)\" array") }
+                return JSONValue.array(list)
+            default: return json
+            }
+        }
+        guard case .item(_, let key) = query.result else { return value }
+        guard let found = value.arrayValue?.first(where: { $0[key]?.stringValue == argument }) else {
+            // The status and code a get of a missing record answers, though no request had one.
+            throw NgrokAIError(
+                status: 404, code: "ERR_NGROK_404", message: "no \(resource.singular) with this id in the list",
+                operation: operation, id: argument)
+        }
+        return found
     }
 
     // MARK: - Pieces

@@ -44,7 +44,7 @@ final class Sandbox {
     var banner: String {
         let counts = Catalogue.all.filter { $0.kind == .collection }.compactMap { resource -> String? in
             let count = server.account.count(resource)
-            return count == 0 ? nil : "\(count) \(resource.singular)\(count == 1 ? "" : "s")"
+            return count == 0 ? nil : "\(count) \(count == 1 ? resource.singular : resource.plural)"
         }
         let holding = counts.isEmpty ? "an empty account" : counts.joined(separator: ", ")
         return "luagate: sandbox: fake AI Gateway API on \(server.baseURL) with \(holding); no real account is touched\n"

@@ -29,12 +29,17 @@ enum Snapshot {
                 let records = try await client.listAll(resource, parameters: ["limit": 100])
                 file[resource.envelope!] = .array(records.map { Shape.withoutSecrets(.object($0), fields: resource.fields) })
                 let noun = resource.name == Resource.providerKeys.name ? "key" : resource.singular
-                if !records.isEmpty || counts.isEmpty { counts.append("\(records.count) \(noun)\(records.count == 1 ? "" : "s")") }
+                if !records.isEmpty || counts.isEmpty { counts.append("\(records.count) \(records.count == 1 ? noun : resource.name == Resource.providerKeys.name ? "keys" : resource.plural)") }
             case .singleton:
                 if let record = try await singleton(resource, client) { file[resource.name] = .object(record) }
             case .readOnly:
                 // Credits are a courtesy of the snapshot: an account whose credits cannot be
                 // read (not enabled, no permission) still gets its records written.
+                // So is the model catalogue (what `--sandbox-data` serves at /v1/models).
+                if resource.name == Resource.models.name, let models = try? await client.query(resource, "list") {
+                    file["models"] = models
+                    continue
+                }
                 guard resource.name == Resource.credits.name,
                       let balance = try? await client.query(resource, "balance"),
                       let items = try? await client.query(resource, "transactions")

@@ -44,7 +44,8 @@ import TestSupport
         let resource = try #require(Catalogue.resource(name))
         try await FakeFixture.run { f in
             let valid = CatalogueSamples.createBody(resource, tag: "lim")
-            var cases: [[String: JSONValue]] = [valid.merging(["notAField": "x"]) { a, _ in a }]
+            // A partly published resource sends unknown fields (PartlyPublishedTests).
+            var cases: [[String: JSONValue]] = resource.partlyPublished ? [] : [valid.merging(["notAField": "x"]) { a, _ in a }]
             for field in resource.fields where field.create != .no {
                 if let max = field.maxLength {
                     cases.append(valid.merging([field.name: .string(String(repeating: "é", count: max + 1))]) { _, b in b })

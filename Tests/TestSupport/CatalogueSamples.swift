@@ -28,12 +28,14 @@ public enum CatalogueSamples {
         case .string, .decimal:
             if field.name == "providerId", field.reference != nil { return "openai" }
             if field.name == "baseUrl" { return .string("https://\(tag).example.com/v1") }
+            if field.name == "models" { return "openai:gpt-4o" }  // a virtual model's entry: a model that exists
             if field.isSecret { return .string("sk-test-secret-\(tag)-0123456789") }
             return .string("\(field.name)-\(tag)")
         case .duration: return "45s"
         case .timestamp: return "2026-01-01T00:00:00Z"
         case .oneOf(let choices): return .string(choices[0])
         case .integer: return .int(field.range?.lowerBound ?? 7)
+        case .number: return .double(1.5)
         case .boolean: return true
         case .ref, .any: return .object([:])
         case .object(let members, let exclusive):

@@ -5,7 +5,7 @@ import Foundation
 extension AccountStore {
     /// Replaces the usage events (any order; kept newest first).
     public func setUsage(_ events: [[String: JSONValue]]) {
-        let sorted = events.sorted { ($0["eventTime"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") > ($1["eventTime"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
+        let sorted = events.map(Self.completedEvent).sorted { ($0["eventTime"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") > ($1["eventTime"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
         state.withLockedValue { $0.usage = sorted }
     }
 

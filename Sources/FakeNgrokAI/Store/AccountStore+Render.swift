@@ -28,6 +28,7 @@ extension AccountStore {
                 out[field.name] = .null
             }
         }
+        computed(resource, stored, state: state, into: &out)
         if resource.semantics.contains(.routerStepKeys), let router = out["router"] {
             out["router"] = mapStepKeys(router) { key, _, _ in
                 guard let id = key["id"]?.stringValue, let stored = state.tables["providerKeys"]?.records[id] else {

@@ -23,6 +23,8 @@ extension AccountStore {
     /// The snapshot's member for a singleton or read-only resource.
     static let creditsMember = "credits"
     static let usageMember = "aiGatewayUsage"
+    /// The model catalogue, as `GET /v1/models` lists it under `data` (absent from files written before it).
+    static let modelsMember = "models"
 
     /// Replaces the resources the file holds (all of `only`, when given) with its records.
     /// A file naming none of them, or with a bad record, is refused and changes nothing.
@@ -56,7 +58,8 @@ extension AccountStore {
         let config = only == nil ? file[Resource.gatewayConfig.name]?.objectValue : nil
         let credits = only == nil ? file[Self.creditsMember]?.objectValue : nil
         let usage = only == nil ? file[Self.usageMember]?.arrayValue : nil
-        if tables.isEmpty && config == nil && credits == nil && usage == nil {
+        let models = only == nil ? file[Self.modelsMember]?.arrayValue : nil
+        if tables.isEmpty && config == nil && credits == nil && usage == nil && models == nil {
             let names = wanted.compactMap(\.envelope).map { "\"\($0)\"" }.joined(separator: ", ")
             throw SnapshotError.invalidJSON("it has none of the members \(names)")
         }
@@ -75,7 +78,8 @@ extension AccountStore {
                 state.singletons[Resource.gatewayConfig.name] = config.map { $0.filter { $0.key != "uri" && !$0.value.isNull } }
                 state.creditBalance = credits?["balanceCents"]?.intValue ?? 0
                 state.creditTransactions = credits?["items"]?.arrayValue ?? []
-                state.usage = (usage ?? []).compactMap(\.objectValue)
+                state.usage = (usage ?? []).compactMap(\.objectValue).map(Self.completedEvent)
+                state.models = models ?? []
             }
         }
     }
@@ -91,6 +95,7 @@ extension AccountStore {
             let (balance, items) = credits
             file[Self.creditsMember] = .object(["balanceCents": .int(balance), "items": .array(items)])
             file[Self.usageMember] = .array(usageEvents.map { .object($0) })
+            file[Self.modelsMember] = .array(models)
         }
         return (try? JSONCoding.snapshotEncoder.encode(JSONValue.object(file))) ?? Data()
     }
@@ -116,6 +121,7 @@ extension AccountStore {
         guard let id = fields["id"]?.stringValue else { throw SnapshotError.invalidJSON("a \(resource.singular) record has no string id") }
         var stored = Stored(fields: [:])
         fields["uri"] = nil
+        for name in computedFields(resource) { fields[name] = nil }
         for field in resource.fields where field.isSecret {
             if field.secrecy == .writeOnly, let value = fields[field.name]?.stringValue { stored.secrets[field.name] = value }
             fields[field.name] = nil
@@ -139,7 +145,10 @@ extension AccountStore {
             }
         }
         if fields["updatedAt"] == nil { fields["updatedAt"] = fields["createdAt"] }
-        for field in resource.fields where field.requiredInRecord && field.inRecord && !["uri", "keyRedacted"].contains(field.name) {
+        let computed = computedFields(resource)
+        for field in resource.fields where field.requiredInRecord && field.inRecord && !["uri", "keyRedacted"].contains(field.name)
+            && !computed.contains(field.name)
+        {
             guard let value = fields[field.name] else {
                 throw SnapshotError.invalidRecord(id: id, reason: "missing field \(field.name)")
             }

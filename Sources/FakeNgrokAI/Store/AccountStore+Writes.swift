@@ -12,6 +12,7 @@ extension AccountStore {
             var stored = Stored(fields: [:])
             for (name, value) in body { Self.assign(name, value, resource: resource, to: &stored) }
             try Self.checkReferences(resource, body, state: state)
+            try Self.checkAccountRules(resource, stored.fields, id: nil, state: state)
             for field in resource.fields where field.unique {
                 guard let value = body[field.name],
                       let other = state.tables[resource.name]!.records.values.first(where: { $0.fields[field.name] == value })
@@ -53,6 +54,7 @@ extension AccountStore {
                     try Self.refuseLoss(resource, name, value)
                     fields[name] = value.isNull ? nil : value
                 }
+                try Self.checkReferences(resource, body, state: state)
                 state.singletons[resource.name] = fields
                 return Self.renderSingleton(resource, fields, baseURL: baseURL)
             }
@@ -62,6 +64,7 @@ extension AccountStore {
                 Self.assign(name, value, resource: resource, to: &stored)
             }
             try Self.checkReferences(resource, body, state: state)
+            try Self.checkAccountRules(resource, stored.fields, id: id, state: state)
             try Self.inlineStepKeys(resource, &stored, state: &state, user: user)
             let now = state.now()
             stored.fields["updatedAt"] = .string(RFC3339.string(from: now))
@@ -104,6 +107,9 @@ extension AccountStore {
                 throw APIError(
                     status: 409,
                     msg: "\(resource.singular) \(id) is still used by \(user.resource.singular) \(user.id); change or delete that first")
+            }
+            if let singleton = Self.blockingSingleton(to: resource, stored, state: state) {
+                throw APIError(status: 409, msg: "\(resource.singular) \(id) is still used by the \(singleton.singular); change that first")
             }
             _ = state.tables[resource.name]!.remove(id)
             state.record(.deleted, resource.name, id, at: state.now())

@@ -67,6 +67,8 @@ public final class AccountStore: Sendable {
         var creditTransactions: [JSONValue] = []
         /// Credit purchase attempts and their idempotency keys.
         var purchases = PurchaseBook()
+        /// `GET /v1/models`: the model catalogue (empty: a bare account, whose virtual models may name any model).
+        var models: [JSONValue] = []
         var lastTimestampMilliseconds: Int64 = 0
         var random: SeededRandom
 
@@ -148,6 +150,7 @@ public final class AccountStore: Sendable {
             state.creditBalance = 0
             state.creditTransactions.removeAll()
             state.purchases = PurchaseBook()
+            state.models.removeAll()
         }
     }
 

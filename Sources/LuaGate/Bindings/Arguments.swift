@@ -26,7 +26,9 @@ struct Arguments {
 
     /// Argument `n` as a table whose keys are names in `allowed`, values read as JSON (nil
     /// fields are absent, `json.null` is JSON null). With `optional`, nil reads as `{}`.
-    func fields(_ n: Int32, allowed: [String], id: String? = nil, optional: Bool = false) throws -> [String: JSONValue] {
+    /// With `lenient` (a partly published resource), names outside `allowed` are read too: the
+    /// catalogue check then refuses only the ones it knows to be wrong.
+    func fields(_ n: Int32, allowed: [String], id: String? = nil, optional: Bool = false, lenient: Bool = false) throws -> [String: JSONValue] {
         let type = call.type(n)
         if optional, type == .nil || type == .none { return [:] }
         guard type == .table else { throw error(call.typeError(n, expected: "table").message, argument: n, id: id, field: nil) }
@@ -38,7 +40,7 @@ struct Arguments {
         lua_pushnil(L)
         while lua_next(L, n) != 0 {
             let keyType = lua_type(L, -2)
-            guard keyType == LUA_TSTRING, let name = stack.string(at: -2), allowed.contains(name) else {
+            guard keyType == LUA_TSTRING, let name = stack.string(at: -2), lenient || allowed.contains(name) else {
                 let shown = keyType == LUA_TSTRING ? "'\(stack.string(at: -2) ?? "?")'" : "[\(Self.describeKey(stack))]"
                 let field = keyType == LUA_TSTRING ? stack.string(at: -2) : nil
                 lua_settop(L, -3)

@@ -36,6 +36,8 @@ extension Runtime {
 
     private func binding(_ resource: Resource, _ name: String) -> LuaFunction {
         switch (resource.kind, name) {
+        case (.readOnly, _) where resource.query(name).map({ !$0.result.isPaged }) ?? false:
+            return { [unowned self] in try query(resource, name, $0) }
         case (_, "list") where resource.kind != .singleton: return { [unowned self] in try list(resource, $0) }
         case (_, "iter") where resource.kind != .singleton: return { [unowned self] in try iter(resource, $0) }
         case (.readOnly, _): return { [unowned self] in try query(resource, name, $0) }
@@ -60,8 +62,9 @@ extension Runtime {
     /// `record = R.create{fields}`: the record as created, with any token returned once.
     func create(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
         let args = Arguments(call: call, operation: "\(resource.name).create")
-        let given = try args.fields(1, allowed: resource.allowedNames("create"))
+        let given = try args.fields(1, allowed: resource.allowedNames("create"), lenient: resource.partlyPublished)
         let body = try args.checked(1, id: nil) { () throws(Violation) in try resource.checked(given, for: .create) }
+        UnknownFieldWarning.note(resource, body, operation: args.operation)
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         let secrets = self.secrets
         return try mutate(call, .create, resource, id: nil, target: publicPart(resource, body), body: body,
@@ -83,8 +86,9 @@ extension Runtime {
         let args = Arguments(call: call, operation: "\(resource.name).update")
         let id = resource.kind == .collection ? try args.id() : nil
         let n: Int32 = id == nil ? 1 : 2
-        let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id)
+        let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id, lenient: resource.partlyPublished)
         let body = try args.checked(n, id: id) { () throws(Violation) in try resource.checked(given, for: .update) }
+        UnknownFieldWarning.note(resource, body, operation: args.operation)
         let options = try args.fields(n + 1, allowed: ["expect"], id: id, optional: true)
         var expect: [String: JSONValue]?
         switch options["expect"] {
@@ -145,17 +149,20 @@ extension Runtime {
 
     /// `value = usage.overview{…}`, `credits.balance()`, `credits.transactions()`: one object,
     /// or a list of items.
+    /// A query with an argument takes it first: `usage.attempts(requestId)`, `models.get(id)`.
     func query(_ resource: Resource, _ name: String, _ call: LuaCall) throws -> LuaReturn {
         let args = Arguments(call: call, operation: "\(resource.name).\(name)")
+        let argument = resource.query(name)?.argument == nil ? nil : try args.id(1)
+        let n: Int32 = argument == nil ? 1 : 2
         let fields = resource.queryParameters(name)
-        let given = try args.fields(1, allowed: fields.map(\.name), optional: true)
-        let parameters = try args.checked(1, id: nil) { () throws(Violation) in
+        let given = try args.fields(n, allowed: fields.map(\.name), optional: true)
+        let parameters = try args.checked(n, id: nil) { () throws(Violation) in
             try Shape.check(given, fields: fields, mode: .create, path: "")
         }
         let job = self.job
-        return try request(call, argument: { _ in 1 }, { client in
+        return try request(call, argument: { _ in n }, { client in
             job.countRead()
-            return try await client.query(resource, name, parameters: parameters)
+            return try await client.query(resource, name, argument: argument, parameters: parameters)
         }, push: { stack, value in
             JSONLibrary.push(value, onto: stack)
             return 1

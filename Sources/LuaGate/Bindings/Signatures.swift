@@ -22,6 +22,9 @@ public enum Signatures {
         }
         if let action = resource.action(operation) { return "\(name)(id, \(table(action.fields)))" }
         let parameters = resource.queryParameters(operation)
+        if let argument = resource.query(operation)?.argument {
+            return parameters.isEmpty ? "\(name)(\(argument.name))" : "\(name)(\(argument.name), \(table(parameters)))"
+        }
         return parameters.isEmpty ? "\(name)()" : name + table(parameters)
     }
 

@@ -82,6 +82,7 @@ enum LuaLSTypes {
         case .string, .duration, .decimal, .oneOf: "string"
         case .timestamp: "string"
         case .integer: "integer"
+        case .number: "number"
         case .boolean: "boolean"
         case .ref: "luagate.ref"
         case .object: "table"

@@ -19,6 +19,7 @@ extension Resource {
             "mutations": .array(mutations.map { .string($0) }),
         ]
         if let envelope { object["envelope"] = .string(envelope) }
+        if partlyPublished { object["partlyPublished"] = true }
         if kind == .collection { object["listParameters"] = .array(listParameters.map(\.description)) }
         object["actions"] = .array(actions.map { action in
             .object(["name": .string(action.name), "summary": .string(action.summary),
@@ -34,7 +35,9 @@ extension Resource {
             case .pages(let envelope): q["result"] = "pages"; q["envelope"] = .string(envelope)
             case .object: q["result"] = "object"
             case .items(let key): q["result"] = "items"; q["envelope"] = .string(key)
+            case .item(let key, let match): q["result"] = "item"; q["envelope"] = .string(key); q["key"] = .string(match)
             }
+            if let argument = query.argument { q["argument"] = argument.description }
             return .object(q)
         })
         return .object(object)

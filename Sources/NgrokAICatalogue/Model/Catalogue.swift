@@ -4,7 +4,7 @@
 public enum Catalogue {
     public static let all: [Resource] = [
         .providerKeys, .accessKeys, .accessKeyConfigurations, .apiKeys, .providers,
-        .gatewayConfig, .usage, .credits,
+        .gatewayConfig, .usage, .credits, .virtualModels, .firewallPolicies, .models,
     ]
 
     private static let byName: [String: Resource] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -106,6 +106,8 @@ public struct Reference: Sendable {
 public indirect enum FieldType: Sendable {
     case string
     case integer
+    /// A JSON number that may have a fraction (a double).
+    case number
     case boolean
     /// An RFC 3339 date-time string (scripts may also give a Unix time number).
     case timestamp
@@ -135,6 +137,7 @@ public indirect enum FieldType: Sendable {
         switch self {
         case .string, .duration, .decimal: "string"
         case .integer: "integer"
+        case .number: "number"
         case .boolean: "boolean"
         case .timestamp: "timestamp"
         case .oneOf: "string"

@@ -40,12 +40,16 @@ public struct Resource: Sendable {
     public var redactedFrom: String?
     /// Behaviour of the fake beyond plain storage, named here so it is not scattered.
     public var semantics: [Semantic]
+    /// ngrok has published only part of this resource's schema (pages, no OpenAPI file): the
+    /// fields listed are checked as usual, but a member the catalogue does not know is sent as
+    /// given (luagate warns once per run) instead of refused. Fully published resources stay strict.
+    public var partlyPublished: Bool
 
     public init(
         name: String, recordName: String, singular: String, path: String, envelope: String? = nil,
         kind: Kind, summary: String, fields: [Field], listFilters: [Field] = [], actions: [Action] = [],
         queries: [Query] = [], label: [Label] = [], idPrefix: String = "", redactedFrom: String? = nil,
-        semantics: [Semantic] = []
+        semantics: [Semantic] = [], partlyPublished: Bool = false
     ) {
         self.name = name
         self.recordName = recordName
@@ -62,7 +66,11 @@ public struct Resource: Sendable {
         self.idPrefix = idPrefix
         self.redactedFrom = redactedFrom
         self.semantics = semantics
+        self.partlyPublished = partlyPublished
     }
+
+    /// Words for counts: `access keys`, `firewall policies`.
+    public var plural: String { singular.hasSuffix("y") && !singular.hasSuffix("ey") ? singular.dropLast() + "ies" : singular + "s" }
 
     /// The field named `name`.
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
@@ -116,6 +124,9 @@ public struct Query: Sendable {
         case object
         /// A list of items under this member, not paged.
         case items(String)
+        /// The one item of the list under `list` whose `key` equals the query's ``Query/argument``
+        /// (the API has no path for one item: the client reads the list and picks it).
+        case item(in: String, key: String)
 
         public var isPaged: Bool {
             if case .pages = self { return true }
@@ -133,8 +144,15 @@ public struct Query: Sendable {
     public var result: Result
     /// The shape of one record (pages, items) or of the object.
     public var fields: [Field]
+    /// A positional argument (`usage.attempts(requestId)`): a non-empty string put in the
+    /// path where it holds `{name}`, or the key an ``Result/item(in:key:)`` result matches.
+    public var argument: Field?
 
-    public init(name: String, path: String, summary: String, parameters: [Field] = [], result: Result, fields: [Field]) {
+    public init(
+        name: String, path: String, summary: String, argument: Field? = nil, parameters: [Field] = [], result: Result,
+        fields: [Field]
+    ) {
+        self.argument = argument
         self.name = name
         self.path = path
         self.summary = summary
@@ -159,4 +177,14 @@ public enum Semantic: Sendable, Equatable {
     /// Router step keys written as `{name, value}` create a provider key (of the rule's provider)
     /// and are stored as `{id}`; every step key is read back as `{id, name, keyRedacted}`.
     case routerStepKeys
+    /// The read-only `field` counts the records of `resource` whose `via` names this record.
+    case counts(field: String, resource: String, via: String)
+    /// The read-only boolean `field` is true while the singleton `resource`'s `via` names this record.
+    case namedBy(field: String, resource: String, via: String)
+    /// Virtual models: the name and target rules ngrok states in prose, checked by the client and the fake.
+    case virtualModelRules
+    /// Firewall policies: at most 48 rules per policy.
+    case firewallPolicyRules
+    /// Access key configurations: a `user` router step needs keys.
+    case userStepNeedsKeys
 }

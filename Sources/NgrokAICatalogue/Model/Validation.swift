@@ -8,11 +8,14 @@ public struct Violation: Error, Sendable, Equatable {
     public var rule: String
     /// The field is not one the operation takes (``rule`` is then the whole message).
     public var isUnknownField: Bool
+    /// ngrok's error code for a rule it states in prose (the fake answers with it).
+    public var code: String?
 
-    public init(field: String, rule: String, isUnknownField: Bool = false) {
+    public init(field: String, rule: String, isUnknownField: Bool = false, code: String? = nil) {
         self.field = field
         self.rule = rule
         self.isUnknownField = isUnknownField
+        self.code = code
     }
 
     /// `field 'name': at most 255 characters (got 300)` or `unknown field 'x' (allowed: …)`.
@@ -38,8 +41,17 @@ extension Resource {
 
     /// Checks a create or update body against the catalogue and returns it normalized (Unix
     /// times as RFC 3339, empty tables as empty arrays where a list is expected).
+    /// A ``partlyPublished`` resource lets members the catalogue does not know through as
+    /// given (see ``Shape/unknownFields(in:fields:mode:)``).
     public func checked(_ body: [String: JSONValue], for mode: WriteMode) throws(Violation) -> [String: JSONValue] {
-        try Shape.check(body, fields: fields, mode: mode, path: "")
+        let checked: [String: JSONValue]
+        do {
+            checked = try Shape.check(body, fields: fields, mode: mode, path: "", lenient: partlyPublished)
+        } catch {
+            throw ruleCode(error)
+        }
+        try checkRules(checked)
+        return checked
     }
 
     /// Checks the body of an action such as `rotate`.
@@ -54,16 +66,20 @@ public enum Shape {
     /// Checks `members` against `fields` and returns them normalized.
     public static func check(
         _ members: [String: JSONValue], fields: [Field], mode: WriteMode, path: String,
-        exclusive: [[String]] = []
+        exclusive: [[String]] = [], lenient: Bool = false
     ) throws(Violation) -> [String: JSONValue] {
         let allowed = fields.filter { mode == .update ? $0.update != .no : $0.create != .no }
+        var out: [String: JSONValue] = [:]
         for key in members.keys.sorted() where !allowed.contains(where: { $0.name == key }) {
+            if lenient, !fields.contains(where: { $0.name == key }) {
+                out[key] = members[key]
+                continue
+            }
             let list = allowed.map(\.name).sorted().joined(separator: ", ")
             let shown = (path.isEmpty ? key : "\(path).\(key)").abbreviated()
             let rule = list.isEmpty ? "unknown field '\(shown)' (it takes none)" : "unknown field '\(shown)' (allowed: \(list))"
             throw Violation(field: shown, rule: rule, isUnknownField: true)
         }
-        var out: [String: JSONValue] = [:]
         for field in allowed {
             let at = path.isEmpty ? field.name : "\(path).\(field.name)"
             guard let value = members[field.name] else {
@@ -80,10 +96,10 @@ public enum Shape {
                 out[field.name] = .null
                 continue
             }
-            out[field.name] = try checkValue(value, field: field, type: field.type, mode: mode, path: at)
+            out[field.name] = try checkValue(value, field: field, type: field.type, mode: mode, path: at, lenient: lenient)
         }
         if !exclusive.isEmpty {
-            let given = Set(out.keys)
+            let given = Set(out.keys).intersection(fields.map(\.name))
             guard exclusive.contains(where: { Set($0) == given }) else {
                 let options = exclusive.map { $0.joined(separator: " and ") }.joined(separator: ", or ")
                 throw Violation(field: path, rule: "needs either \(options)")
@@ -108,8 +124,32 @@ public enum Shape {
         }
     }
 
+    /// The members of `value` that `fields` do not know, at any depth, as paths without list
+    /// positions (`rules.regex`), sorted.
+    public static func unknownFields(in value: JSONValue, fields: [Field], path: String = "") -> [String] {
+        var found = Set<String>()
+        collectUnknown(value, fields, path, &found)
+        return found.sorted()
+    }
+
+    private static func collectUnknown(_ value: JSONValue, _ fields: [Field], _ path: String, _ found: inout Set<String>) {
+        switch value {
+        case .array(let items): for item in items { collectUnknown(item, fields, path, &found) }
+        case .object(let members):
+            for (key, member) in members {
+                let at = path.isEmpty ? key : "\(path).\(key)"
+                guard let field = fields.first(where: { $0.name == key }) else {
+                    found.insert(at)
+                    continue
+                }
+                if let nested = nestedFields(field.type) { collectUnknown(member, nested, at, &found) }
+            }
+        default: break
+        }
+    }
+
     private static func checkValue(
-        _ value: JSONValue, field: Field, type: FieldType, mode: WriteMode, path: String
+        _ value: JSONValue, field: Field, type: FieldType, mode: WriteMode, path: String, lenient: Bool = false
     ) throws(Violation) -> JSONValue {
         let expected = mode == .update && path.firstIndex(of: ".") == nil && field.update == .setOrClear
             ? "\(describe(type)) or json.null" : describe(type)
@@ -149,6 +189,11 @@ public enum Shape {
                 throw Violation(field: path, rule: "must be between \(range.lowerBound) and \(range.upperBound) (got \(integer))")
             }
             return .int(integer)
+        case .number:
+            switch value {
+            case .int, .double: return value
+            default: throw mismatch()
+            }
         case .boolean:
             guard case .bool = value else { throw mismatch() }
             return value
@@ -161,7 +206,7 @@ public enum Shape {
             case .array(let items) where items.isEmpty: given = [:]  // an empty Lua table marked as a list
             default: throw mismatch()
             }
-            return .object(try check(given, fields: members, mode: .create, path: path, exclusive: exclusive))
+            return .object(try check(given, fields: members, mode: .create, path: path, exclusive: exclusive, lenient: lenient))
         case .array(let item, let minItems):
             let items: [JSONValue]
             switch value {
@@ -177,7 +222,7 @@ public enum Shape {
             for (index, element) in items.enumerated() {
                 let at = "\(path)[\(index + 1)]"
                 guard !element.isNull else { throw Violation(field: at, rule: "must not be json.null") }
-                out.append(try checkValue(element, field: field, type: item, mode: .create, path: at))
+                out.append(try checkValue(element, field: field, type: item, mode: .create, path: at, lenient: lenient))
             }
             return .array(out)
         }
@@ -214,6 +259,7 @@ public enum Shape {
     public static func describe(_ type: FieldType) -> String {
         switch type {
         case .integer: "an integer"
+        case .number: "a number"
         case .boolean: "a boolean"
         case .timestamp: "an RFC 3339 string or a number (Unix time)"
         case .array: "a list"

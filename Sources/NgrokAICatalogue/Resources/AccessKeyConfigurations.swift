@@ -12,9 +12,16 @@ extension Resource {
             Field(
                 "router", .router, "Routing rules: which provider keys serve which provider or model.",
                 create: .optional, update: .setOrClear),
+            Field("accessKeyCount", .integer, "How many access keys use it (read-only).", requiredInRecord: true),
+            // Not shown on ngrok.com: this field's JSON name (the pages say "the configuration's own policy").
+            .firewallPolicy("This configuration's own firewall policy, enforced with the account-wide one."),
         ],
         label: [.quoted("name")],
-        idPrefix: "aigakc_", semantics: [.routerStepKeys])
+        idPrefix: "aigakc_",
+        semantics: [
+            .routerStepKeys, .userStepNeedsKeys,
+            .counts(field: "accessKeyCount", resource: "accessKeys", via: "accessKeyConfigurationId"),
+        ])
 }
 
 extension FieldType {

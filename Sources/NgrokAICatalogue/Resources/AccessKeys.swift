@@ -19,6 +19,9 @@ extension Resource {
                     Field("name", .string, "Its name.", requiredInRecord: true),
                 ]), "The configuration in force ({id, uri, name}), absent for allow-all."),
         ],
+        listFilters: [
+            Field("accessKeyConfigurationId", .string, "Only keys limited by this configuration.", create: .optional, minLength: 1)
+        ],
         label: [.quoted("name"), .parenthesized("keyRedacted")],
         idPrefix: "aigak_", redactedFrom: "token")
 }

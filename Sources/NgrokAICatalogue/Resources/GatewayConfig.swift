@@ -16,6 +16,8 @@ extension Resource {
             Field("maxInputTokens", .integer, "Largest prompt allowed, in tokens (absent: no limit).", update: .setOrClear),
             Field("maxOutputTokens", .integer, "Largest completion allowed, in tokens (absent: no limit).", update: .setOrClear),
             .metadata,
+            // Not in the published OpenAPI file; named on ngrok.com's firewall policy pages.
+            .firewallPolicy("The account-wide firewall policy (absent: none)."),
         ],
         label: [.plain("totalTimeout"), .plain("perRequestTimeout")])
 }

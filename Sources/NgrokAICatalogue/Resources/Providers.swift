@@ -21,6 +21,7 @@ extension Resource {
                     .shape([
                         Field("format", .string, "The API format, e.g. `openai`.", requiredInRecord: true, create: .required),
                         Field("surface", .string, "e.g. `chat-completions`.", create: .optional),
+                        Field("baseUrl", .string, "This surface's own base URL (default: the provider's).", create: .optional),
                         Field(
                             "supportedParams",
                             .list(.shape([Field("name", .string, "A parameter name.", requiredInRecord: true, create: .required)])),
@@ -34,6 +35,12 @@ extension Resource {
                         Field(
                             "modelId", .string, "The model's id at the provider.", requiredInRecord: true, create: .required,
                             minLength: 1, maxLength: 255),
+                        Field(
+                            "providerModelId", .string, "The id sent upstream, when it differs from `modelId`.",
+                            create: .optional, maxLength: 255),
+                        Field(
+                            "unsupportedParams", .list(.string), "Request parameters the gateway drops for this model (each at most 255 characters).",
+                            requiredInRecord: true, create: .optional, maxLength: 255),
                     ])), "Its models (an update replaces the list).", create: .optional, update: .setOrClear),
         ],
         label: [.plain("providerId"), .quoted("name")],

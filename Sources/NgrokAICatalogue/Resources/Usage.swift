@@ -41,11 +41,39 @@ extension Resource {
                             Field("errors", .integer, "Failed requests.", requiredInRecord: true),
                         ]), "Over the whole window.", requiredInRecord: true),
                 ]),
+            Query(
+                name: "attempts", path: "/usage/requests/{requestId}",
+                summary: "Every upstream attempt behind one gateway request (its `Ngrok-AIG-Request-Id`), in order.",
+                argument: Field("requestId", .string, "The gateway request's id.", create: .required, minLength: 1),
+                result: .object,
+                fields: [
+                    Field("uri", .string, "The API URI of this trace.", requiredInRecord: true),
+                    Field("requestId", .string, "The gateway request.", requiredInRecord: true),
+                    Field("attempts", .list(.shape(attempt)), "One per attempt, by attempt number.", requiredInRecord: true),
+                ]),
         ],
         label: [.plain("eventTime"), .plain("provider"), .plain("model"), .plain("totalCost")])
 
+    /// One upstream attempt of a request.
+    static let attempt: [Field] = [
+        Field("event", .shape(usageEvent), "The attempt's usage event.", requiredInRecord: true),
+        Field("served", .boolean, "Whether this attempt's answer went to the client (at most one does).", requiredInRecord: true),
+        Field(
+            "retryAction",
+            .oneOf([
+                "succeeded", "next_key", "next_quota_pool", "next_backend", "managed_fallback", "retry_same_backend",
+                "fail_fast", "exhausted",
+            ]), "What the gateway did next (absent on older attempts)."),
+        Field(
+            "completion", .oneOf(["succeeded", "failed", "timed_out", "stream_failed", "unknown"]),
+            "How the attempt ended (`stream_failed`: after the first token).", requiredInRecord: true),
+        Field("requestDurationMs", .integer, "The whole attempt, in ms."),
+        Field("upstreamDurationMs", .integer, "The provider's part, in ms."),
+        Field("timeToFirstTokenMs", .integer, "Until the first token, in ms (streaming only)."),
+    ]
+
     /// The fields of one usage event.
-    static let usageEvent: [Field] = [
+    public static let usageEvent: [Field] = [
         Field("id", .string, "The event's id.", requiredInRecord: true),
         Field("eventTime", .timestamp, "When the attempt was made.", requiredInRecord: true),
         Field("requestId", .string, "The client request (shared by its attempts).", requiredInRecord: true),
@@ -65,10 +93,27 @@ extension Resource {
         Field("outputTokens", .integer, "Completion tokens.", requiredInRecord: true),
         Field("cacheReadTokens", .integer, "Tokens read from the prompt cache.", requiredInRecord: true),
         Field("reasoningTokens", .integer, "Reasoning tokens.", requiredInRecord: true),
+        Field("cacheWriteTokens", .integer, "Tokens written to the prompt cache.", requiredInRecord: true),
+        Field("cacheWrite5mTokens", .integer, "Of those, written with a 5-minute lifetime.", requiredInRecord: true),
+        Field("cacheWrite1hTokens", .integer, "Of those, written with a 1-hour lifetime.", requiredInRecord: true),
+        Field("inputTokensEstimate", .integer, "Prompt tokens as ngrok's tokenizer counts them.", requiredInRecord: true),
+        Field("outputTokensEstimate", .integer, "Completion tokens as ngrok's tokenizer counts them.", requiredInRecord: true),
+        Field(
+            "usageEstimated", .boolean, "The provider reported no usage: costs come from the estimates.",
+            requiredInRecord: true),
+        Field("inputTokenCost", .decimal, "Prompt cost, US dollars.", requiredInRecord: true),
+        Field("outputTokenCost", .decimal, "Completion cost, US dollars.", requiredInRecord: true),
+        Field("ngrokProcessingFee", .decimal, "ngrok's fee, US dollars.", requiredInRecord: true),
+        Field("cacheReadCost", .decimal, "Cache read cost, US dollars.", requiredInRecord: true),
+        Field("cacheWriteCost", .decimal, "Cache write cost, US dollars.", requiredInRecord: true),
+        Field("cacheWrite5mCost", .decimal, "5-minute cache write cost, US dollars.", requiredInRecord: true),
+        Field("cacheWrite1hCost", .decimal, "1-hour cache write cost, US dollars.", requiredInRecord: true),
         Field("totalCost", .decimal, "US dollars, as a decimal string.", requiredInRecord: true),
         Field("keySource", .string, "Whose key served it (`user` or `ngrok`).", requiredInRecord: true),
         Field("providerKeyId", .string, "The provider key used, if one of yours."),
         Field("providerKeyDisplayName", .string, "That provider key's name."),
+        // Not in the published OpenAPI file (documented on ngrok.com with virtual models).
+        Field("virtualModel", .string, "The virtual model the client asked for, if any."),
     ]
 }
 

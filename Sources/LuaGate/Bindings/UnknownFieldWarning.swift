@@ -1,0 +1,22 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NgrokAI
+
+/// Writes to a ``Resource/partlyPublished`` resource may carry fields the catalogue does not
+/// know (ngrok documented only part of the schema): they are sent as given, and luagate says so
+/// on stderr once per resource and field in a run.
+enum UnknownFieldWarning {
+    private static let warned = NIOLockedValueBox(Set<String>())
+
+    /// Warns about each member of `body` the catalogue does not know, unless already warned.
+    static func note(_ resource: Resource, _ body: [String: JSONValue], operation: String) {
+        guard resource.partlyPublished else { return }
+        for path in Shape.unknownFields(in: .object(body), fields: resource.fields) {
+            let first = warned.withLockedValue { $0.insert("\(resource.name).\(path)").inserted }
+            guard first else { continue }
+            let line = "luagate: warning: \(operation): field '\(path)' is not in luagate's catalogue (ngrok has published "
+                + "only part of the \(resource.singular) schema); sending it as given\n"
+            StatusLine.above { FileHandle.standardError.write(Data(line.utf8)) }
+        }
+    }
+}
