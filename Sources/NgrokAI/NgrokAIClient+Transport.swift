@@ -235,10 +235,13 @@ extension NgrokAIClient {
         let data = Data(buffer: body, byteTransferStrategy: .noCopy)
         let parsed = ErrorBody(parsing: data)
         let kept = data.prefix(NgrokAIError.maxBodyBytes)
+        var message = parsed.message ?? ErrorBody.fallbackMessage(status: status, body: data)
+        // A refused token: say which one, so the right variable or file gets fixed.
+        if status == .unauthorized, let source = configuration.tokenSource { message += " (the token from \(source))" }
         return NgrokAIError(
             status: Int(status.code),
             code: parsed.code ?? NgrokAIError.Code.http,
-            message: parsed.message ?? ErrorBody.fallbackMessage(status: status, body: data),
+            message: message,
             operation: endpoint.operation,
             id: endpoint.id,
             body: kept.isEmpty ? nil : String(decoding: kept, as: UTF8.self),

@@ -35,6 +35,7 @@ extension NgrokAIConfiguration {
         }
         if let token = environment[tokenVariable]?.trimmingWhiteSpace(), !token.isEmpty {
             configuration.token = token
+            configuration.tokenSource = tokenVariable
         }
         func first(_ names: [String]) -> (name: String, value: String)? {
             for name in names {
@@ -55,6 +56,7 @@ extension NgrokAIConfiguration {
         if let file = first([caFileVariable]) { configuration.caFile = file.value }
         if let apiKeyFile {
             configuration.token = try readTokenFile(apiKeyFile)
+            configuration.tokenSource = "--api-key-file \(apiKeyFile)"
         }
         return configuration
     }

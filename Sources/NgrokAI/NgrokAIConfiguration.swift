@@ -7,6 +7,9 @@ public struct NgrokAIConfiguration: Sendable {
     /// The API token, sent as `Authorization: Bearer …`. When `nil`, every call fails with code
     /// ``NgrokAIError/Code/auth`` before anything is sent.
     public var token: String?
+    /// Where ``token`` came from (`AI_GATEWAY_API_KEY`, `--api-key-file PATH`), named in the
+    /// message of a 401 so that the operator knows which one to fix. Never the token itself.
+    public var tokenSource: String?
     /// Sent as `User-Agent`.
     public var userAgent: String = "luagate/0.1.0"
     /// The time one attempt may take, from sending the request to the response head.

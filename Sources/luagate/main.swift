@@ -155,6 +155,7 @@ if options.usesSandbox {
     do {
         let running = try Sandbox(dataFile: options.sandboxData, saveTo: options.sandboxSave)
         running.configure(&api)
+        api.tokenSource = "the sandbox"
         Output.error(running.banner)
         sandbox = running
         atexit {
