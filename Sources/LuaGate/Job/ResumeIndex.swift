@@ -49,17 +49,19 @@ package struct ResumeIndex: Sendable {
 
     init(_ entries: [JournalEntry]) {
         var operations: [Operation] = []
-        var open: [Int] = []  // indices into operations still waiting for their outcome
+        // Indices into operations still waiting for their outcome, by call.
+        var open: [Call: [Int]] = [:]
         for entry in entries {
+            let call = Call(entry)
             if entry.status == .started {
-                open.append(operations.count)
+                open[call, default: []].append(operations.count)
                 operations.append(Operation(started: entry))
                 continue
             }
             // The newest open operation of the same call: a resumed run's own `started` line
             // is closed by its own outcome, and a settled line by the one it settles.
-            if let slot = open.lastIndex(where: { Self.same(operations[$0].started, entry) }) {
-                operations[open.remove(at: slot)].outcome = entry
+            if let slot = open[call]?.popLast() {
+                operations[slot].outcome = entry
             } else {
                 operations.append(Operation(started: entry, outcome: entry))
             }
@@ -90,6 +92,19 @@ package struct ResumeIndex: Sendable {
     private static func same(_ a: JournalEntry, _ b: JournalEntry, secrets: Bool = true) -> Bool {
         a.op == b.op && a.resourceName == b.resourceName && a.requestID == b.requestID && a.target == b.target
             && (!secrets || a.secretDigest == b.secretDigest)
+    }
+
+    /// What makes lines of one call alike (`same`), as a key.
+    private struct Call: Hashable {
+        var op: MutationKind
+        var resource: String
+        var id: String?
+        var target: [String: JSONValue]
+        var digest: SecretDigest?
+
+        init(_ entry: JournalEntry) {
+            (op, resource, id, target, digest) = (entry.op, entry.resourceName, entry.requestID, entry.target, entry.secretDigest)
+        }
     }
 }
 
