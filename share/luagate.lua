@@ -100,13 +100,13 @@ function providerKeys.rotate(id, fields) end
 ---@class luagate.accessKeys
 accessKeys = {}
 
----`accessKeys.list{limit = ?}`
----@param params? {limit?: integer}
+---`accessKeys.list{limit = ?, accessKeyConfigurationId = ?}`
+---@param params? {limit?: integer, accessKeyConfigurationId?: string}
 ---@return luagate.accessKey[]
 function accessKeys.list(params) end
 
----`accessKeys.iter{limit = ?}`
----@param params? {limit?: integer}
+---`accessKeys.iter{limit = ?, accessKeyConfigurationId = ?}`
+---@param params? {limit?: integer, accessKeyConfigurationId?: string}
 ---@return fun(): luagate.accessKey?
 function accessKeys.iter(params) end
 
@@ -146,6 +146,8 @@ function accessKeys.delete(id) end
 ---@field metadata string? Free-form text (often JSON) of at most 4096 characters.
 ---@field access table? Allowed providers and models; omit a dimension for no restriction.
 ---@field router table? Routing rules: which provider keys serve which provider or model.
+---@field accessKeyCount integer How many access keys use it (read-only).
+---@field firewallPolicyId string? This configuration's own firewall policy, enforced with the account-wide one.
 
 ---@class luagate.accessKeyConfigurations
 accessKeyConfigurations = {}
@@ -165,14 +167,14 @@ function accessKeyConfigurations.iter(params) end
 ---@return luagate.accessKeyConfiguration
 function accessKeyConfigurations.get(id) end
 
----`accessKeyConfigurations.create{name =, description = ?, metadata = ?, access = ?, router = ?}`
----@param fields {name: string, description?: string, metadata?: string, access?: table, router?: table}
+---`accessKeyConfigurations.create{name =, description = ?, metadata = ?, access = ?, router = ?, firewallPolicyId = ?}`
+---@param fields {name: string, description?: string, metadata?: string, access?: table, router?: table, firewallPolicyId?: string}
 ---@return luagate.accessKeyConfiguration
 function accessKeyConfigurations.create(fields) end
 
----`accessKeyConfigurations.update(id, {name = ?, description = ?, metadata = ?, access = ?, router = ?})`
+---`accessKeyConfigurations.update(id, {name = ?, description = ?, metadata = ?, access = ?, router = ?, firewallPolicyId = ?})`
 ---@param id string
----@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata, access?: table|lightuserdata, router?: table|lightuserdata}
+---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, metadata?: string|lightuserdata, access?: table|lightuserdata, router?: table|lightuserdata, firewallPolicyId?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.accessKeyConfiguration
 ---@return "unchanged"? unchanged
@@ -294,6 +296,7 @@ function providers.delete(id) end
 ---@field maxInputTokens integer? Largest prompt allowed, in tokens (absent: no limit).
 ---@field maxOutputTokens integer? Largest completion allowed, in tokens (absent: no limit).
 ---@field metadata string? Free-form text (often JSON) of at most 4096 characters.
+---@field firewallPolicyId string? The account-wide firewall policy (absent: none).
 
 ---@class luagate.gatewayConfig
 gatewayConfig = {}
@@ -302,8 +305,8 @@ gatewayConfig = {}
 ---@return luagate.gatewayConfig
 function gatewayConfig.get() end
 
----`gatewayConfig.update{totalTimeout = ?, perRequestTimeout = ?, maxInputTokens = ?, maxOutputTokens = ?, metadata = ?}`
----@param fields {totalTimeout?: string, perRequestTimeout?: string, maxInputTokens?: integer|lightuserdata, maxOutputTokens?: integer|lightuserdata, metadata?: string|lightuserdata}
+---`gatewayConfig.update{totalTimeout = ?, perRequestTimeout = ?, maxInputTokens = ?, maxOutputTokens = ?, metadata = ?, firewallPolicyId = ?}`
+---@param fields {totalTimeout?: string, perRequestTimeout?: string, maxInputTokens?: integer|lightuserdata, maxOutputTokens?: integer|lightuserdata, metadata?: string|lightuserdata, firewallPolicyId?: string|lightuserdata}
 ---@param options? luagate.updateOptions
 ---@return luagate.gatewayConfig
 ---@return "unchanged"? unchanged
@@ -330,10 +333,24 @@ function gatewayConfig.update(fields, options) end
 ---@field outputTokens integer Completion tokens.
 ---@field cacheReadTokens integer Tokens read from the prompt cache.
 ---@field reasoningTokens integer Reasoning tokens.
+---@field cacheWriteTokens integer Tokens written to the prompt cache.
+---@field cacheWrite5mTokens integer Of those, written with a 5-minute lifetime.
+---@field cacheWrite1hTokens integer Of those, written with a 1-hour lifetime.
+---@field inputTokensEstimate integer Prompt tokens as ngrok's tokenizer counts them.
+---@field outputTokensEstimate integer Completion tokens as ngrok's tokenizer counts them.
+---@field usageEstimated boolean The provider reported no usage: costs come from the estimates.
+---@field inputTokenCost string Prompt cost, US dollars.
+---@field outputTokenCost string Completion cost, US dollars.
+---@field ngrokProcessingFee string ngrok's fee, US dollars.
+---@field cacheReadCost string Cache read cost, US dollars.
+---@field cacheWriteCost string Cache write cost, US dollars.
+---@field cacheWrite5mCost string 5-minute cache write cost, US dollars.
+---@field cacheWrite1hCost string 1-hour cache write cost, US dollars.
 ---@field totalCost string US dollars, as a decimal string.
 ---@field keySource string Whose key served it (`user` or `ngrok`).
 ---@field providerKeyId string? The provider key used, if one of yours.
 ---@field providerKeyDisplayName string? That provider key's name.
+---@field virtualModel string? The virtual model the client asked for, if any.
 
 ---@class luagate.usage
 usage = {}
@@ -354,7 +371,12 @@ function usage.iter(params) end
 ---@return table
 function usage.overview(params) end
 
----The prepaid credit balance and its transactions (buying credits is not offered).
+---Every upstream attempt behind one gateway request (its `Ngrok-AIG-Request-Id`), in order.
+---`usage.attempts(requestId)`
+---@return table
+function usage.attempts() end
+
+---The prepaid credit balance, its transactions, and credit purchases (which spend money: see `credits.purchase`).
 ---@class luagate.credits
 
 ---@class luagate.credits
@@ -369,6 +391,158 @@ function credits.balance() end
 ---`credits.transactions()`
 ---@return table[]
 function credits.transactions() end
+
+---A model name clients send that stands for an ordered list of models, tried in turn.
+---@class luagate.virtualModel
+---@field id string The virtual model's id.
+---@field uri string The API URI of this record.
+---@field createdAt string When it was created.
+---@field updatedAt string When it was last changed.
+---@field createdBy luagate.ref Who created it ({id, uri}).
+---@field lastUpdatedBy luagate.ref Who last changed it ({id, uri}).
+---@field name string The name clients send as the model: letters, digits, `.`, `_`, `-`; no model's name.
+---@field description string? Free text, at most 255 characters.
+---@field models string[] The models tried in order (1 to 10, distinct): `provider:model`, or a model id for any provider; `ngrok/auto` only alone.
+---@field warnings string[]? Models or names that changed after the last save (read-only).
+
+---@class luagate.virtualModels
+virtualModels = {}
+
+---`virtualModels.list{limit = ?}`
+---@param params? {limit?: integer}
+---@return luagate.virtualModel[]
+function virtualModels.list(params) end
+
+---`virtualModels.iter{limit = ?}`
+---@param params? {limit?: integer}
+---@return fun(): luagate.virtualModel?
+function virtualModels.iter(params) end
+
+---`virtualModels.get(id)`
+---@param id string
+---@return luagate.virtualModel
+function virtualModels.get(id) end
+
+---`virtualModels.create{name =, models =, description = ?}`
+---@param fields {name: string, description?: string, models: string[]}
+---@return luagate.virtualModel
+function virtualModels.create(fields) end
+
+---`virtualModels.update(id, {name = ?, description = ?, models = ?})`
+---@param id string
+---@param fields {name?: string, description?: string|lightuserdata, models?: string[]}
+---@param options? luagate.updateOptions
+---@return luagate.virtualModel
+---@return "unchanged"? unchanged
+function virtualModels.update(id, fields, options) end
+
+---`virtualModels.delete(id)`
+---@param id string
+---@return true
+function virtualModels.delete(id) end
+
+---Firewall rules for gateway traffic, account-wide or per access key configuration.
+---@class luagate.firewallPolicy
+---@field id string The firewall policy's id.
+---@field uri string The API URI of this record.
+---@field createdAt string When it was created.
+---@field updatedAt string When it was last changed.
+---@field createdBy luagate.ref Who created it ({id, uri}).
+---@field lastUpdatedBy luagate.ref Who last changed it ({id, uri}).
+---@field name string Human-readable name.
+---@field description string? Free text, at most 255 characters.
+---@field mode string? `enforce` (default) or `audit` (report only).
+---@field onError string? When a rule cannot be evaluated: `block` (default) or `log`.
+---@field environment any[]? Facts about the deployment the rules may use (at most 32).
+---@field rules table[]? The rules, every tier, at most 48.
+---@field accountWide boolean Whether the gateway configuration names this policy (read-only).
+
+---@class luagate.firewallPolicies
+firewallPolicies = {}
+
+---`firewallPolicies.list{limit = ?}`
+---@param params? {limit?: integer}
+---@return luagate.firewallPolicy[]
+function firewallPolicies.list(params) end
+
+---`firewallPolicies.iter{limit = ?}`
+---@param params? {limit?: integer}
+---@return fun(): luagate.firewallPolicy?
+function firewallPolicies.iter(params) end
+
+---`firewallPolicies.get(id)`
+---@param id string
+---@return luagate.firewallPolicy
+function firewallPolicies.get(id) end
+
+---`firewallPolicies.create{name =, description = ?, mode = ?, onError = ?, environment = ?, rules = ?}`
+---@param fields {name: string, description?: string, mode?: string, onError?: string, environment?: any[], rules?: table[]}
+---@return luagate.firewallPolicy
+function firewallPolicies.create(fields) end
+
+---`firewallPolicies.update(id, {name = ?, description = ?, mode = ?, onError = ?, environment = ?, rules = ?})`
+---@param id string
+---@param fields {name?: string|lightuserdata, description?: string|lightuserdata, mode?: string, onError?: string, environment?: any[]|lightuserdata, rules?: table[]}
+---@param options? luagate.updateOptions
+---@return luagate.firewallPolicy
+---@return "unchanged"? unchanged
+function firewallPolicies.update(id, fields, options) end
+
+---`firewallPolicies.delete(id)`
+---@param id string
+---@return true
+function firewallPolicies.delete(id) end
+
+---The models the gateway can serve, with each provider's prices and health.
+---@class luagate.model
+
+---@class luagate.models
+models = {}
+
+---`models.list()`
+---@param params? {}
+---@return luagate.model[]
+function models.list(params) end
+
+---`models.get()`
+---@return luagate.model
+function models.get() end
+
+---A credit purchase attempt.
+---@class luagate.creditPurchase
+---@field id string The purchase attempt's id.
+---@field status string pending, actionRequired, succeeded or failed (the last two are final).
+---@field amountCents integer The amount bought, in US cents.
+---@field currency string ISO 4217 code, lowercase (`usd`).
+---@field createdAt string When the attempt started.
+---@field expiresAt string When the credits bought stop being usable.
+---@field failureCode string? Why it failed (or `ambiguous_upstream` while pending after an unknown outcome); may be null.
+---@field failureMessage string? The decline's detail, when it failed; may be null.
+
+---Starts a purchase of `amount` cents of credits (charges the saved card; always sends an Idempotency-Key).
+---`credits.purchase{amount =, idempotencyKey = ?}`
+---@param fields {amount: integer, idempotencyKey?: string}
+---@return luagate.creditPurchase
+function credits.purchase(fields) end
+
+---A purchase attempt, to poll until it succeeded or failed.
+---`credits.purchaseStatus(id)`
+---@param id string
+---@return luagate.creditPurchase
+function credits.purchaseStatus(id) end
+
+---Requests the catalogue does not describe yet, to the configured API.
+---@class luagate.api
+api = {}
+
+---Sends `method path` with the run's token, retries, timeouts and error objects, and returns the
+---decoded body (nil when empty). POST, PUT, PATCH and DELETE obey --dry-run, --max-changes and the journal.
+---`api.request(method, path [, {query = ?, body = ?}])`
+---@param method "GET"|"HEAD"|"POST"|"PUT"|"PATCH"|"DELETE"
+---@param path string A path of the API, e.g. `/credits/balance` (never a URL).
+---@param options? {query?: table<string, string|number|boolean>, body?: table|string}
+---@return any
+function api.request(method, path, options) end
 
 ---JSON: `json.null` is the null that survives tables (sends JSON null, clears a field).
 ---@class luagate.json

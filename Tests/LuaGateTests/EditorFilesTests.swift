@@ -11,7 +11,8 @@ import Testing
     static func runtimeFunctions() async throws -> Set<String> {
         let r = try await ProcessRunner.luagate(["-e", """
             for _, g in ipairs{"providerKeys", "accessKeys", "accessKeyConfigurations", "apiKeys", "providers",
-                               "gatewayConfig", "usage", "credits", "json", "task"} do
+                               "gatewayConfig", "usage", "credits", "virtualModels", "firewallPolicies", "models",
+                               "api", "json", "task"} do
               for k, v in pairs(_G[g]) do if type(v) == "function" then print(g .. "." .. k) end end
             end
             """])

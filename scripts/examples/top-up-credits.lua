@@ -65,7 +65,8 @@ if attempt.status == "succeeded" then
   print(string.format("bought %s (%s); balance now %s", dollars(attempt.amountCents), attempt.id,
     dollars(credits.balance().balanceCents)))
 elseif attempt.status == "failed" then
-  print(string.format("purchase %s failed: %s", attempt.id, attempt.failureMessage or attempt.failureCode or "no reason given"))
+  local reason = attempt.failureMessage or attempt.failureCode or "no reason given"
+  print(string.format("purchase %s failed: %s", attempt.id, reason))
   os.exit(1)
 else
   print(string.format("purchase %s is still %s; run again later to check on it", attempt.id, attempt.status))

@@ -3,9 +3,11 @@ import NgrokAI
 /// How each Lua function of a resource is called, written from the catalogue: the REPL's
 /// `.help`, the README check and the editor types all use these lines.
 public enum Signatures {
-    /// One line per operation of `resource`, e.g. `providerKeys.update(id, {name = ?, …})`.
+    /// One line per operation of `resource`, e.g. `providerKeys.update(id, {name = ?, …})`,
+    /// and for `credits` its purchases (not record operations: ``CreditPurchases``).
     public static func lines(_ resource: Resource) -> [String] {
         resource.operations.map { signature(resource, $0) }
+            + (resource.name == Resource.credits.name ? CreditPurchases.functions.map(\.syntax) : [])
     }
 
     /// `record = accessKeys.create{name = ?, description = ?, …}`-style call shape (without the result).
