@@ -13,7 +13,9 @@ let rawArguments = (0..<Int(CommandLine.argc)).map { i -> [UInt8] in
     return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
 }
 let argv = CommandLine.arguments
-let progname = argv.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "luagate"
+/// The name messages start with: argv[0] as given, as lua.c's `progname` (`/opt/x/luagate: …`
+/// when run by a path, `luagate: …` when found on PATH), `luagate` when argv[0] is empty.
+let progname = argv.first.flatMap { $0.isEmpty ? nil : $0 } ?? "luagate"
 
 func usageError(_ message: String) -> Never {
     Output.error("\(progname): \(message)\n")
@@ -159,7 +161,7 @@ if options.usesSandbox {
         Output.error(running.banner)
         sandbox = running
         atexit {
-            do { try sandbox?.save() } catch { Output.error("luagate: \(error)\n") }
+            do { try sandbox?.save() } catch { Output.error("\(progname): \(error)\n") }
         }
     } catch {
         usageError("\(error)")

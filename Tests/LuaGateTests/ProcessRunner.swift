@@ -84,8 +84,15 @@ struct Child {
         throws
     {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        if executable == ProcessRunner.luagate {
+            // luagate names itself by argv[0], as lua.c does: run it as a user runs it from
+            // PATH, as `luagate` (bash's `exec -a` sets argv[0]; the pid stays the child's).
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "exec -a luagate \"$0\" \"$@\"", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         process.environment = environment
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe(), input = Pipe()
