@@ -149,6 +149,28 @@ import Testing
         #expect(api.server.account.purchaseCharges == 1)
     }
 
+    /// A saved sandbox keeps its purchases and their keys: the same key after loading answers
+    /// with the same purchase, and a new purchase gets an id of its own.
+    @Test func aSavedSandboxKeepsPurchases() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luagate-purchases-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let saved = dir.appendingPathComponent("sandbox.json").path
+        let first = try await ProcessRunner.luagate([
+            "--sandbox", "--sandbox-save", saved, "-e",
+            "local p = credits.purchase{amount = 321, idempotencyKey = 'keep-me'} print(p.id) print(credits.purchaseStatus(p.id).status)",
+        ])
+        #expect(first.status == 0, "\(first.stderr)")
+        let id = try #require(first.stdout.split(separator: "\n").first.map(String.init))
+        let second = try await ProcessRunner.luagate(["--sandbox-data", saved, "-e", """
+            local p = credits.purchase{amount = 321, idempotencyKey = 'keep-me'}
+            print(p.id, p.status)
+            local q = credits.purchase{amount = 100}
+            print(q.id ~= p.id, credits.purchaseStatus('aigcp_2SampleDeclined0001').status)
+            """])
+        #expect(second.stdout == "\(id)\tsucceeded\ntrue\tfailed\n", "\(second.stderr)")
+    }
+
     /// The example buys when the balance is below the threshold, and a second run buys nothing.
     @Test func topUpExampleBuysOnce() async throws {
         let api = try APIHarness()

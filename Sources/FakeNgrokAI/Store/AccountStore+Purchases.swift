@@ -17,6 +17,21 @@ struct PurchaseBook: Sendable {
     var keysSeen: [String] = []
     /// How many charges were started.
     var charges = 0
+
+    init() {}
+
+    /// The purchases of a saved sandbox's `credits` member (`purchases`, `purchaseKeys`);
+    /// files without them have none.
+    init(snapshot credits: [String: JSONValue]) {
+        for case .object(let attempt) in credits["purchases"]?.arrayValue ?? [] {
+            guard let id = attempt["id"]?.stringValue else { continue }
+            attempts[id] = attempt
+            order.append(id)
+        }
+        for (key, id) in credits["purchaseKeys"]?.objectValue ?? [:] {
+            if let id = id.stringValue, attempts[id] != nil { keys[key] = id }
+        }
+    }
 }
 
 /// Why a purchase was refused.
@@ -61,7 +76,10 @@ extension AccountStore {
             }
             let now = state.now()
             let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-            let id = "aigcp_" + String((0..<26).map { _ in alphabet[state.random.below(alphabet.count)] })
+            var id = ""
+            repeat {  // a loaded sandbox holds ids the same seed made before
+                id = "aigcp_" + String((0..<26).map { _ in alphabet[state.random.below(alphabet.count)] })
+            } while state.purchases.attempts[id] != nil
             let attempt: [String: JSONValue] = [
                 "id": .string(id), "status": "pending", "amountCents": .int(amount), "currency": "usd",
                 "createdAt": .string(RFC3339.string(from: now)),
@@ -115,6 +133,17 @@ extension AccountStore {
     /// Every purchase attempt, oldest first.
     public var purchases: [[String: JSONValue]] {
         state.withLockedValue { state in state.purchases.order.compactMap { state.purchases.attempts[$0] } }
+    }
+
+    /// The purchases as a saved sandbox keeps them, beside the balance.
+    var purchaseSnapshot: [String: JSONValue] {
+        state.withLockedValue { state in
+            let book = state.purchases
+            return [
+                "purchases": .array(book.order.compactMap { book.attempts[$0].map(JSONValue.object) }),
+                "purchaseKeys": .object(book.keys.mapValues { .string($0) }),
+            ]
+        }
     }
 
     /// How many charges purchase requests started (a replayed key starts none).

@@ -78,6 +78,7 @@ extension AccountStore {
                 state.singletons[Resource.gatewayConfig.name] = config.map { $0.filter { $0.key != "uri" && !$0.value.isNull } }
                 state.creditBalance = credits?["balanceCents"]?.intValue ?? 0
                 state.creditTransactions = credits?["items"]?.arrayValue ?? []
+                state.purchases = PurchaseBook(snapshot: credits ?? [:])
                 state.usage = (usage ?? []).compactMap(\.objectValue).map(Self.completedEvent)
                 state.models = models ?? []
             }
@@ -93,7 +94,8 @@ extension AccountStore {
         if only == nil {
             if let config = singleton(.gatewayConfig, baseURL: baseURL) { file[Resource.gatewayConfig.name] = .object(config) }
             let (balance, items) = credits
-            file[Self.creditsMember] = .object(["balanceCents": .int(balance), "items": .array(items)])
+            file[Self.creditsMember] = .object(
+                ["balanceCents": .int(balance), "items": .array(items)].merging(purchaseSnapshot) { a, _ in a })
             file[Self.usageMember] = .array(usageEvents.map { .object($0) })
             file[Self.modelsMember] = .array(models)
         }
