@@ -20,6 +20,7 @@ extension Resource {
         ]
         if let envelope { object["envelope"] = .string(envelope) }
         if partlyPublished { object["partlyPublished"] = true }
+        if name == Resource.credits.name { object["extraOperations"] = CreditPurchases.description }
         if kind == .collection { object["listParameters"] = .array(listParameters.map(\.description)) }
         object["actions"] = .array(actions.map { action in
             .object(["name": .string(action.name), "summary": .string(action.summary),
@@ -78,5 +79,22 @@ extension FieldType {
         case .timestamp: return ["format": "date-time"]
         default: return [:]
         }
+    }
+}
+
+extension CreditPurchases {
+    /// The purchase operations, written by hand beside the catalogue's model (a POST without a
+    /// record, with a header, answered 200), described for `scripts/check-catalogue.sh`.
+    static var description: JSONValue {
+        let record = JSONValue.array(self.record.map(\.description))
+        let key = parameters.first { $0.name == "idempotencyKey" }!
+        let header = Field("Idempotency-Key", .string, key.summary, create: .optional, maxLength: key.maxLength).description
+        return .array([
+            .object([
+                "name": "purchase", "method": "post", "path": .string(path), "status": 200,
+                "headers": .array([header]), "body": .array([amount.description]), "fields": record,
+            ]),
+            .object(["name": "purchaseStatus", "method": "get", "path": .string(path + "/{id}"), "status": 200, "fields": record]),
+        ])
     }
 }
