@@ -131,6 +131,33 @@ import Testing
         #expect(api.server.account.count(.providerKeys) == 1)
     }
 
+    /// A POST whose answer was lost is journaled `unknown`, and `--resume` refuses to send it
+    /// again (it has no idempotency key, so a second one could do the change twice); a DELETE
+    /// in the same state is sent again, and its 404 then means done.
+    @Test func aResumedRunDoesNotRepeatAPostInDoubt() async throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "gone-soon")
+        let journal = BatchJobTests.tempPath("api-doubt.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let script = """
+            print(pcall(api.request, "POST", "/provider-keys", {body = {providerId = "openai", name = "once", value = "sk-secret-0123456789"}}))
+            print(api.request("DELETE", "/provider-keys/\(key.id)"))
+            """
+        api.server.faults.enqueue(.dropResponseAfterApplying, method: "POST")
+        api.server.faults.enqueue(.dropResponseAfterApplying, method: "DELETE")
+        let first = try await api.luagate(["--retries", "0", "--journal", journal, "-e", script])
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(try ResumeTests.statuses(journal) == ["post started", "post unknown", "delete started", "delete unknown"])
+
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.stdout.hasPrefix("false\tapi.request /provider-keys: unknown_outcome: an interrupted run sent this request"),
+                "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.hasSuffix("\nnil\n"), "\(resumed.stdout)")
+        #expect(api.requests("POST").count == 1, "the POST was sent again")
+        #expect(api.requests("DELETE").count == 2)
+        #expect(api.server.account.all(.providerKeys).map(\.name) == ["once"])
+    }
+
     /// A GET is retried after a 503; a PATCH is not (it may not be safe to repeat).
     @Test func onlyWhatIsSafeToRepeatIsRetried() async throws {
         let api = try APIHarness()
