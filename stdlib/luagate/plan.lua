@@ -30,9 +30,10 @@ function M.fields(resource)
   if not entry or entry.kind == "readOnly" then return nil end
   local fields = {}
   for name, f in pairs(entry.fields) do
-    if f.update ~= "no" and f.type == "string" then
-      fields[name] = { maxLength = f.maxLength, minLength = f.minLength,
-        clearable = f.update == "setOrClear" and not f.required }
+    if f.update ~= "no" and (f.type == "string" or (f.type == "array" and f.items == "string")) then
+      -- A list of strings (a virtual model's models): its limits are its items'.
+      fields[name] = { maxLength = f.maxLength, minLength = f.minLength, list = f.type == "array" or nil,
+        minItems = f.minItems, clearable = f.update == "setOrClear" and not f.required }
     end
   end
   return fields
@@ -100,7 +101,33 @@ local function argerror(message) refuse { code = "argument", message = message }
 M._argerror = argerror
 
 local function blank(v) return v == nil or v == null end
-local function same(a, b) return (blank(a) and blank(b)) or a == b end
+local function same(a, b)
+  if type(a) == "table" and type(b) == "table" then -- lists of strings
+    if #a ~= #b then return false end
+    for i = 1, #a do
+      if a[i] ~= b[i] then return false end
+    end
+    return true
+  end
+  return (blank(a) and blank(b)) or a == b
+end
+
+-- A list field's value: nil and a message when it is not a list of strings within the limits.
+local function check_list(new, rule)
+  if type(new) ~= "table" then return ("must be a list of strings (got %s)"):format(type(new)) end
+  if #new < (rule.minItems or 0) then
+    return ("needs at least %d item%s"):format(rule.minItems, rule.minItems == 1 and "" or "s")
+  end
+  for i, item in ipairs(new) do
+    if type(item) ~= "string" then return ("item %d must be a string (got %s)"):format(i, type(item)) end
+    local length = utf8.len(item)
+    if not length then return ("item %d is not valid UTF-8"):format(i) end
+    if rule.maxLength and length > rule.maxLength then
+      return ("item %d: at most %d characters (got %d)"):format(i, rule.maxLength, length)
+    end
+    if (rule.minLength or 0) > 0 and length < rule.minLength then return ("item %d must not be empty"):format(i) end
+  end
+end
 
 --- t, reason = plan.decode_object(text): the JSON object `text` holds, or nil and why
 --- not. Absent (nil or json.null) and empty text read as an empty object.
@@ -280,6 +307,10 @@ local function analyse(p)
       if not rule then
         problem("violation", field,
           ("unknown field '%s' (allowed: %s)"):format(tostring(field), table.concat(names, ", ")))
+      elseif rule.list and new ~= null then
+        local message = check_list(new, rule)
+        if message then problem("violation", field, message) end
+        if not same(c.before[field], new) then changed = true end
       elseif new ~= null and type(new) ~= "string" then
         problem("violation", field, ("must be a string or json.null (got %s)"):format(type(new)))
       elseif not same(c.before[field], new) then

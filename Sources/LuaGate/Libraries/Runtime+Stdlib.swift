@@ -133,6 +133,10 @@ extension Runtime {
             ]
             if let min = field.minLength { entry["minLength"] = .int(Int64(min)) }
             if let max = field.maxLength { entry["maxLength"] = .int(Int64(max)) }
+            if case .array(let item, let minItems) = field.type {
+                entry["items"] = .string(item.name)
+                entry["minItems"] = .int(Int64(minItems))
+            }
             fields[field.name] = .object(entry)
         }
         let kind = resource.kind == .collection ? "collection" : resource.kind == .singleton ? "singleton" : "readOnly"
