@@ -171,6 +171,13 @@ import Testing
         #expect(second.stdout == "\(id)\tsucceeded\ntrue\tfailed\n", "\(second.stderr)")
     }
 
+    /// A mistyped name lists the purchases beside the queries.
+    @Test func aMistypedNameListsThePurchaseFunctions() async throws {
+        let r = try await ProcessRunner.luagate(["-e", "print(pcall(function() return credits.purchse end))"])
+        #expect(r.stdout == "false\tcredits has no function 'purchse' (it has: balance, transactions, purchase, purchaseStatus)\n",
+                "\(r.stderr)")
+    }
+
     /// The example buys when the balance is below the threshold, and a second run buys nothing.
     @Test func topUpExampleBuysOnce() async throws {
         let api = try APIHarness()

@@ -31,7 +31,7 @@ extension Runtime {
             return .one
         }
         throw LuaRuntimeError(
-            "\(resource.name) has no function '\(key)' (it has: \(resource.operations.joined(separator: ", ")))")
+            "\(resource.name) has no function '\(key)' (it has: \((resource.operations + extraFunctions(resource)).joined(separator: ", ")))")
     }
 
     private func binding(_ resource: Resource, _ name: String) -> LuaFunction {

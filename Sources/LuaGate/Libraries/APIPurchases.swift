@@ -28,6 +28,11 @@ extension Runtime {
         lua.stack.pop()
     }
 
+    /// The functions a resource library has beyond its catalogue operations (`credits`' purchases).
+    static func extraFunctions(_ resource: Resource) -> [String] {
+        resource.name == Resource.credits.name ? CreditPurchases.functions.map(\.name) : []
+    }
+
     /// `attempt = credits.purchase{amount = cents, idempotencyKey = ?}`
     private func purchase(_ call: LuaCall) throws -> LuaReturn {
         let operation = "credits.purchase"
