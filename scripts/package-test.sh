@@ -24,6 +24,22 @@ luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua | grep -q
 step "man -l"
 man -l /usr/share/man/man1/luagate.1.gz 2>/dev/null | grep -q "luagate"
 man -l /usr/share/man/man1/fake-ngrok-ai.1.gz 2>/dev/null | grep -q "fake-ngrok-ai"
+# The real synopsis (no subcommand), every section and exit status (scripts/package/manpage.lua).
+PAGE=$(MANWIDTH=200 man -l /usr/share/man/man1/luagate.1.gz 2>/dev/null)
+if grep -qi "subcommand" <<< "$PAGE"; then echo "luagate(1) names a subcommand" >&2; exit 1; fi
+for heading in SYNOPSIS DESCRIPTION ENVIRONMENT FILES "EXIT STATUS" "SEE ALSO"; do
+  grep -q "^$heading\$" <<< "$PAGE" || { echo "luagate(1) has no $heading" >&2; exit 1; }
+done
+for status in 0 1 2 3 4 5 124 130 143; do
+  sed -n '/^EXIT STATUS$/,/^SEE ALSO$/p' <<< "$PAGE" | grep -Eq "^ +$status +[A-Z-]" \
+    || { echo "luagate(1) does not explain exit status $status" >&2; exit 1; }
+done
+grep -q "AI_GATEWAY_API_KEY" <<< "$PAGE"
+grep -q "/usr/share/doc/luagate/examples/" <<< "$PAGE"
+if MANWIDTH=200 man -l /usr/share/man/man1/fake-ngrok-ai.1.gz 2>/dev/null | grep -qi "subcommand"; then
+  echo "fake-ngrok-ai(1) names a subcommand" >&2; exit 1
+fi
+MANWIDTH=200 man -l /usr/share/man/man1/fake-ngrok-ai.1.gz 2>/dev/null | grep -q "^EXIT STATUS$"
 step "bash -n on the bash completion"
 bash -n /usr/share/bash-completion/completions/luagate
 step "the editor files and the luacheck std"

@@ -2,7 +2,8 @@
 # Builds the Debian package luagate_<version>_<arch>.deb with plain dpkg-deb from the release
 # build (static Swift runtime, stripped; debug symbols kept apart in luagate.debug and
 # fake-ngrok-ai.debug): both binaries, man pages made by swift-argument-parser's
-# generate-manual from the same help text as --help, bash/zsh/fish completions, the examples
+# generate-manual from the same help text as --help (finished by scripts/package/manpage.lua:
+# synopsis, ENVIRONMENT, FILES, EXIT STATUS, SEE ALSO), bash/zsh/fish completions, the examples
 # and jobs, the editor definitions and the luacheck std. Depends are computed from the
 # binaries' shared libraries (dpkg-shlibdeps). Checked with lintian when it is installed.
 #   scripts/package.sh            # -> .build/package/luagate_<version>_<arch>.deb
@@ -36,9 +37,15 @@ for tool in luagate fake-ngrok-ai; do
   objcopy --add-gnu-debuglink="$OUT/$tool.debug" "$ROOT/usr/bin/$tool"
   "$BIN/generate-manual" "$ROOT/usr/bin/$tool" --date "$(git log -1 --format=%cs 2>/dev/null || date -u +%F)" \
     --authors "the luagate developers" --output-directory "$WORK/man" >&2
-  # Blank lines mean nothing in mdoc (groff warns about each): drop them.
+  # generate-manual writes the page of a command with subcommands and a generic exit status;
+  # scripts/package/manpage.lua makes it this tool's (real synopsis, paragraphs, ENVIRONMENT,
+  # FILES, every exit status, SEE ALSO), run by the luagate just built: a Lua interpreter.
   install -d "$ROOT/usr/share/man/man1"
-  sed '/^$/d' "$WORK/man/$tool.1" > "$ROOT/usr/share/man/man1/$tool.1"
+  "$ROOT/usr/bin/luagate" -E scripts/package/manpage.lua "$tool" "$WORK/man/$tool.1" > "$ROOT/usr/share/man/man1/$tool.1"
+  if command -v groff >/dev/null; then
+    warnings=$(LC_ALL=C.UTF-8 groff -mandoc -ww -z "$ROOT/usr/share/man/man1/$tool.1" 2>&1)
+    [ -z "$warnings" ] || { echo "$tool.1: $warnings" >&2; exit 1; }
+  fi
   chmod 0644 "$ROOT/usr/share/man/man1/$tool.1"
   gzip -9n "$ROOT/usr/share/man/man1/$tool.1"
 done

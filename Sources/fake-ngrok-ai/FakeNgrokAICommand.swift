@@ -9,15 +9,19 @@ import Glibc
 import Darwin
 #endif
 
-/// `fake-ngrok-ai`: serves the in-memory fake of the ngrok AI Gateway provider-key API.
+/// `fake-ngrok-ai`: serves the in-memory fake of the ngrok AI Gateway management API: every
+/// resource of the catalogue, usage and credits.
 @main
 struct FakeNgrokAICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fake-ngrok-ai",
-        abstract: "Serve an in-memory fake of the ngrok AI Gateway provider-key API on loopback.",
+        abstract: "Serve an in-memory fake of the ngrok AI Gateway management API on loopback.",
         discussion: """
-            Serves GET/POST /provider-keys, GET/PATCH/DELETE /provider-keys/{id} and POST /provider-keys/{id}/rotate \
-            over HTTP/1.1, requiring "Authorization: Bearer <token>". State lives in memory and is lost on exit.
+            Serves every resource of the API as luagate knows it (\(Catalogue.all.map(\.path).joined(separator: ", "))): \
+            lists, records, creates, updates, deletes and their actions (such as POST /provider-keys/{id}/rotate), \
+            with the API's paging, field limits, references and errors, over HTTP/1.1, requiring \
+            "Authorization: Bearer <token>". --print-catalogue prints what it serves. State lives in memory and \
+            is lost on exit.
 
             On start it prints exactly one line, "listening on http://127.0.0.1:PORT" (https:// with --tls-cert), \
             to standard output, then serves until SIGINT or SIGTERM and exits 0.
@@ -25,8 +29,10 @@ struct FakeNgrokAICommand: ParsableCommand {
             With --tls-cert and --tls-key it serves HTTPS instead, for trying luagate's --ca-file and --proxy: \
             the certificate must name the address clients use (e.g. IP:127.0.0.1 in its subjectAltName).
 
-            The account starts with a deterministic sample of --keys provider keys (seeded by --seed), or with the \
-            records of --data, a file in the list-response shape {"aiGatewayProviderKeys": [...]}.
+            The account starts as luagate's sandbox does, with a deterministic sample (seeded by --seed): --keys \
+            provider keys, and around them access keys and their configurations, API keys, a custom provider, the \
+            gateway configuration, credits and 60 days of usage (--keys 0 starts empty). Or it starts with the \
+            records of --data, a snapshot file written by luagate --snapshot.
 
             Fault rates are fractions (0 to 1) of authenticated requests and must not add up to more than 1. \
             Requests answered 429, 503, reset or malformed are not applied.

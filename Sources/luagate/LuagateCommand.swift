@@ -39,7 +39,7 @@ struct LuagateCommand: ParsableCommand {
             124 --timeout expired; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
 
             Examples:
-              luagate --sandbox scripts/examples/list-by-provider.lua
+              luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua
               luagate --snapshot my-account.json
               luagate --sandbox-data my-account.json --sandbox-save after.json job.lua
               luagate -e 'print(providerKeys.get("aigpk_123").name)'
