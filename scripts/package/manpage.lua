@@ -98,12 +98,14 @@ Everything succeeded.
 .It 1
 An uncaught Lua error (reported as
 .Ql luagate: message
-with a traceback), a task that failed and was never awaited, a command line that lua5.4 refuses (its message and usage), or a failed
+with a traceback), a task that failed and was never awaited,
+a command line that lua5.4 refuses (its message and usage), or a failed
 .Fl -types
 or
 .Fl -snapshot .
 .It 2
-Bad usage: an unknown or mistyped option, a bad option value, an unreadable key or data file, a refused base URL, proxy or CA file, an output file that cannot be written, a journal that
+Bad usage: an unknown or mistyped option, a bad option value, an unreadable key or data file,
+a refused base URL, proxy or CA file, an output file that cannot be written, a journal that
 .Fl -resume
 cannot read.
 .It 3
