@@ -110,6 +110,7 @@ import Testing
         (#""GET", "/provider-keys", {headers = {}}"#, "bad argument #3 to 'request' (unknown field 'headers' (allowed: body, query))"),
         (#""GET", "/provider-keys", {query = {limit = {}}}"#, "bad argument #3 to 'request' (field 'query.limit': must be a string, number or boolean (got table))"),
         (#""GET", "/provider-keys", 5"#, "bad argument #3 to 'request' (table expected, got number)"),
+        (#""GET", "/x/" .. ("a"):rep(9000)"#, "bad argument #2 to 'request' (the request URL would be 9003 bytes long (at most 8192))"),
     ])
     func badInputIsRefusedBeforeSending(_ arguments: String, _ message: String) async throws {
         let api = try APIHarness()

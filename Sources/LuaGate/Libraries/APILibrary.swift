@@ -61,7 +61,7 @@ extension Runtime {
             if let value { stack.push(apiValue: value) } else { stack.pushNil() }
             return 1
         }
-        let argument: (String?) -> Int32 = { $0 == "path" ? 2 : $0 == nil ? 1 : 3 }
+        let argument: (String?) -> Int32 = { $0 == "body" || $0 == "query" ? 3 : 2 }  // a too-long URL: the path
         let sent = bytes
         let ledger = secrets
         guard NgrokAIClient.mutatingMethods.contains(method) else {
