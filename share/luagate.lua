@@ -373,8 +373,9 @@ function usage.overview(params) end
 
 ---Every upstream attempt behind one gateway request (its `Ngrok-AIG-Request-Id`), in order.
 ---`usage.attempts(requestId)`
+---@param requestId string
 ---@return table
-function usage.attempts() end
+function usage.attempts(requestId) end
 
 ---The prepaid credit balance, its transactions, and credit purchases (which spend money: see `credits.purchase`).
 ---@class luagate.credits
@@ -495,6 +496,16 @@ function firewallPolicies.delete(id) end
 
 ---The models the gateway can serve, with each provider's prices and health.
 ---@class luagate.model
+---@field id string The model's id.
+---@field name string Its display name.
+---@field created integer When it was added (Unix seconds).
+---@field released integer? When it was released (Unix seconds), when known.
+---@field description string? What it is.
+---@field architecture table Modalities and tokenizer.
+---@field slug string A short id.
+---@field object string Always `model`.
+---@field owned_by string `ngrok` (built in) or `organization_owned` (a custom provider's).
+---@field providers table[] The providers serving it.
 
 ---@class luagate.models
 models = {}

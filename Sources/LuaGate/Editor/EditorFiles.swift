@@ -104,7 +104,7 @@ enum LuaLSTypes {
     private static func resource(_ resource: Resource) -> String {
         let record = recordClass(resource)
         var out = "---\(resource.summary)\n---@class \(record)\n"
-        let fields = resource.kind == .readOnly ? (resource.queries.first { $0.result.isPaged }?.fields ?? []) : resource.fields
+        let fields = resource.kind == .readOnly ? (recordQuery(resource)?.fields ?? []) : resource.fields
         for field in fields where field.inRecord {
             out += "---@field \(field.name) \(luaType(field.type))\(field.requiredInRecord ? "" : "?") \(field.summary)\n"
         }
@@ -113,6 +113,14 @@ enum LuaLSTypes {
             out += function(resource, operation, record: record)
         }
         return out
+    }
+
+    /// The query whose items a read-only resource's record class describes: the paged one, or
+    /// else the first list (`models.list`) when the record class is not the library's own name.
+    private static func recordQuery(_ resource: Resource) -> Query? {
+        if let paged = resource.queries.first(where: { $0.result.isPaged }) { return paged }
+        guard resource.recordName != resource.name else { return nil }
+        return resource.queries.first { if case .items = $0.result { true } else { false } }
     }
 
     private static func function(_ resource: Resource, _ operation: String, record: String) -> String {
@@ -148,10 +156,23 @@ enum LuaLSTypes {
             }
             let query = resource.query(operation)
             let parameters = query?.parameters ?? []
-            let parameter = parameters.isEmpty ? "" : "---@param params\(parameters.contains { $0.create == .required } ? "" : "?") \(shape(parameters) { $0.create == .required })\n"
-            let result = query.map { if case .items = $0.result { return "table[]" } else { return "table" } } ?? "any"
+            var parameter = parameters.isEmpty ? "" : "---@param params\(parameters.contains { $0.create == .required } ? "" : "?") \(shape(parameters) { $0.create == .required })\n"
+            var names = parameters.isEmpty ? [] : ["params"]
+            if let argument = query?.argument {
+                parameter = "---@param \(argument.name) string\n" + parameter
+                names.insert(argument.name, at: 0)
+            }
+            // A list of the record class's items (or one of them) returns that class.
+            let isRecord = query.map { q in recordQuery(resource).map { $0.path == q.path } ?? false } ?? false
+            let result = query.map { q -> String in
+                switch q.result {
+                case .items: return isRecord ? "\(record)[]" : "table[]"
+                case .item: return isRecord ? record : "table"
+                default: return "table"
+                }
+            } ?? "any"
             return "---\(query?.summary ?? "")\n" + syntax + parameter + "---@return \(result)\n"
-                + "function \(name)(\(parameters.isEmpty ? "" : "params")) end\n\n"
+                + "function \(name)(\(names.joined(separator: ", "))) end\n\n"
         }
     }
 
