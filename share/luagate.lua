@@ -510,14 +510,16 @@ function firewallPolicies.delete(id) end
 ---@class luagate.models
 models = {}
 
+---Every model (one list, not paged).
 ---`models.list()`
----@param params? {}
 ---@return luagate.model[]
-function models.list(params) end
+function models.list() end
 
+---One model by id. The API has no path for one model: this reads the whole list and picks it (an unknown id raises a 404 error, as a record's get does).
 ---`models.get()`
+---@param id string
 ---@return luagate.model
-function models.get() end
+function models.get(id) end
 
 ---A credit purchase attempt.
 ---@class luagate.creditPurchase

@@ -128,7 +128,9 @@ enum LuaLSTypes {
         let syntax = "---`\(Signatures.signature(resource, operation))`\n"
         let writable = resource.fields.filter { $0.create != .no }
         let updatable = resource.fields.filter { $0.update != .no }
-        switch operation {
+        // A read-only resource's `list` or `get` that is one query (`models.list`, `models.get`).
+        let isQuery = resource.kind == .readOnly && resource.query(operation).map { !$0.result.isPaged } == true
+        switch isQuery ? "" : operation {
         case "list", "iter":
             let parameters = shape(resource.queryParameters(operation)) { $0.create == .required }
             let required = resource.queryParameters(operation).contains { $0.create == .required }
