@@ -516,7 +516,7 @@ models = {}
 function models.list() end
 
 ---One model by id. The API has no path for one model: this reads the whole list and picks it (an unknown id raises a 404 error, as a record's get does).
----`models.get()`
+---`models.get(id)`
 ---@param id string
 ---@return luagate.model
 function models.get(id) end

@@ -13,7 +13,9 @@ public enum Signatures {
     /// `record = accessKeys.create{name = ?, description = ?, …}`-style call shape (without the result).
     public static func signature(_ resource: Resource, _ operation: String) -> String {
         let name = "\(resource.name).\(operation)"
-        switch operation {
+        // A read-only resource's `list` or `get` that is one query (`models.list`, `models.get`).
+        let isQuery = resource.kind == .readOnly && resource.query(operation).map { !$0.result.isPaged } == true
+        switch isQuery ? "" : operation {
         case "get": return resource.kind == .collection ? "\(name)(id)" : "\(name)()"
         case "delete": return "\(name)(id)"
         case "create": return name + table(resource.fields.filter { $0.create != .no })
