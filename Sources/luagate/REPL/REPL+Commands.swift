@@ -80,7 +80,7 @@ extension REPL {
             for line in Signatures.lines(resource) { text += "  " + line + "\n" }
         }
         text += "\n"
-        for library in ["json", "task", "rename", "metadata", "template"] {
+        for library in ["json", "task", "api", "rename", "metadata", "template"] {
             let names = globalNames(library)
             guard !names.isEmpty else { continue }
             text += "\(library): " + names.joined(separator: ", ") + "\n"
