@@ -197,4 +197,18 @@ import Testing
             """])
         #expect(reload.stdout.contains("3\t2\t6\ttrue"), "\(reload.stdout)\(reload.stderr)")
     }
+
+    /// `--snapshot` of an account writes its virtual models, firewall policies and model catalogue.
+    @Test func snapshotOfAnAccountCarriesTheNewCollections() async throws {
+        let api = try APIHarness(.init(token: "tok-\(UUID().uuidString)", sampleAccount: true))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("issue18-snap-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let snap = try await api.luagate(["--snapshot", file])
+        #expect(snap.status == 0, "\(snap.stderr)")
+        #expect(snap.stderr.contains("3 virtual models, 2 firewall policies"), "\(snap.stderr)")
+        let r = try await ProcessRunner.luagate(["--sandbox-data", file, "-e", """
+            print(#virtualModels.list(), #firewallPolicies.list(), #models.list(), models.get("gpt-4o").providers[1].id)
+            """])
+        #expect(r.stdout == "3\t2\t6\topenai\n", "\(r.stdout)\(r.stderr)")
+    }
 }
