@@ -128,7 +128,7 @@ import Testing
             """])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("gatewayConfig has no function 'delete' (it has: get, update)"), "\(r.stdout)")
-        #expect(r.stdout.contains("usage has no function 'create' (it has: list, iter, overview)"))
+        #expect(r.stdout.contains("usage has no function 'create' (it has: list, iter, overview, attempts)"))
         #expect(r.stdout.contains("function\tfunction\tnil"))
     }
 }
