@@ -100,7 +100,7 @@ extension AccountStore {
     /// The virtual-model rules that need the account, with ngrok's error codes (400; the pages
     /// give no status, so 400 is the fake's choice for all of them).
     static func checkAccountRules(_ resource: Resource, _ record: [String: JSONValue], id: String?, state: State) throws(APIError) {
-        if resource.name == Resource.accessKeyConfigurations.name {
+        if resource.semantics.contains(.noVirtualModelsAllowed) {
             let virtual = Set((state.tables[Resource.virtualModels.name]?.records.values ?? [:].values).compactMap { $0.fields["name"]?.stringValue })
             for model in record["access"]?["models"]?["allow"]?.arrayValue ?? [] {
                 if let name = model.stringValue, virtual.contains(name) {

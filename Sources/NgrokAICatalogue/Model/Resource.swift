@@ -187,4 +187,7 @@ public enum Semantic: Sendable, Equatable {
     case firewallPolicyRules
     /// Access key configurations: a `user` router step needs keys.
     case userStepNeedsKeys
+    /// Access key configurations: `access.models.allow` may not name a virtual model (the fake
+    /// answers `ERR_NGROK_AI_GATEWAY_ACCESS_CONFIG_VIRTUAL_MODEL_NOT_ALLOWED`).
+    case noVirtualModelsAllowed
 }

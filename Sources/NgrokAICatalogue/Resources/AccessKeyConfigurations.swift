@@ -19,7 +19,7 @@ extension Resource {
         label: [.quoted("name")],
         idPrefix: "aigakc_",
         semantics: [
-            .routerStepKeys, .userStepNeedsKeys,
+            .routerStepKeys, .userStepNeedsKeys, .noVirtualModelsAllowed,
             .counts(field: "accessKeyCount", resource: "accessKeys", via: "accessKeyConfigurationId"),
         ])
 }
