@@ -6,7 +6,11 @@ import TestSupport
 final class APIHarness {
     let server: FakeNgrokAIServer
 
+    /// Starts the fake; one event loop thread unless the configuration says otherwise (many
+    /// harnesses are alive at once while the tests run in parallel).
     init(_ configuration: FakeNgrokAIConfiguration = .init(token: "tok-\(UUID().uuidString)")) throws {
+        var configuration = configuration
+        configuration.eventLoopThreads = configuration.eventLoopThreads ?? 1
         server = try FakeNgrokAIServer.start(configuration: configuration)
     }
 

@@ -44,6 +44,6 @@ final class LiveProcess {
         let status = await child.status()
         return ProcessResult(
             status: status, stdout: String(decoding: buffer, as: UTF8.self),
-            stderr: String(decoding: await errors.value, as: UTF8.self))
+            stderr: String(decoding: await errors.value, as: UTF8.self), seconds: child.seconds)
     }
 }

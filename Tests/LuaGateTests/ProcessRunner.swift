@@ -5,6 +5,9 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// From the start of the process to its exit, in seconds (not counting any wait for a
+    /// turn to start): what a test that bounds a run's time should compare.
+    var seconds: Double = 0
 }
 
 /// Runs programs the way a test needs them: awaited, never waited for on a pool thread. The
@@ -49,17 +52,33 @@ enum ProcessRunner {
         _ executable: String, _ arguments: [String], stdin: String? = nil,
         environment: [String: String] = [:], removing: [String] = [], directory: String? = nil
     ) async throws -> ProcessResult {
-        let child = try Child(
-            executable, arguments, environment: Self.environment(environment, removing: removing), directory: directory,
-            stdin: Data((stdin ?? "").utf8))
+        await slots.acquire()
+        let child: Child
+        do {
+            child = try Child(
+                executable, arguments, environment: Self.environment(environment, removing: removing), directory: directory,
+                stdin: Data((stdin ?? "").utf8))
+        } catch {
+            await slots.release()
+            throw error
+        }
         let (out, err) = (child.stdout, child.stderr)
         async let stdout = out.collected()
         async let stderr = err.collected()
         let status = await child.status()
-        return ProcessResult(
+        let result = ProcessResult(
             status: status, stdout: String(decoding: await stdout, as: UTF8.self),
-            stderr: String(decoding: await stderr, as: UTF8.self))
+            stderr: String(decoding: await stderr, as: UTF8.self), seconds: child.seconds)
+        await slots.release()
+        return result
     }
+
+    /// How many programs ``run(_:_:stdin:environment:removing:directory:)`` runs at once; the
+    /// rest wait their turn, suspended. Two cores gain nothing from more, and each child's pipes
+    /// are descriptors of the test process, which Foundation's `Process.run` walks
+    /// (`/proc/self/fd`) at every start. (`LiveProcess` takes no slot: a test may run others
+    /// beside it.)
+    static let slots = Slots(8)
 
     static func luagate(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws
         -> ProcessResult
@@ -75,6 +94,7 @@ struct Child {
     let stdout: AsyncStream<Data>
     let stderr: AsyncStream<Data>
     private let exit: AsyncStream<Int32>
+    private let started = ContinuousClock.now
     /// Kept alive until the child is done: the pipes' file handles own the descriptors.
     private let keep: [AnyObject]
 
@@ -95,10 +115,10 @@ struct Child {
         }
         process.environment = environment
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe(), err = Pipe(), input = stdin.map { _ in Pipe() }
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        process.standardInput = input ?? FileHandle.nullDevice
         let (exit, exited) = AsyncStream.makeStream(of: Int32.self)
         // The status as `Process` reports it: the exit code, or the number of the signal that ended it.
         process.terminationHandler = { process in
@@ -110,8 +130,13 @@ struct Child {
         self.exit = exit
         self.stdout = Self.read(out.fileHandleForReading)
         self.stderr = Self.read(err.fileHandleForReading)
-        self.keep = [process, out, err, input]
-        if let stdin {
+        self.keep = [process, out, err] + (input.map { [$0] } ?? [])
+        // The child's ends are its own now. (Closed here rather than left to deallocation,
+        // which does not come soon enough: the test process would collect descriptors.)
+        try? out.fileHandleForWriting.close()
+        try? err.fileHandleForWriting.close()
+        try? input?.fileHandleForReading.close()
+        if let stdin, let input {
             let writer = input.fileHandleForWriting
             if !stdin.isEmpty { writer.write(stdin) }
             try writer.close()
@@ -126,6 +151,12 @@ struct Child {
         return status
     }
 
+    /// Seconds since the child started (once ``status()`` has returned: its run time).
+    var seconds: Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
     /// The chunks read from `handle` until the end of the file, delivered as they come. The
     /// blocking reads run on a thread of their own, never on the cooperative pool.
     private static func read(_ handle: FileHandle) -> AsyncStream<Data> {
@@ -136,11 +167,32 @@ struct Child {
                 if chunk.isEmpty { break }
                 sink.yield(chunk)
             }
+            try? handle.close()
             sink.finish()
         }
         reader.name = "luagate-tests.child-output"
         reader.start()
         return chunks
+    }
+}
+
+/// A counting semaphore that suspends instead of blocking.
+actor Slots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
 

@@ -49,7 +49,9 @@ public struct TestCertificates: Sendable {
         // Its messages go to a file, read once it has exited: nothing to drain meanwhile.
         let log = URL(fileURLWithPath: folder + "/openssl.err")
         try Data().write(to: log)
-        process.standardError = try FileHandle(forWritingTo: log)
+        let messages = try FileHandle(forWritingTo: log)
+        defer { try? messages.close() }
+        process.standardError = messages
         process.standardOutput = FileHandle.nullDevice
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
