@@ -51,6 +51,19 @@ extension SampleAccount {
         {
             account.seedField(.accessKeyConfigurations, id: id, "firewallPolicyId", .string(support))
         }
+        // The custom provider's models as the current API reads them back: each with its
+        // unsupported parameters (none, or some), one served under another upstream id.
+        if let vllm = account.records(.providers).first(where: { $0["providerId"] == "internal-vllm" }),
+           let id = vllm["id"]?.stringValue, case .array(let models)? = vllm["models"]
+        {
+            account.seedField(.providers, id: id, "models", .array(models.map { model in
+                guard case .object(var fields) = model else { return model }
+                let llama = fields["modelId"] == "llama-3.3-70b-instruct"
+                fields["unsupportedParams"] = llama ? ["logprobs", "parallel_tool_calls"] : []
+                if llama { fields["providerModelId"] = "meta-llama/Llama-3.3-70B-Instruct" }
+                return .object(fields)
+            }))
+        }
         account.setUsage(account.usageEvents.map(currentEvent))
     }
 
