@@ -30,10 +30,11 @@ echo "==> AddressSanitizer + UndefinedBehaviorSanitizer: LuaKitTests, LuaGateTes
 # Huge allocations return NULL (Lua then raises "not enough memory", which tests check).
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:log_path=$REPORTS/asan"
 UBSAN=(-Xcc -fsanitize=undefined -Xcc -fsanitize-trap=undefined)
-# millionCallsDoNotGrowMemory measures RSS, which ASan's shadow memory and quarantine inflate.
+# millionCallsDoNotGrowMemory measures RSS, which ASan's shadow memory and quarantine inflate;
+# ManPageTests check the packaging script's output (generate-manual is built by test.sh).
 swift build --build-tests --scratch-path .build-asan --sanitize=address "${UBSAN[@]}" >&2
 swift test --skip-build --scratch-path .build-asan --sanitize=address "${UBSAN[@]}" \
-  --filter 'LuaKitTests|LuaGateTests' --skip 'millionCallsDoNotGrowMemory' >&2
+  --filter 'LuaKitTests|LuaGateTests' --skip 'millionCallsDoNotGrowMemory|ManPageTests' >&2
 check_reports "AddressSanitizer"
 
 [ -n "${SANITIZE_SKIP_THREAD:-}" ] && exit 0

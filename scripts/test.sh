@@ -9,5 +9,6 @@ ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 luacheck -q --no-color stdlib scripts/examples scripts/jobs Tests/LuaGateTests/Scripts/stdlib
 swift build --build-tests "$@"
+swift build --product generate-manual "$@"  # ManPageTests run it as scripts/package.sh does
 swift test --skip-build "$@"
 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/REPLTests

@@ -117,7 +117,7 @@ import Testing
     @Test func aSecondRunWithTheSameLockExitsFour() async throws {
         let lock = Self.tempPath("lock")
         defer { try? FileManager.default.removeItem(atPath: lock) }
-        let first = try await LiveProcess(ProcessRunner.luagate, ["--lock", lock, "-e", "print('holding') io.stdout:flush() task.sleep(60)"])
+        let first = try await LiveProcess(ProcessRunner.luagate, ["--lock", lock, "-e", "print('holding') io.stdout:flush() task.sleep(3600)"])
         defer { first.signal(SIGKILL) }
         #expect(try await first.waitForLine { $0 == "holding" })
         let second = try await ProcessRunner.luagate(["--lock", lock, "-e", "print('should not run')"])
@@ -444,7 +444,7 @@ import Testing
 
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func signalsExitWithTheirStatus(_ signal: Int32, _ status: Int32) async throws {
-        let p = try await LiveProcess(ProcessRunner.luagate, ["-e", "print('ready') io.stdout:flush() task.sleep(30)"])
+        let p = try await LiveProcess(ProcessRunner.luagate, ["-e", "print('ready') io.stdout:flush() task.sleep(3600)"])
         #expect(try await p.waitForLine { $0 == "ready" })
         p.signal(signal)
         let r = try await p.finish()

@@ -53,7 +53,7 @@ import Testing
         let p = try await LiveProcess(ProcessRunner.luagate, [
             "--report", report, "-e",
             // The task prints after its first wait, which ends only once the main chunk has returned.
-            "task.spawn(function() task.sleep(0) print('tasks only') io.stdout:flush() task.sleep(60) end)",
+            "task.spawn(function() task.sleep(0) print('tasks only') io.stdout:flush() task.sleep(3600) end)",
         ])
         #expect(try await p.waitForLine { $0 == "tasks only" })
         p.signal(SIGINT)
