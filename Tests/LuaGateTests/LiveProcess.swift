@@ -36,7 +36,8 @@ final class LiveProcess {
         return false
     }
 
-    func signal(_ signal: Int32) { kill(child.pid, signal) }
+    /// Sends `signal`, unless the process has exited already (its pid may be another's now).
+    func signal(_ signal: Int32) { child.signal(signal) }
 
     /// Awaits the exit; stdout is what was not read yet.
     func finish() async throws -> ProcessResult {

@@ -94,6 +94,7 @@ struct Child {
     let stdout: AsyncStream<Data>
     let stderr: AsyncStream<Data>
     private let exit: AsyncStream<Int32>
+    private let gone: ExitFlag
     private let started = ContinuousClock.now
     /// Kept alive until the child is done: the pipes' file handles own the descriptors.
     private let keep: [AnyObject]
@@ -121,12 +122,15 @@ struct Child {
         process.standardInput = input ?? FileHandle.nullDevice
         let (exit, exited) = AsyncStream.makeStream(of: Int32.self)
         // The status as `Process` reports it: the exit code, or the number of the signal that ended it.
+        let gone = ExitFlag()
         process.terminationHandler = { process in
+            gone.set()
             exited.yield(process.terminationStatus)
             exited.finish()
         }
         try process.run()
         self.pid = process.processIdentifier
+        self.gone = gone
         self.exit = exit
         self.stdout = Self.read(out.fileHandleForReading)
         self.stderr = Self.read(err.fileHandleForReading)
@@ -149,6 +153,15 @@ struct Child {
         for await value in exit { status = value }
         _ = keep
         return status
+    }
+
+    /// Whether the child has exited (and been reaped: its pid may now be another process's).
+    var hasExited: Bool { gone.isSet }
+
+    /// Sends `signal` to the child unless it has exited: a pid is reused once its process is
+    /// reaped, so a late signal would hit another test's process.
+    func signal(_ signal: Int32) {
+        if !hasExited { kill(pid, signal) }
     }
 
     /// Seconds since the child started (once ``status()`` has returned: its run time).
@@ -174,6 +187,16 @@ struct Child {
         reader.start()
         return chunks
     }
+}
+
+/// Set once, from the thread that learns the child has exited.
+final class ExitFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() { lock.withLock { value = true } }
 }
 
 /// A counting semaphore that suspends instead of blocking.
