@@ -88,6 +88,7 @@ static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
   switch (stop_signal) {
+  case 0: return; /* the stop was cleared (the REPL goes on) after this hook was set */
   case SIGTERM: luaL_error(L, "terminated"); break;
   case LG_STOP_TIMEOUT: luaL_error(L, "timed out (--timeout)"); break;
   default: luaL_error(L, "interrupted!"); break;
@@ -283,4 +284,104 @@ int lg_setglobal(lua_State *L, const char *name) {
   lua_pushstring(L, name);
   lua_rotate(L, -3, 2); /* [fn, name, value] */
   return lg_docall(L, 2, 0, 0);
+}
+
+/* coroutine.resume and coroutine.wrap with the behaviour of Lua's own (same
+   results, same messages), except that the coroutine they run is the one a
+   stop request interrupts while it runs: a loop in a plain coroutine stops
+   at SIGINT, SIGTERM or --timeout like any other Lua code. */
+
+/* Resumes `co` with the `narg` values on top of L; moves its results (>= 0
+   returned) or its error message (-1 returned) to L. */
+static int resume_here(lua_State *L, lua_State *co, int narg) {
+  int status = lua_status(co);
+  lua_Debug ar;
+  if (co == L || (status == LUA_OK && lua_getstack(co, 0, &ar))) {
+    lua_pushliteral(L, "cannot resume non-suspended coroutine");
+    return -1;
+  }
+  if ((status == LUA_OK && lua_gettop(co) == 0) || (status != LUA_OK && status != LUA_YIELD)) {
+    lua_pushliteral(L, "cannot resume dead coroutine");
+    return -1;
+  }
+  if (!lua_checkstack(co, narg)) {
+    lua_pushliteral(L, "too many arguments to resume");
+    return -1;
+  }
+  lua_xmove(L, co, narg);
+  lua_State *previous = running_state;
+  running_state = co;
+  if (stop_signal) lg_interrupt(co);
+  int nres;
+  status = lua_resume(co, L, narg, &nres);
+  running_state = previous;
+  if (stop_signal && previous != NULL) lg_interrupt(previous);
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_xmove(co, L, 1);
+    return -1;
+  }
+  if (!lua_checkstack(L, nres + 1)) {
+    lua_pop(co, nres);
+    lua_pushliteral(L, "too many results to resume");
+    return -1;
+  }
+  lua_xmove(co, L, nres);
+  return nres;
+}
+
+static int co_resume(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTHREAD);
+  lua_State *co = lua_tothread(L, 1);
+  int r = resume_here(L, co, lua_gettop(L) - 1);
+  if (r < 0) {
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, -(r + 1));
+  return r + 1;
+}
+
+static int co_wrapped(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+  int r = resume_here(L, co, lua_gettop(L));
+  if (r >= 0) return r;
+  int status = lua_status(co);
+  if (status != LUA_OK && status != LUA_YIELD) { /* it failed: close it, as coroutine.close */
+    status = lua_resetthread(co);
+    lua_xmove(co, L, 1);
+  }
+  if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int co_wrap(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, co_wrapped, 1);
+  return 1;
+}
+
+static int install_coroutine_k(lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, LUA_COLIBNAME);
+  if (lua_istable(L, -1)) {
+    lua_pushcfunction(L, co_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, co_wrap);
+    lua_setfield(L, -2, "wrap");
+  }
+  return 0;
+}
+
+int lg_install_coroutine(lua_State *L) {
+  lua_pushcfunction(L, install_coroutine_k);
+  return lg_protected_call(L, 0, 0, 0);
 }

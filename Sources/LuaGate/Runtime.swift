@@ -42,6 +42,7 @@ public final class Runtime {
             lua_setfield(lua.L, LG_REGISTRYINDEX, "LUA_NOENV")
         }
         luaL_openlibs(lua.L)
+        lg_install_coroutine(lua.L)  // a stop reaches plain coroutines too
         installLibraries()
     }
 

@@ -31,7 +31,12 @@ struct Runner {
         replSettings.sandbox?.install(in: runtime)
         let lua = runtime.lua
         lg_watch_termination(lua.L)
-        let timer = options.timeout.flatMap(JobDuration.parse).flatMap { StopTimer(after: $0) }
+        let timeout = options.timeout.flatMap(JobDuration.parse)
+        let timer = timeout.flatMap { StopTimer(after: $0) }
+        if timeout != nil && timer == nil {
+            Output.message(progname, Array("cannot start the --timeout timer: \(String(cString: strerror(errno)))".utf8))
+            return 2
+        }
         defer { timer?.cancel() }
         var status: Int32 = 1
         lua.pushFunction("pmain") { _ in

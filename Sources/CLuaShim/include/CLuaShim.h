@@ -124,6 +124,9 @@ int lg_stop_signal(void);
 void lg_clear_stop(lua_State *L);
 void lg_request_stop(lua_State *L, int reason);
 void lg_catch_interrupt(int on);
+/* Replaces coroutine.resume and coroutine.wrap (after luaL_openlibs) by ones
+   that behave the same and let a stop request reach the coroutine they run. */
+int lg_install_coroutine(lua_State *L);
 /* --timeout: a stop request after `nanoseconds`, delivered to the calling
    (Lua) thread by a POSIX timer; -1 when the timer cannot be made. */
 int lg_start_timeout(long long nanoseconds);

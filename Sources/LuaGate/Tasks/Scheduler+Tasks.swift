@@ -133,64 +133,77 @@ extension Scheduler {
     }
 
     /// Stores the outcome in the handle, closes the coroutine and wakes the waiters.
+    /// Everything happens on `co`'s own stack, which holds the values already.
     func finish(_ task: Task, ok: Bool, results: Int32) {
         task.running = false
         let co = task.thread
         let count = ok ? results : 1
-        let main = LuaStack(L)
-        guard main.ensure(count + LUA_MINSTACK), LuaStack(co).ensure(LUA_MINSTACK) else {
-            fatalError("luagate: no stack to keep the outcome of task \(task.id)")
+        let stack = LuaStack(co)
+        // A few slots beyond the values: the outcome table, the handle, a traceback.
+        guard stack.ensure(LUA_MINSTACK) else {
+            fatalError("luagate: no stack left to keep the outcome of task \(task.id)")
         }
         var trace: String?
         if !ok && task.waiters.isEmpty {
-            luaL_traceback(L, co, nil, 0)
-            trace = main.string(at: -1) ?? ""
-            main.pop()
+            luaL_traceback(co, co, nil, 0)
+            trace = stack.string(at: -1) ?? ""
+            stack.pop()
         }
-        let saved = lua_gettop(L)
-        // The outcome, kept on the main thread's stack while `co` is closed:
-        // {ok = true, n = count, values...} or {ok = false, n = 1, error}.
-        main.newTable(arrayCount: count, hashCount: 2)
-        let outcome = lua_gettop(L)
+        // The handle's user value: {ok = true, n = count, values...} or {ok = false, n = 1, error}.
         let base = lua_gettop(co) - count
+        stack.newTable(arrayCount: count, hashCount: 2)
         for i in 0..<count {
             lua_pushvalue(co, base + 1 + i)  // copied: closing reads the error where it is
-            lua_xmove(co, L, 1)
-            lua_rawseti(L, outcome, lua_Integer(i + 1))
+            lua_rawseti(co, -2, lua_Integer(i + 1))
         }
-        main.push(ok)
-        main.rawSet(table: outcome, key: "ok")
-        main.push(Int64(count))
-        main.rawSet(table: outcome, key: "n")
-        // As coroutine.close: to-be-closed variables a failed task left open are closed
-        // in protected mode, and an error in one becomes the task's error.
+        stack.push(ok)
+        stack.rawSet(table: -2, key: "ok")
+        stack.push(Int64(count))
+        stack.rawSet(table: -2, key: "n")
+        lua_rawgeti(co, LG_REGISTRYINDEX, lua_Integer(task.handleRef))
+        lua_rotate(co, -2, 1)
+        lua_setiuservalue(co, -2, 1)
+        stack.pop()
+        // As coroutine.close: to-be-closed variables a failed task left open are closed in
+        // protected mode, and an error in one becomes the task's error.
         if lg_closethread(co) != LUA_OK && !ok {
-            lua_xmove(co, L, 1)
-            lua_rawseti(L, outcome, 1)
+            lua_rawgeti(co, LG_REGISTRYINDEX, lua_Integer(task.handleRef))
+            lua_getiuservalue(co, -1, 1)
+            lua_pushvalue(co, 1)  // the error after closing
+            lua_rawseti(co, -2, 1)
         }
         lua_settop(co, 0)
         if let trace {
-            lua_rawgeti(L, outcome, 1)
-            unobservedFailures[task.id] = Self.describe(main, at: -1) + "\n" + trace
-            main.pop()
+            Self.pushOutcomeTable(co, handleRef: task.handleRef)
+            lua_rawgeti(co, -1, 1)
+            unobservedFailures[task.id] = Self.describe(stack, at: -1) + "\n" + trace
+            lua_settop(co, 0)
         }
-        lua_rawgeti(L, LG_REGISTRYINDEX, lua_Integer(task.handleRef))
-        lua_pushvalue(L, outcome)
-        lua_setiuservalue(L, -2, 1)
         // Wake the tasks awaiting this one with (true, results...) or (false, err).
         for waiter in task.waiters {
-            let w = LuaStack(waiter.thread)
-            w.ensure(count + LUA_MINSTACK)
-            w.push(ok)
-            for i in 0..<count {
-                lua_rawgeti(L, outcome, lua_Integer(i + 1))
-                lua_xmove(L, waiter.thread, 1)
+            let w = waiter.thread
+            if lua_checkstack(w, count + LUA_MINSTACK) != 0 {
+                lua_pushboolean(w, ok ? 1 : 0)
+                Self.pushOutcomeTable(w, handleRef: task.handleRef)
+                let outcome = lua_gettop(w)
+                for i in 0..<count { lua_rawgeti(w, outcome, lua_Integer(i + 1)) }
+                lua_rotate(w, outcome - 1, -2)  // handle and outcome to the top, then dropped
+                lua_settop(w, -3)
+                runnable.append((waiter, 1 + count))
+            } else if lua_checkstack(w, 2) != 0 {
+                lua_pushboolean(w, 0)
+                LuaStack(w).push("too many results to wake an awaiting task (\(count))")
+                runnable.append((waiter, 2))
             }
-            runnable.append((waiter, 1 + count))
         }
         task.waiters = []
-        lua_settop(L, saved)
         release(task)
+    }
+
+    /// Pushes the task's handle and its outcome table (2 values).
+    private static func pushOutcomeTable(_ L: OpaquePointer, handleRef: Int32) {
+        lua_rawgeti(L, LG_REGISTRYINDEX, lua_Integer(handleRef))
+        lua_getiuservalue(L, -1, 1)
     }
 
     /// Drops the runtime's references to a task (its handle lives on in the script).
