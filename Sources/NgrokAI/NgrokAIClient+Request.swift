@@ -13,7 +13,7 @@ extension NgrokAIClient {
 
     /// Methods HTTP defines as safe to repeat; a POST is repeated only with an idempotency key,
     /// and a PATCH not at all (any method is retried after a 429).
-    static let repeatableMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE"]
+    public static let repeatableMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE"]
 
     /// Why `path` is not a path of the API, or nil when it is: it must start with `/`, hold
     /// no scheme, host, query, fragment or `.`/`..` segment, and only URL path characters.

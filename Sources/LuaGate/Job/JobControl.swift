@@ -11,6 +11,8 @@ public final class JobControl: Sendable {
     public let journal: Journal?
     /// What the journal showed done or in doubt when the run started, for `--resume`.
     private let earlier: ResumeIndex
+    /// This run's id on its journal lines (`JournalEntry.run`).
+    let run = String(SecretDigest.newSalt().prefix(16))
     private let state = NIOLockedValueBox(State())
 
     struct State {
@@ -157,15 +159,34 @@ public final class JobControl: Sendable {
     }
 
     /// Journals a `started` line and returns once it is durable, with the number that
-    /// `conclude` takes; throws (and nothing may be sent) when it cannot be written.
+    /// `conclude` takes; throws (and nothing may be sent) when it cannot be written, or when
+    /// the end of the run took the change as in flight before its line was durable (`finish`
+    /// journaled it `unknown` and closed the journal: too late to send it).
     func begin(_ entry: JournalEntry) async throws(JournalError) -> Int? {
         guard let journal else { return nil }
-        try await journal.write(entry)
-        return state.withLockedValue { state in
-            state.opened += 1
-            state.open[state.opened] = entry
-            return state.opened
+        // Numbered, marked open and queued in one step: `finish` either sees the change open
+        // (and its `started` line queued ahead of its own) or runs before it, and then the
+        // closed journal refuses the line.
+        let (number, result): (Int, Result<Void, JournalError>) = await withCheckedContinuation { continuation in
+            state.withLockedValue { state in
+                state.opened += 1
+                let number = state.opened
+                var line = entry
+                line.run = run
+                line.seq = number
+                state.open[number] = line
+                journal.enqueue(line) { continuation.resume(returning: (number, $0)) }
+            }
         }
+        let open = state.withLockedValue { state in
+            if case .failure = result { return state.open.removeValue(forKey: number) != nil }
+            return state.open[number] != nil
+        }
+        try result.get()
+        guard open else {
+            throw JournalError("the run ended before the change was sent (the journal \(journal.path) shows it unknown)")
+        }
+        return number
     }
 
     /// Journals the outcome of the operation `begin` numbered (or a line of its own, for
@@ -176,10 +197,14 @@ public final class JobControl: Sendable {
         guard let journal else { return true }
         // Taken off the open set and queued in one step: `finish` either sees the operation
         // open or finds its line queued ahead of its own.
+        var entry = entry
+        entry.run = run
+        entry.seq = number
+        let line = entry
         let result: Result<Void, JournalError>? = await withCheckedContinuation { continuation in
             let queued = state.withLockedValue { state in
                 if let number, state.open.removeValue(forKey: number) == nil { return false }
-                journal.enqueue(entry) { continuation.resume(returning: $0) }
+                journal.enqueue(line) { continuation.resume(returning: $0) }
                 return true
             }
             if !queued { continuation.resume(returning: nil) }

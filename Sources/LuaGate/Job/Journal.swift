@@ -40,6 +40,12 @@ public struct JournalEntry: Codable, Sendable {
     /// The `Idempotency-Key` a request carried (a credit purchase), journaled before it is
     /// sent, so `--resume` repeats the request with the same key instead of buying twice.
     public var idempotencyKey: String?
+    /// The run that wrote the line (random, drawn once per run) and the number its `started`
+    /// line got in that run; an outcome line carries the same two, so `--resume` pairs each
+    /// outcome with its own `started` line even when identical calls overlap. Absent in
+    /// journals written before they existed (and on lines no `started` line precedes).
+    public var run: String?
+    public var seq: Int?
 
     /// The id the call was made with: none for `create`, whose `ok` line
     /// records the id of the key it made.
@@ -51,7 +57,7 @@ public struct JournalEntry: Codable, Sendable {
     public init(
         time: String, resource: String?, op: MutationKind, id: String?, target: [String: JSONValue],
         secretDigest: SecretDigest? = nil, before: JSONValue? = nil, after: JSONValue? = nil, status: Status,
-        error: String? = nil, idempotencyKey: String? = nil
+        error: String? = nil, idempotencyKey: String? = nil, run: String? = nil, seq: Int? = nil
     ) {
         self.time = time
         self.resource = resource
@@ -64,6 +70,8 @@ public struct JournalEntry: Codable, Sendable {
         self.status = status
         self.error = error
         self.idempotencyKey = idempotencyKey
+        self.run = run
+        self.seq = seq
     }
 }
 

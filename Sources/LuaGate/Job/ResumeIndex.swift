@@ -49,18 +49,26 @@ package struct ResumeIndex: Sendable {
 
     init(_ entries: [JournalEntry]) {
         var operations: [Operation] = []
-        // Indices into operations still waiting for their outcome, by call.
+        // Indices into operations still waiting for their outcome: lines with a run and a
+        // number by those, older lines by call.
+        var numbered: [Numbered: Int] = [:]
         var open: [Call: [Int]] = [:]
         for entry in entries {
-            let call = Call(entry)
+            let number = Numbered(entry)
             if entry.status == .started {
-                open[call, default: []].append(operations.count)
+                if let number {
+                    numbered[number] = operations.count
+                } else {
+                    open[Call(entry), default: []].append(operations.count)
+                }
                 operations.append(Operation(started: entry))
                 continue
             }
-            // The newest open operation of the same call: a resumed run's own `started` line
-            // is closed by its own outcome, and a settled line by the one it settles.
-            if let slot = open[call]?.popLast() {
+            // A numbered outcome closes its own `started` line; an older one the newest open
+            // operation of the same call (a resumed run's own `started` line is closed by its
+            // own outcome, and a settled line by the one it settles).
+            let slot = number.map { numbered.removeValue(forKey: $0) } ?? open[Call(entry)]?.popLast()
+            if let slot {
                 operations[slot].outcome = entry
             } else {
                 operations.append(Operation(started: entry, outcome: entry))
@@ -74,12 +82,14 @@ package struct ResumeIndex: Sendable {
                 records["\(entry.resourceName) \(entry.requestID ?? "")", default: []].append(operation)
             }
         }
-        // An operation in doubt that the same call follows was settled by a later run (which
-        // sent it again): the later one stands for both.
+        // An operation in doubt that the same call of a later run follows was settled by that
+        // run (which sent it again): the later one stands for both. Within one run the same
+        // call twice is two calls (lines without a run id are taken as from different runs).
         for (record, sequence) in records {
             var kept: [Operation] = []
             for operation in sequence {
-                if let last = kept.last, last.inDoubt, Self.same(last.started, operation.started, secrets: false) {
+                if let last = kept.last, last.inDoubt, last.started.run == nil || last.started.run != operation.started.run,
+                   Self.same(last.started, operation.started, secrets: false) {
                     kept.removeLast()
                 }
                 kept.append(operation)
@@ -94,16 +104,29 @@ package struct ResumeIndex: Sendable {
             && (!secrets || a.secretDigest == b.secretDigest)
     }
 
-    /// What makes lines of one call alike (`same`), as a key.
+    /// What makes lines of one call alike (`same`, and the same Idempotency-Key), as a key.
     private struct Call: Hashable {
         var op: MutationKind
         var resource: String
         var id: String?
         var target: [String: JSONValue]
         var digest: SecretDigest?
+        var idempotencyKey: String?
 
         init(_ entry: JournalEntry) {
-            (op, resource, id, target, digest) = (entry.op, entry.resourceName, entry.requestID, entry.target, entry.secretDigest)
+            (op, resource, id, target, digest, idempotencyKey) =
+                (entry.op, entry.resourceName, entry.requestID, entry.target, entry.secretDigest, entry.idempotencyKey)
+        }
+    }
+
+    /// A line's run and number (`JournalEntry.run`, `seq`), when it has both.
+    private struct Numbered: Hashable {
+        var run: String
+        var seq: Int
+
+        init?(_ entry: JournalEntry) {
+            guard let run = entry.run, let seq = entry.seq else { return nil }
+            (self.run, self.seq) = (run, seq)
         }
     }
 }

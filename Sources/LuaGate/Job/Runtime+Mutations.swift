@@ -151,7 +151,7 @@ extension Runtime {
                 return nil
             } catch {
                 let text = "\(error)"
-                let status: JournalEntry.Status = Self.outcomeUnknown(error) ? .unknown : .failed
+                let status: JournalEntry.Status = Self.outcomeUnknown(error, idempotent: kind == .delete) ? .unknown : .failed
                 if await note(number, journaled(id, before, nil, status, text)) {
                     job.failed(kind, resource: name, id: id, error: text)
                 }
@@ -163,12 +163,14 @@ extension Runtime {
 
     /// Whether a failed request may still have been applied: it was sent and no answer
     /// says otherwise (the connection was lost or timed out after it went out, the run
-    /// cancelled it, or a success answer could not be read). An error status is the API's
-    /// refusal, and a request that never left (validation, no connection) is not in doubt.
-    static func outcomeUnknown(_ error: any Error) -> Bool {
+    /// cancelled it, a success answer could not be read, or a 5xx answered a request that is
+    /// not `idempotent`: a gateway's 502 or 504 can come after the change was made). Any
+    /// other error status is the API's refusal, and a request that never left (validation,
+    /// no connection) is not in doubt.
+    static func outcomeUnknown(_ error: any Error, idempotent: Bool) -> Bool {
         if error is CancellationError { return true }
         guard let error = error as? NgrokAIError else { return false }
-        if let status = error.status { return (200..<300).contains(status) }
+        if let status = error.status { return (200..<300).contains(status) || (!idempotent && (500..<600).contains(status)) }
         switch error.code {
         case NgrokAIError.Code.network, NgrokAIError.Code.timeout, NgrokAIError.Code.cancelled: return error.attempts > 0
         default: return false

@@ -43,7 +43,8 @@ extension Runtime {
                 shown = APISecrets.strip(parsed)
                 secretValues = APISecrets.values(in: parsed)
             } else {
-                shown = .string("(\(text.utf8.count) bytes, not JSON)")
+                // Journaled by its SHA-256, so `--resume` tells bodies of one length apart.
+                shown = .string("(\(text.utf8.count) bytes, not JSON, sha256 \(SHA256.hex(SHA256.hash(Array(text.utf8)))))")
             }
         case let body? where body.objectValue != nil || body.arrayValue != nil:
             bytes = Array(try Self.encoder.encode(body))
@@ -73,15 +74,28 @@ extension Runtime {
                 return value
             }, push: push)
         }
+        // Query items named as secret fields are left out of the journal and the dry-run
+        // line like body members; the journal tells calls apart by their digest.
+        let secretQuery = query.filter { APISecrets.names.contains($0.0) }
+        let shownQuery = query.filter { !APISecrets.names.contains($0.0) }
         var target: [String: JSONValue] = [:]
-        if !query.isEmpty { target["query"] = .object(Dictionary(query.map { ($0.0, .string($0.1)) }) { a, _ in a }) }
+        if !shownQuery.isEmpty { target["query"] = .object(Dictionary(shownQuery.map { ($0.0, .string($0.1)) }) { a, _ in a }) }
         if let shown { target["body"] = shown }
+        var callSecrets: [String: JSONValue] = [:]
+        if !secretValues.isEmpty { callSecrets["body"] = .array(secretValues.map { .string($0) }) }
+        if !secretQuery.isEmpty {
+            callSecrets["query"] = .object(Dictionary(secretQuery.map { ($0.0, .string($0.1)) }) { a, _ in a })
+            secrets.note(secretQuery.map(\.1).filter { !$0.isEmpty })
+        }
         let describedBody = shown.map { " " + Runtime.show($0) } ?? ""
-        let describedQuery = query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let describedQuery = query.isEmpty ? "" : "?" + query.map {
+            "\($0.0)=\(APISecrets.names.contains($0.0) ? "(secret)" : $0.1)"
+        }.joined(separator: "&")
         let raw = RawChange(
             kind: method == "DELETE" ? .delete : MutationKind(rawValue: method.lowercased()), resource: "api", id: path,
-            target: target, secrets: secretValues.isEmpty ? [:] : ["body": .array(secretValues.map { .string($0) })],
-            repeatableInDoubt: method != "POST",
+            target: target, secrets: callSecrets,
+            repeatableInDoubt: NgrokAIClient.repeatableMethods.contains(method),
+            idempotent: NgrokAIClient.repeatableMethods.contains(method),
             dryRunLine: "would send \(method) \(path)\(describedQuery)\(describedBody)", dryRunResult: nil,
             redact: APISecrets.strip)
         return try sendChange(call, raw, operation: operation, argument: argument, push: push) { client, _ in

@@ -22,6 +22,9 @@ struct RawChange: Sendable {
     /// Whether a request an interrupted run sent, with no known outcome, may be sent again:
     /// with the journaled key, or because the method is idempotent.
     var repeatableInDoubt: Bool
+    /// Whether the method is idempotent (PUT, DELETE): a 5xx answer to any other may come
+    /// after the change was made, so its outcome is unknown (`Runtime.outcomeUnknown`).
+    var idempotent = false
     /// `would purchase 500 cents of credits`
     var dryRunLine: String
     /// What a dry run returns.
@@ -75,10 +78,15 @@ extension Runtime {
             guard raw.repeatableInDoubt, raw.idempotencyKey == nil || entry.idempotencyKey != nil else {
                 throw ErrorObject(error: InDoubtRefusal.error(raw, operation: operation))
             }
-            // The same key as the interrupted run: the API answers with what that request did.
-            if let journaled = entry.idempotencyKey { key = journaled }
+            // The same key as the interrupted run: the API answers with what that request did,
+            // so repeating it changes nothing and the journal's later calls still stand.
+            // Without a key the repeat may undo what followed it: later calls are sent too.
+            if let journaled = entry.idempotencyKey {
+                key = journaled
+            } else {
+                job.diverge(change)
+            }
             inDoubt = true
-            job.diverge(change)
         case .send:
             break
         }
@@ -131,7 +139,7 @@ extension Runtime {
                 return nil
             } catch {
                 let text = "\(error)"
-                let unknown = Self.outcomeUnknown(error)
+                let unknown = Self.outcomeUnknown(error, idempotent: raw.idempotent)
                 if await note(line(nil, unknown ? .unknown : .failed, text, sentKey)) {
                     job.failed(kind, resource: name, id: raw.id, error: text)
                 }

@@ -58,6 +58,7 @@ extension Runtime {
             key = PurchaseKeys.inDoubt(job, amount: amount) ?? "luagate-" + UUID().uuidString.lowercased()
         }
         let job = self.job
+        let ownKey = target["idempotencyKey"] != nil
         let raw = RawChange(
             kind: .purchase, resource: Resource.credits.name, id: nil, target: target, idempotencyKey: key,
             repeatableInDoubt: true,
@@ -73,17 +74,17 @@ extension Runtime {
         }
         return try sendChange(
             call, raw, operation: operation, argument: { _ in 1 }, push: push,
-            onUnknown: { sent in if let sent { PurchaseKeys.remember(job, amount: amount, key: sent) } }
+            onUnknown: { sent in if !ownKey, let sent { PurchaseKeys.remember(job, amount: amount, key: sent) } }
         ) { client, sent in
             do {
                 let attempt = try await client.request(
                     "POST", path: CreditPurchases.path, body: body, operation: operation, idempotencyKey: sent)
-                PurchaseKeys.forget(job, amount: amount)
+                if !ownKey, let sent { PurchaseKeys.forget(job, amount: amount, key: sent) }
                 guard case .object? = attempt else {
                     throw NgrokAIError(code: NgrokAIError.Code.decode, message: "the purchase response is not a JSON object", operation: operation)
                 }
                 return attempt
-            } catch let failure as NgrokAIError where Self.outcomeUnknown(failure) {
+            } catch let failure as NgrokAIError where Self.outcomeUnknown(failure, idempotent: false) {
                 var error = failure
                 error.message += "; the purchase may have been made: credits.purchase with this amount repeats it with the same "
                     + "Idempotency-Key (\(sent ?? "")) in this run, and --resume does in a later one"
@@ -110,6 +111,8 @@ extension Runtime {
 
 /// The keys of purchases whose answer was lost, by run and amount: a later purchase of the
 /// same amount in the same run sends the same key (the API answers with that attempt).
+/// Purchases with a key of the script's own never enter it; a key is forgotten only when the
+/// purchase that carried it succeeds (not when another of the same amount does).
 enum PurchaseKeys {
     private static let box = NIOLockedValueBox<[ObjectIdentifier: [Int64: String]]>([:])
 
@@ -121,7 +124,9 @@ enum PurchaseKeys {
         box.withLockedValue { $0[ObjectIdentifier(job), default: [:]][amount] = key }
     }
 
-    static func forget(_ job: JobControl, amount: Int64) {
-        box.withLockedValue { _ = $0[ObjectIdentifier(job)]?.removeValue(forKey: amount) }
+    static func forget(_ job: JobControl, amount: Int64, key: String) {
+        box.withLockedValue { keys in
+            if keys[ObjectIdentifier(job)]?[amount] == key { keys[ObjectIdentifier(job)]?[amount] = nil }
+        }
     }
 }
