@@ -237,6 +237,9 @@ public final class JobControl: Sendable {
         journal.close()
     }
 
+    /// How many changes have a `started` line (queued or durable) and no outcome yet.
+    var openChanges: Int { state.withLockedValue { $0.open.count } }
+
     func nextDryRunID() -> Int {
         state.withLockedValue {
             $0.dryRunCount += 1

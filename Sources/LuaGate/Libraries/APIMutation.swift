@@ -36,7 +36,7 @@ struct RawChange: Sendable {
 }
 
 /// A journaled request whose outcome an interrupted run did not learn and that cannot safely
-/// be repeated (a POST without an idempotency key).
+/// be repeated (a POST without an idempotency key, or a PATCH).
 struct InDoubtRefusal {
     static func error(_ change: RawChange, operation: String) -> NgrokAIError {
         NgrokAIError(
