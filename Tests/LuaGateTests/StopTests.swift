@@ -137,7 +137,9 @@ import Testing
 
             """)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("first\tfalse\t"), "\(r.stdout)")
+        // The line's await fails (the task was abandoned), or, when the signal came before the
+        // call started waiting, the line itself was interrupted: either way it is reported.
+        #expect(r.stdout.contains("first\tfalse\t") || r.stderr.contains("interrupted!"), "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("results\ta\tb\n"), "\(r.stdout)")
         #expect(r.stdout.contains("again\tc\ttrue\ta\n"), "\(r.stdout)")
     }
