@@ -57,6 +57,23 @@ import Testing
         #expect(Self.keys(api) == ["key-b"], "B was sent with a new key")
     }
 
+    /// In one run a purchase's answer is lost and the script buys again, which sends the same
+    /// key: two calls, one purchase. Resumed, the first call repeats the key and the second is
+    /// done (the in-doubt line is not taken as settled by a line of its own run).
+    @Test func aPurchaseRetriedInItsOwnRunIsNotBoughtAgainOnResume() async throws {
+        let api = try APIHarness()
+        let journal = BatchJobTests.tempPath("same-run.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        api.server.faults.enqueue(.dropResponseAfterApplying, method: "POST", pathPrefix: "/credits/purchases")
+        let script = "print((pcall(credits.purchase, {amount = 900}))) print(credits.purchase{amount = 900}.amountCents)"
+        let first = try await api.luagate(["--journal", journal, "--retries", "0", "-e", script])
+        #expect(first.stdout == "false\n900\n", "\(first.stderr)")
+        let resumed = try await api.luagate(["--journal", journal, "--resume", "-e", script])
+        #expect(resumed.stdout == "true\n900\n", "\(resumed.stderr)")
+        #expect(Set(Self.keys(api)).count == 1, "\(Self.keys(api))")
+        #expect(api.server.account.purchaseCharges == 1)
+    }
+
     /// A 502 to a purchase may come after it was made: journaled unknown, and `--resume`
     /// repeats it with the same key.
     @Test func a502ToAPurchaseLeavesItInDoubt() async throws {
