@@ -40,6 +40,7 @@ import Testing
         await finished.value
         let result = await begun.result
         #expect(throws: JournalError.self, "sent after the journal closed") { try result.get() }
+        #expect(job.failures.count == 1, "counted once, by the end of the run")
         let entries = try Journal.entries(in: Data(bytes), path: path)
         #expect(entries.map { "\($0.target["name"]?.stringValue?.prefix(6) ?? "") \($0.status)" }
                 == ["xxxxxx started", "change started", "change unknown"])

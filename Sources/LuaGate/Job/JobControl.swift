@@ -184,7 +184,8 @@ public final class JobControl: Sendable {
         }
         try result.get()
         guard open else {
-            throw JournalError("the run ended before the change was sent (the journal \(journal.path) shows it unknown)")
+            throw JournalError(
+                "the run ended before the change was sent (the journal \(journal.path) shows it unknown)", endOfRun: true)
         }
         return number
     }

@@ -283,5 +283,10 @@ public final class Journal: Sendable {
 
 public struct JournalError: Error, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// The end of the run took the change as in flight (and journaled and counted it).
+    var endOfRun = false
+    init(_ description: String, endOfRun: Bool = false) {
+        self.description = description
+        self.endOfRun = endOfRun
+    }
 }

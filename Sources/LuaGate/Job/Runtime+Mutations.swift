@@ -133,7 +133,8 @@ extension Runtime {
                 number = try await job.begin(journaled(id, before, nil, .started, nil))
             } catch {
                 let refusal = NgrokAIError(code: "journal", message: "\(error); the change was not sent", operation: operation, id: id)
-                job.failed(kind, resource: name, id: id, error: "\(refusal)")
+                // A change the end of the run took as in flight is counted there.
+                if (error as? JournalError)?.endOfRun != true { job.failed(kind, resource: name, id: id, error: "\(refusal)") }
                 logger?.error("\(refusal)")
                 throw refusal
             }

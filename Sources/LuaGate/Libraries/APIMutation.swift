@@ -113,7 +113,8 @@ extension Runtime {
                 number = try await job.begin(line(nil, .started, nil, sentKey))
             } catch {
                 let refusal = NgrokAIError(code: "journal", message: "\(error); the change was not sent", operation: operation, id: raw.id)
-                job.failed(kind, resource: name, id: raw.id, error: "\(refusal)")
+                // A change the end of the run took as in flight is counted there.
+                if (error as? JournalError)?.endOfRun != true { job.failed(kind, resource: name, id: raw.id, error: "\(refusal)") }
                 logger?.error("\(refusal)")
                 throw refusal
             }
