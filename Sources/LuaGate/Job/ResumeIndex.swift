@@ -25,8 +25,8 @@ struct Change: Sendable {
 
 /// What an earlier run's journal says was done, for `--resume`.
 ///
-/// Each `started` line and the outcome line that follows it (`ok`, `failed`, `unknown`) make
-/// one operation; a `started` line with no outcome (the run was killed) is in doubt, as is an
+/// Each `started` line and its outcome line (`ok`, `failed`, `unknown`; the one with the same
+/// run and number, or in older journals the next of the same call) make one operation; a `started` line with no outcome (the run was killed) is in doubt, as is an
 /// `unknown` outcome. Creates are counted by their fields (each journaled create matches one
 /// call); changes of an existing record form that record's sequence, which calls match in
 /// order (see `JobControl.resume`).
