@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Lists every path, parameter (query and header), field, type, limit, required and nullable
-# flag where luagate's resource catalogue and ngrok's OpenAPI description of the ngrok.ai API
-# disagree, and fails on any difference not listed, with its reason, in
-# scripts/catalogue/accepted.txt. CI runs it against the published file that sits beside the
-# clone (../shared/openapi/ai-gateway.yaml, from ngrok/ngrok-docs); by hand:
+# Lists every path, parameter (query and header: type, enum, lengths, ranges), field (each
+# oneOf branch's too), type, limit, required and nullable flag where luagate's resource
+# catalogue and ngrok's OpenAPI description of the ngrok.ai API disagree, and fails on any
+# difference not listed, with its reason, in scripts/catalogue/accepted.txt. CI runs it
+# against the published file that sits beside the clone (../shared/openapi/ai-gateway.yaml,
+# from ngrok/ngrok-docs); by hand:
 #   scripts/check-catalogue.sh [path/to/ai-gateway.yaml]
 # Exit status 0 when every difference is accepted, 1 when not, 2 for bad usage.
 set -euo pipefail

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Lists where luagate's resource catalogue and an OpenAPI description of the ngrok.ai API
 disagree: paths, fields, types, limits, required and nullable flags, list envelopes and
-parameters (query and header), number ranges, array item limits. Usage:
+parameters (query and header: type, enum, lengths, ranges), number ranges, array item limits,
+and each branch of a oneOf (against the catalogue's union of their fields). Usage:
   compare.py CATALOGUE.json OPENAPI.yaml [--accepted ACCEPTED.txt]
 (scripts/check-catalogue.sh makes the first with `fake-ngrok-ai --print-catalogue`). With
 --accepted, each line of that file is a difference exactly as printed here, then ` -- ` and
@@ -126,6 +127,11 @@ def compare_fields(spec, report, where, fields, schema, mode):
         if mode == "record":
             if field["requiredInRecord"] != (name in required):
                 report.add(at, f"required in records: catalogue {field['requiredInRecord']}, OpenAPI {name in required}")
+            # The printed catalogue has no nullable flag for records: requiredInRecord means
+            # "always present and never null", and an optional field may be absent or null alike.
+            # So the one nullability it states is that of required fields.
+            if field["requiredInRecord"] and nullable:
+                report.add(at, "nullable in records: catalogue never null (required), OpenAPI nullable")
         elif mode == "update":
             clearable = field["update"] == "setOrClear"
             if clearable != nullable:
@@ -160,6 +166,8 @@ def compare_headers(spec, report, where, fields, operation):
 
 
 def compare_parameters(spec, report, where, fields, operation):
+    """Query parameters, both ways: presence, required, type (and timestamp format), enum,
+    length limits and number ranges."""
     compare_headers(spec, report, where, [], operation)
     theirs = spec.parameters(operation)
     mine = {f["name"]: f for f in fields}
@@ -168,13 +176,48 @@ def compare_parameters(spec, report, where, fields, operation):
     for name in sorted(set(mine) - set(theirs)):
         report.add(where, f"query parameter '{name}' is in the catalogue, not in OpenAPI")
     for name in sorted(set(mine) & set(theirs)):
+        field, at = mine[name], f"{where}.{name}"
         required = bool(theirs[name].get("required"))
-        if (mine[name]["create"] == "required") != required:
-            report.add(f"{where}.{name}", f"required: catalogue {mine[name]['create'] == 'required'}, OpenAPI {required}")
+        if (field["create"] == "required") != required:
+            report.add(at, f"required: catalogue {field['create'] == 'required'}, OpenAPI {required}")
         schema = spec.schema(theirs[name].get("schema"))[0]
-        for key in ("minimum", "maximum"):
-            if mine[name].get(key) is not None and mine[name].get(key) != schema.get(key):
-                report.add(f"{where}.{name}", f"{key}: catalogue {mine[name].get(key)}, OpenAPI {schema.get(key)}")
+        expected = TYPES.get(field["type"])
+        if expected and schema.get("type") != expected:
+            report.add(at, f"type: catalogue {field['type']}, OpenAPI {schema.get('type')}")
+        if field["type"] == "timestamp" and schema.get("format") != "date-time":
+            report.add(at, f"catalogue says timestamp, OpenAPI format is {schema.get('format')}")
+        if sorted(field.get("enum") or []) != sorted(schema.get("enum") or []):
+            report.add(at, f"enum: catalogue {field.get('enum')}, OpenAPI {schema.get('enum')}")
+        for key in ("minLength", "maxLength", "minimum", "maximum"):
+            if field.get(key) != schema.get(key):
+                report.add(at, f"{key}: catalogue {field.get(key)}, OpenAPI {schema.get(key)}")
+
+
+def merge_branches(spec, report, where, record):
+    """One schema for the items of a oneOf, to hold against the catalogue's one list of fields
+    (the union of the shapes'): every branch's properties, each enum the union of the branches',
+    nullable if any branch says so, required only where every branch requires it. A property
+    whose type or format differs between branches is a difference of its own."""
+    props, required, nullable = {}, None, {}
+    for branch in record["oneOf"]:
+        shape, n = spec.schema(branch)
+        required = set(shape.get("required", [])) if required is None else required & set(shape.get("required", []))
+        for name, prop in shape.get("properties", {}).items():
+            theirs, n = spec.schema(prop)
+            nullable[name] = nullable.get(name, False) or n
+            if name not in props:
+                props[name] = dict(theirs)
+                continue
+            merged = props[name]
+            for key in ("type", "format"):
+                if merged.get(key) != theirs.get(key):
+                    report.add(f"{where}.{name}", f"{key} differs between oneOf branches: {merged.get(key)}, {theirs.get(key)}")
+            if "enum" in merged or "enum" in theirs:
+                merged["enum"] = sorted(set(merged.get("enum") or []) | set(theirs.get("enum") or []))
+    for name, n in nullable.items():
+        if n:
+            props[name]["nullable"] = True
+    return {"type": "object", "properties": props, "required": sorted(required or [])}
 
 
 def read_accepted(path):
@@ -296,8 +339,7 @@ def main():
                         continue
                     record = spec.schema(items.get("items"))[0]
                     if "oneOf" in record:
-                        print(f"note: {where}: items are a oneOf of several shapes; the catalogue lists the union of their fields (not compared)")
-                        continue
+                        record = merge_branches(spec, report, f"{where} record", record)
                     compare_fields(spec, report, f"{where} record", q["fields"], record, "record")
     for p in sorted(set(spec.paths) - covered):
         if p in NOT_OFFERED:
