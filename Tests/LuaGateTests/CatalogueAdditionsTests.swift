@@ -150,7 +150,7 @@ import Testing
             print("empty", ok, err.code)
             """, ["--caught-failures-ok"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("models\t6\tngrok\t2\ttoken"), "\(r.stdout)")
+        #expect(r.stdout.contains("models\t7\tngrok\t2\ttoken"), "\(r.stdout)")
         #expect(r.stdout.contains("missing\tfalse\t404"), "\(r.stdout)")
         #expect(r.stdout.contains("trace\ttrue\t2\tfalse\tfailed\ttrue\ttrue\ttrue"), "\(r.stdout)")
         #expect(r.stdout.contains("unknown\tfalse\t404"), "\(r.stdout)")
@@ -187,7 +187,7 @@ import Testing
             print("trace", #usage.attempts(events[1].requestId).attempts >= 1)
             """])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("old\t0\t0\t0\t12\t0\t0.00000\ttrue"), "\(r.stdout)")
+        #expect(r.stdout.contains("old\t0\t0\t2\t12\t0\t0.00000\ttrue"), "\(r.stdout)")
         #expect(r.stdout.contains("trace\ttrue"), "\(r.stdout)")
 
         let save = try await ProcessRunner.luagate(["--sandbox", "--sandbox-save", saved, "-e", ""])
@@ -195,7 +195,7 @@ import Testing
         let reload = try await ProcessRunner.luagate(["--sandbox-data", saved, "-e", """
             print(#virtualModels.list(), #firewallPolicies.list(), #models.list(), gatewayConfig.get().firewallPolicyId ~= nil)
             """])
-        #expect(reload.stdout.contains("3\t2\t6\ttrue"), "\(reload.stdout)\(reload.stderr)")
+        #expect(reload.stdout.contains("3\t2\t7\ttrue"), "\(reload.stdout)\(reload.stderr)")
     }
 
     /// `--snapshot` of an account writes its virtual models, firewall policies and model catalogue.
@@ -209,6 +209,6 @@ import Testing
         let r = try await ProcessRunner.luagate(["--sandbox-data", file, "-e", """
             print(#virtualModels.list(), #firewallPolicies.list(), #models.list(), models.get("gpt-4o").providers[1].id)
             """])
-        #expect(r.stdout == "3\t2\t6\topenai\n", "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout == "3\t2\t7\topenai\n", "\(r.stdout)\(r.stderr)")
     }
 }

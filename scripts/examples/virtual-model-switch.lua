@@ -21,6 +21,25 @@ if not target then
 end
 model = model or target.models[#target.models]
 
+-- The list's own rules, said before anything is planned: `ngrok/auto` stands alone, and a
+-- virtual model holds at most 10 models.
+local AUTO, MAX_MODELS = "ngrok/auto", 10
+local function refuse(message)
+  io.stderr:write(("%s: %s\n"):format(target.name, message))
+  os.exit(2)
+end
+local present = false
+for _, m in ipairs(target.models) do present = present or m == model end
+if model == AUTO and #target.models > (present and 1 or 0) then
+  refuse(AUTO .. " must be the only model, and this list has others; replace the whole list with"
+    .. " virtualModels.update instead")
+elseif model ~= AUTO and #target.models == 1 and target.models[1] == AUTO then
+  refuse("the list is only " .. AUTO .. ", which cannot share it; replace the whole list with"
+    .. " virtualModels.update instead")
+elseif not present and #target.models >= MAX_MODELS then
+  refuse(("the list already holds %d models, the most a virtual model can; remove one first"):format(#target.models))
+end
+
 local models = { model }
 for _, m in ipairs(target.models) do
   if m ~= model then models[#models + 1] = m end

@@ -13,6 +13,7 @@ local progress = require "luagate.progress"
 local template = require "luagate.template"
 local job = package.loaded["luagate.job"] -- the run's rules (--dry-run, --max-changes)
 local catalogue = require("luagate.catalogue").resources()
+local check_write = require("luagate.catalogue").check
 local summarize -- defined after Plan:apply
 
 local null = json.null
@@ -289,7 +290,8 @@ local function conflicts(p)
 end
 
 -- What is wrong with each change: results[i] = {noop = bool, problems = {{kind, id, field, message}}}.
--- kind: "violation" (a field breaks a rule), "conflict" (a duplicate name), "refused".
+-- kind: "violation" (a field breaks a rule), "rule" (the change breaks one of the resource's
+-- rules, e.g. a virtual model's list), "conflict" (a duplicate name), "refused".
 local function analyse(p)
   local name_conflicts = options[p].allow_duplicates and {} or conflicts(p)
   local results = {}
@@ -331,6 +333,16 @@ local function analyse(p)
           problem("violation", field, "was JSON and would no longer be")
         end
       end
+    end
+    -- The checks the client runs before sending the update (a virtual model's list: at most
+    -- 10, distinct, ngrok/auto alone), so that apply never stops after some changes went out.
+    if #problems == 0 and changed and not c.refused then
+      local body = {}
+      for field, value in pairs(c.after) do
+        if not same(c.before[field], value) then body[field] = value end
+      end
+      local field, rule = check_write(resource_of_change(c), body, "update")
+      if field then problem("rule", field, rule) end
     end
     if name_conflicts[i] then problem("conflict", "name", name_conflicts[i]) end
     if c.refused then problem("refused", nil, c.refused) end

@@ -10,8 +10,47 @@ extension AccountStore {
         state.withLockedValue { $0.models = models }
     }
 
-    /// The model catalogue.
-    public var models: [JSONValue] { state.withLockedValue { $0.models } }
+    /// The model catalogue: the built-in models, then each custom provider's own models
+    /// (`owned_by` `organization_owned`) that the built-in list does not already hold.
+    public var models: [JSONValue] { state.withLockedValue { $0.models + Self.ownModels($0) } }
+
+    /// The custom providers' models as `GET /v1/models` items, one per model id (its providers
+    /// those that serve it). Prices, context length and metrics are unknown: no rates, length 0.
+    static func ownModels(_ state: State) -> [JSONValue] {
+        let builtIn = Set(state.models.compactMap { $0["id"]?.stringValue })
+        var order: [String] = []
+        var providers: [String: [JSONValue]] = [:]
+        var created: [String: Int64] = [:]
+        let records = state.tables[Resource.providers.name].map { table in table.orderedIDs.compactMap { table.records[$0] } } ?? []
+        for record in records {
+            let providerID = record.fields["providerId"]?.stringValue ?? ""
+            let formats: [JSONValue] = (record.fields["supportedApiSurfaces"]?.arrayValue ?? []).map { surface in
+                let name = surface["surface"]?.stringValue ?? "chat-completions"
+                let path = ["responses": "/v1/responses", "messages": "/v1/messages"][name] ?? "/v1/chat/completions"
+                let parameters = (surface["supportedParams"]?.arrayValue ?? []).compactMap { $0["name"] }
+                return ["format": surface["format"] ?? "openai", "name": .string(name), "path": .string(path), "parameters": .array(parameters)]
+            }
+            let seconds = record.fields["createdAt"]?.stringValue.flatMap(RFC3339.date(from:)).map { Int64($0.timeIntervalSince1970) } ?? 0
+            for model in record.fields["models"]?.arrayValue ?? [] {
+                guard let id = model["modelId"]?.stringValue, !builtIn.contains(id) else { continue }
+                if providers[id] == nil { order.append(id) }
+                created[id] = min(created[id] ?? seconds, seconds)
+                providers[id, default: []].append([
+                    "model_id": .string(providerID + ":" + id), "id": .string(providerID),
+                    "display_name": record.fields["name"] ?? .string(providerID), "context_length": 0,
+                    "supports_implicit_caching": false, "status": "active",
+                    "pricing": ["currency": "USD", "rates": []], "supported_api_formats": .array(formats),
+                ])
+            }
+        }
+        return order.map { id in
+            [
+                "id": .string(id), "name": .string(id), "created": .int(created[id] ?? 0), "slug": .string(id), "object": "model",
+                "owned_by": "organization_owned", "providers": .array(providers[id] ?? []),
+                "architecture": ["modality": "text->text", "input_modalities": ["text"], "output_modalities": ["text"]],
+            ]
+        }
+    }
 
     /// The attempts behind gateway request `requestID`, by attempt number, or nil when no
     /// usage event has that request id. The trace's verdicts follow from each event: the

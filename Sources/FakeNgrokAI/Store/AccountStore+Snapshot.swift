@@ -97,7 +97,8 @@ extension AccountStore {
             file[Self.creditsMember] = .object(
                 ["balanceCents": .int(balance), "items": .array(items)].merging(purchaseSnapshot) { a, _ in a })
             file[Self.usageMember] = .array(usageEvents.map { .object($0) })
-            file[Self.modelsMember] = .array(models)
+            // The built-in models only: the custom providers' models follow from their records.
+            file[Self.modelsMember] = .array(state.withLockedValue { $0.models })
         }
         return (try? JSONCoding.snapshotEncoder.encode(JSONValue.object(file))) ?? Data()
     }
@@ -147,6 +148,7 @@ extension AccountStore {
             }
         }
         if fields["updatedAt"] == nil { fields["updatedAt"] = fields["createdAt"] }
+        fillDefaults(resource.fields, in: &fields)
         let computed = computedFields(resource)
         for field in resource.fields where field.requiredInRecord && field.inRecord && !["uri", "keyRedacted"].contains(field.name)
             && !computed.contains(field.name)

@@ -11,6 +11,7 @@ extension AccountStore {
         try locked { state throws(APIError) in
             var stored = Stored(fields: [:])
             for (name, value) in body { Self.assign(name, value, resource: resource, to: &stored) }
+            Self.fillDefaults(resource.fields, in: &stored.fields)
             try Self.checkReferences(resource, body, state: state)
             try Self.checkAccountRules(resource, stored.fields, id: nil, state: state)
             for field in resource.fields where field.unique {
@@ -63,6 +64,7 @@ extension AccountStore {
                 try Self.refuseLoss(resource, name, value)
                 Self.assign(name, value, resource: resource, to: &stored)
             }
+            Self.fillDefaults(resource.fields, in: &stored.fields)
             try Self.checkReferences(resource, body, state: state)
             try Self.checkAccountRules(resource, stored.fields, id: id, state: state)
             try Self.inlineStepKeys(resource, &stored, state: &state, user: user)

@@ -29,7 +29,7 @@ extension Runtime {
     /// Native modules and their functions.
     private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
         [
-            "luagate.catalogue": ["resources": catalogueResources],
+            "luagate.catalogue": ["resources": catalogueResources, "check": catalogueCheck],
             "luagate.template": ["render": TemplateLibrary.render],
             "luagate.term": ["isatty": isatty, "status": StatusLine.status],
         ]
@@ -145,6 +145,41 @@ extension Runtime {
             "fields": .object(fields),
         ]))
     }))
+
+    /// `field, rule, code = catalogue.check(resource, body [, "create" | "update"])`: nil when
+    /// `body` passes every check the client runs before sending that write of `resource`
+    /// (fields, limits and the resource's own rules); else the field, the rule broken and
+    /// ngrok's error code for it, if any. `body` as for the resource's create or update.
+    private static func catalogueCheck(_ call: LuaCall) throws -> LuaReturn {
+        let name = try call.checkString(1)
+        guard let resource = Catalogue.resource(name) else {
+            throw LuaArgumentError(argument: 1, "not a resource: '\(name.abbreviated())'")
+        }
+        var encoding = JSONEncoding(stack: call.stack, marksIntegralFloats: false)
+        var visiting = Set<UnsafeRawPointer>()
+        let body: JSONValue
+        do {
+            body = try encoding.value(at: 2, path: "", visiting: &visiting)
+        } catch let error as JSONEncodingError {
+            throw LuaArgumentError(argument: 2, error.description)
+        }
+        let members: [String: JSONValue]
+        switch body {
+        case .object(let object): members = object
+        case .array(let items) where items.isEmpty: members = [:]
+        default: throw LuaArgumentError(argument: 2, "table of fields expected")
+        }
+        let mode: WriteMode = call.stack.string(at: 3) == "create" ? .create : .update
+        do {
+            _ = try resource.checked(members, for: mode)
+            return .none
+        } catch {
+            call.stack.push(error.field)
+            call.stack.push(error.rule)
+            if let code = error.code { call.stack.push(code) } else { call.stack.pushNil() }
+            return .results(3)
+        }
+    }
 
     /// `term.isatty("stdin" | "stdout" | "stderr")`: whether that stream is a terminal.
     private static func isatty(_ call: LuaCall) throws -> LuaReturn {

@@ -50,13 +50,16 @@ public struct Field: Sendable {
     public var reference: Reference?
     /// No two records of the resource may hold the same value (the fake answers 409).
     public var unique: Bool
+    /// The value the API stores when a write leaves the field out (e.g. a policy's `mode`).
+    public var defaultValue: JSONValue?
 
     public init(
         _ name: String, _ type: FieldType, _ summary: String,
         inRecord: Bool = true, requiredInRecord: Bool = false,
         create: Write = .no, update: Change = .no,
         minLength: Int? = nil, maxLength: Int? = nil, range: ClosedRange<Int64>? = nil,
-        secrecy: Secrecy = .none, reference: Reference? = nil, unique: Bool = false
+        secrecy: Secrecy = .none, reference: Reference? = nil, unique: Bool = false,
+        default defaultValue: JSONValue? = nil
     ) {
         self.name = name
         self.type = type
@@ -71,6 +74,7 @@ public struct Field: Sendable {
         self.secrecy = secrecy
         self.reference = reference
         self.unique = unique
+        self.defaultValue = defaultValue
     }
 
     /// Whether the field is secret in any way (kept out of every output but the create result).

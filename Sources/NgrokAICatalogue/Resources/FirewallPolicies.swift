@@ -10,8 +10,10 @@ extension Resource {
         summary: "Firewall rules for gateway traffic, account-wide or per access key configuration.",
         fields: Field.recordFields("firewall policy") + [
             .requiredName, .description,
-            Field("mode", .oneOf(["enforce", "audit"]), "`enforce` (default) or `audit` (report only).", create: .optional, update: .set),
-            Field("onError", .oneOf(["block", "log"]), "When a rule cannot be evaluated: `block` (default) or `log`.", create: .optional, update: .set),
+            Field("mode", .oneOf(["enforce", "audit"]), "`enforce` (default) or `audit` (report only).", create: .optional, update: .set,
+                  default: "enforce"),
+            Field("onError", .oneOf(["block", "log"]), "When a rule cannot be evaluated: `block` (default) or `log`.", create: .optional,
+                  update: .set, default: "block"),
             // Not shown on ngrok.com: the shape of one fact (sent as given).
             Field("environment", .list(.any), "Facts about the deployment the rules may use (at most 32).", create: .optional, update: .setOrClear),
             Field(

@@ -40,7 +40,7 @@ extension Resource {
                             create: .optional, maxLength: 255),
                         Field(
                             "unsupportedParams", .list(.string), "Request parameters the gateway drops for this model (each at most 255 characters).",
-                            requiredInRecord: true, create: .optional, maxLength: 255),
+                            requiredInRecord: true, create: .optional, maxLength: 255, default: []),
                     ])), "Its models (an update replaces the list).", create: .optional, update: .setOrClear),
         ],
         label: [.plain("providerId"), .quoted("name")],
