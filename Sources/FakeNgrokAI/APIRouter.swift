@@ -87,7 +87,7 @@ struct APIRouter: Sendable {
             do {
                 body = try resource.checked(object, action: action)
             } catch {
-                throw .badRequest(error.message)
+                throw .badRequest(error.wireMessage)
             }
             return .json(200, AccountStore.encode(.object(try account.perform(resource, action, id: id, body, by: userID, baseURL: baseURL))))
         default:
@@ -189,7 +189,7 @@ struct APIRouter: Sendable {
         do {
             return try resource.checked(object, for: mode)
         } catch {
-            throw APIError(status: 400, msg: error.message, code: error.code)
+            throw APIError(status: 400, msg: error.wireMessage, code: error.code)
         }
     }
 
@@ -225,7 +225,12 @@ struct APIRouter: Sendable {
         do {
             return try Shape.check(values, fields: fields, mode: .create, path: "")
         } catch {
-            throw .badRequest(error.message)
+            throw .badRequest(error.wireMessage)
         }
     }
+}
+
+extension Violation {
+    /// The message as the API says it: JSON's `null`, not the Lua spelling `json.null`.
+    var wireMessage: String { message.replacingOccurrences(of: "json.null", with: "null") }
 }

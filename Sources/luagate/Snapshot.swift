@@ -8,10 +8,11 @@ import NgrokAI
 /// it: the API returns key values and tokens only when they are created.
 enum Snapshot {
     /// Writes the file; returns what it holds, e.g. `40 keys, 6 access keys`.
-    static func write(to path: String, api: NgrokAIConfiguration) async throws -> String {
+    /// `note` gets what was left out (a partly published collection the account does not serve).
+    static func write(to path: String, api: NgrokAIConfiguration, note: @escaping @Sendable (String) -> Void) async throws -> String {
         let client = NgrokAIClient(configuration: api)
         do {
-            let count = try await write(to: path, client: client)
+            let count = try await write(to: path, client: client, note: note)
             try? await client.shutdown()
             return count
         } catch {
@@ -20,13 +21,28 @@ enum Snapshot {
         }
     }
 
-    private static func write(to path: String, client: NgrokAIClient) async throws -> String {
+    private static func write(to path: String, client: NgrokAIClient, note: (String) -> Void) async throws -> String {
         var file: [String: JSONValue] = [:]
         var counts: [String] = []
         for resource in Catalogue.all {
             switch resource.kind {
             case .collection:
-                let records = try await client.listAll(resource, parameters: ["limit": 100])
+                let listed: Result<[[String: JSONValue]], NgrokAIError>
+                do {
+                    listed = .success(try await client.listAll(resource, parameters: ["limit": 100]))
+                } catch {
+                    listed = .failure(error)
+                }
+                let records: [[String: JSONValue]]
+                switch listed {
+                case .success(let all): records = all
+                case .failure(let error) where resource.partlyPublished && skippable(error):
+                    // A partly published collection (its path and list envelope are from ngrok's
+                    // pages, not its OpenAPI file) is best effort, like credits and models.
+                    note("snapshot: \(resource.name) left out: \(error)")
+                    continue
+                case .failure(let error): throw error
+                }
                 file[resource.envelope!] = .array(records.map { Shape.withoutSecrets(.object($0), fields: resource.fields) })
                 let noun = resource.name == Resource.providerKeys.name ? "key" : resource.singular
                 if !records.isEmpty || counts.isEmpty { counts.append("\(records.count) \(records.count == 1 ? noun : resource.name == Resource.providerKeys.name ? "keys" : resource.plural)") }
@@ -52,6 +68,12 @@ enum Snapshot {
         let data = try encoder.encode(JSONValue.object(file))
         try OutputFiles.write(data + Data("\n".utf8), to: path)
         return counts.joined(separator: ", ")
+    }
+
+    /// The account has no such endpoint (404), may not read it (403), or it answered a shape
+    /// the catalogue does not know.
+    private static func skippable(_ error: NgrokAIError) -> Bool {
+        error.status == 404 || error.status == 403 || error.code == NgrokAIError.Code.decode
     }
 
     /// The singleton record, or nil when the account has none (404).

@@ -170,7 +170,9 @@ if options.usesSandbox {
 
 if let path = options.snapshot {
     do {
-        let holding = try runBlocking { [api] in try await Snapshot.write(to: path, api: api) }
+        let holding = try runBlocking { [api, progname] in
+            try await Snapshot.write(to: path, api: api) { Output.error("\(progname): \($0)\n") }
+        }
         Output.error("\(progname): wrote \(holding) to \(path)\n")
         exit(0)
     } catch {

@@ -5,8 +5,21 @@
 -- Without a model, the first model more than one provider serves.
 --   luagate --sandbox scripts/examples/cheapest-route.lua [MODEL] [INPUT] [OUTPUT]
 local model_id = arg and arg[1]
-local input = tonumber(arg and arg[2]) or 1000
-local output = tonumber(arg and arg[3]) or 500
+-- A token count argument: absent gives the default, anything but a whole number >= 0 is refused.
+local function tokens(i, default)
+  local text = arg and arg[i]
+  if text == nil then return default end
+  local n = math.tointeger(tonumber(text))
+  if not n or n < 0 then
+    local name = i == 2 and "INPUT" or "OUTPUT"
+    io.stderr:write(("cheapest-route: %s must be a whole number of tokens (got %q)\n"):format(name, text))
+    io.stderr:write("usage: cheapest-route.lua [MODEL] [INPUT] [OUTPUT]\n")
+    os.exit(2)
+  end
+  return n
+end
+local input = tokens(2, 1000)
+local output = tokens(3, 500)
 
 local model
 if model_id then
@@ -44,11 +57,13 @@ for _, p in ipairs(model.providers) do
   local uptime = p.metrics and p.metrics.uptime_last_1d
   rows[#rows + 1] = { provider = p, cost = cost, uptime = uptime }
 end
--- Priced and active providers first, then by cost.
+-- Priced and active providers first, then priced inactive ones, then by cost; a provider with
+-- no price is listed last (it is not free: its price is unknown).
 local function usable(row) return row.cost ~= nil and row.provider.status == "active" end
 table.sort(rows, function(a, b)
   if usable(a) ~= usable(b) then return usable(a) end
-  if a.cost ~= b.cost then return (a.cost or 0) < (b.cost or 0) end
+  if (a.cost == nil) ~= (b.cost == nil) then return a.cost ~= nil end
+  if a.cost ~= nil and a.cost ~= b.cost then return a.cost < b.cost end
   return a.provider.id < b.provider.id
 end)
 
@@ -56,7 +71,7 @@ print(("%s (%s): %d prompt + %d completion tokens"):format(model.name, model.id,
 for i, row in ipairs(rows) do
   local p = row.provider
   print(("  %d. %-16s %-12s %-9s %s"):format(i, p.id,
-    row.cost and ("$%.6f"):format(row.cost) or "no price",
+    row.cost and ("$%.6f"):format(row.cost) or "no price (listed last)",
     p.status,
     row.uptime and ("%.2f%% up (1d)"):format(row.uptime) or "no recent traffic"))
 end

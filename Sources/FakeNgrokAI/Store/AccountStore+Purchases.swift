@@ -170,7 +170,7 @@ extension APIRouter {
             do {
                 body = try Shape.check(object, fields: [CreditPurchases.amount], mode: .create, path: "")
             } catch {
-                throw .badRequest(error.message)
+                throw .badRequest(error.wireMessage)
             }
             do {
                 let attempt = try account.purchase(amount: body["amount"]?.intValue ?? 0, key: request.idempotencyKey)

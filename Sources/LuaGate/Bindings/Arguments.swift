@@ -72,16 +72,17 @@ struct Arguments {
         do {
             return try body()
         } catch {
-            throw self.error(error.message, argument: error.field == "id" ? 1 : n, id: id, field: error.field)
+            throw self.error(error.message, argument: error.field == "id" ? 1 : n, id: id, field: error.field, apiCode: error.code)
         }
     }
 
-    /// The argument error raising a `validation` error object.
-    func error(_ text: String, argument: Int32, id: String?, field: String?) -> any Error {
+    /// The argument error raising a `validation` error object (`apiCode`: ngrok's code for
+    /// the rule, when the catalogue knows it).
+    func error(_ text: String, argument: Int32, id: String?, field: String?, apiCode: String? = nil) -> any Error {
         var error = NgrokAIError.validation(operation: operation, id: id, field: field ?? "", rule: text)
         error.field = field
         error.message = text
-        return LuaArgumentError(argument: argument, text, object: ErrorObject(error: error))
+        return LuaArgumentError(argument: argument, text, object: ErrorObject(error: error, apiCode: apiCode))
     }
 
     private static func describeKey(_ stack: LuaStack) -> String {

@@ -11,6 +11,9 @@ struct ErrorObject: LuaErrorValue {
     var error: NgrokAIError
     /// For `drift` errors: the record as it is now.
     var current: [String: JSONValue]? = nil
+    /// For client-side `validation` errors: ngrok's code for the rule broken, when the
+    /// catalogue knows it (`apiCode`; `code` stays `validation`).
+    var apiCode: String? = nil
 
     func push(onto stack: LuaStack) {
         stack.ensure(4)
@@ -22,6 +25,7 @@ struct ErrorObject: LuaErrorValue {
         set(stack, "field", error.field)
         set(stack, "body", error.body)
         set(stack, "retryAfter", error.retryAfter)
+        set(stack, "apiCode", apiCode)
         if let status = error.status {
             stack.push(Int64(status))
             stack.rawSet(table: -2, key: "status")

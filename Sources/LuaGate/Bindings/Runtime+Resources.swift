@@ -64,7 +64,7 @@ extension Runtime {
         let args = Arguments(call: call, operation: "\(resource.name).create")
         let given = try args.fields(1, allowed: resource.allowedNames("create"), lenient: resource.partlyPublished)
         let body = try args.checked(1, id: nil) { () throws(Violation) in try resource.checked(given, for: .create) }
-        UnknownFieldWarning.note(resource, body, operation: args.operation)
+        UnknownFieldWarning.note(resource, body, operation: args.operation, dryRun: job.options.dryRun)
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         let secrets = self.secrets
         return try mutate(call, .create, resource, id: nil, target: publicPart(resource, body), body: body,
@@ -88,7 +88,7 @@ extension Runtime {
         let n: Int32 = id == nil ? 1 : 2
         let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id, lenient: resource.partlyPublished)
         let body = try args.checked(n, id: id) { () throws(Violation) in try resource.checked(given, for: .update) }
-        UnknownFieldWarning.note(resource, body, operation: args.operation)
+        UnknownFieldWarning.note(resource, body, operation: args.operation, dryRun: job.options.dryRun)
         let options = try args.fields(n + 1, allowed: ["expect"], id: id, optional: true)
         var expect: [String: JSONValue]?
         switch options["expect"] {
@@ -164,9 +164,20 @@ extension Runtime {
             job.countRead()
             return try await client.query(resource, name, argument: argument, parameters: parameters)
         }, push: { stack, value in
-            JSONLibrary.push(value, onto: stack)
+            // As records: JSON null members are absent (arrays keep their nulls, as json.null).
+            JSONLibrary.push(Self.withoutNullMembers(value), onto: stack)
             return 1
         })
+    }
+
+    /// `value` with every object member whose value is JSON null left out, at any depth.
+    static func withoutNullMembers(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members):
+            .object(members.filter { !$0.value.isNull }.mapValues(withoutNullMembers))
+        case .array(let items): .array(items.map(withoutNullMembers))
+        default: value
+        }
     }
 
     /// The checked parameters of `list`/`iter` (argument 1, optional).
@@ -181,7 +192,7 @@ extension Runtime {
 
     /// What journals, logs and dry runs may show of a body: everything but secrets.
     private func publicPart(_ resource: Resource, _ body: [String: JSONValue]) -> [String: JSONValue] {
-        Shape.withoutSecrets(.object(body), fields: resource.fields).objectValue ?? [:]
+        UnknownFieldValues.hidden(Shape.withoutSecrets(.object(body), fields: resource.fields), resource).objectValue ?? [:]
     }
 
     private func noteSecrets(_ found: [String]) {

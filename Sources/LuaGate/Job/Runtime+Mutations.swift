@@ -43,8 +43,10 @@ extension Runtime {
         let digest = job.journal.flatMap { SecretDigest.of(change.secrets, salt: $0.salt) }
         let journaled: @Sendable (String?, JSONValue?, JSONValue?, JournalEntry.Status, String?) -> JournalEntry = { id, before, after, status, error in
             JournalEntry(
-                time: Journal.now(), resource: name, op: kind, id: id, target: target, secretDigest: digest, before: before,
-                after: after.map { Shape.withoutSecrets($0, fields: resource.fields) }, status: status, error: error)
+                time: Journal.now(), resource: name, op: kind, id: id, target: target, secretDigest: digest,
+                before: before.map { UnknownFieldValues.hidden($0, resource) },
+                after: after.map { UnknownFieldValues.hidden(Shape.withoutSecrets($0, fields: resource.fields), resource) },
+                status: status, error: error)
         }
         // Journals an outcome; true unless the end of the run already wrote it. A line that
         // cannot be written fails the run (the change itself was made or refused as it says).

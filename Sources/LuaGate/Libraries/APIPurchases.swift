@@ -63,8 +63,11 @@ extension Runtime {
             kind: .purchase, resource: Resource.credits.name, id: nil, target: target, idempotencyKey: key,
             repeatableInDoubt: true,
             dryRunLine: "would purchase \(amount) cents of credits" + (target["idempotencyKey"] == nil ? "" : " (Idempotency-Key \(key))"),
+            // The record's whole required shape (the expiry a year on, as the fake gives it).
             dryRunResult: .object([
                 "id": .string("dry-run-\(job.nextDryRunID())"), "status": "pending", "amountCents": .int(amount), "currency": "usd",
+                "createdAt": .string(RFC3339.string(from: Date.now)),
+                "expiresAt": .string(RFC3339.string(from: Date.now.addingTimeInterval(365 * 86_400))),
             ]),
             redact: { $0 })
         let body = Array(try Self.encoder.encode(JSONValue.object(["amount": .int(amount)])))

@@ -21,9 +21,12 @@ extension Resource {
         guard semantics.contains(.virtualModelRules) else { return violation }
         var out = violation
         switch (violation.field, violation.rule) {
-        case ("name", "is required"), ("name", "must not be empty"): out.code = Self.virtualModelCode + "NAME_REQUIRED"
+        case ("name", "is required"), ("name", "must not be empty"), ("name", "cannot be cleared"):
+            out.code = Self.virtualModelCode + "NAME_REQUIRED"
+        case ("name", let rule) where rule.hasSuffix("(got json.null)"): out.code = Self.virtualModelCode + "NAME_REQUIRED"
         case ("name", let rule) where rule.hasPrefix("at most"): out.code = Self.virtualModelCode + "NAME_TOO_LONG"
-        case ("models", let rule) where rule.hasPrefix("needs at least") || rule == "is required":
+        case ("models", let rule) where rule.hasPrefix("needs at least") || rule == "is required" || rule == "cannot be cleared"
+            || rule.hasSuffix("(got json.null)"):
             out.code = Self.virtualModelCode + "TARGETS_OUT_OF_RANGE"
         default: break
         }
