@@ -68,35 +68,59 @@ extension SampleAccount {
     }
 
     /// An event of ``usage(accessKeys:keys:today:random:)`` with the fields the API added since:
-    /// its cost split into parts, ngrok's token estimates, cache writes on some Claude calls,
-    /// and the virtual model some requests named. Derived from the event itself (deterministic).
+    /// ngrok's token estimates, cache writes on some Claude calls, its cost in parts (each from
+    /// its tokens and the model catalogue's price for the event's provider; the total their sum),
+    /// and the virtual model some requests named (one choice per request, so every attempt of a
+    /// request agrees). Derived from the event itself (deterministic).
     static func currentEvent(_ event: [String: JSONValue]) -> [String: JSONValue] {
         var out = event
         let input = event["inputTokens"]?.intValue ?? 0
         let output = event["outputTokens"]?.intValue ?? 0
+        let cacheRead = event["cacheReadTokens"]?.intValue ?? 0
         let model = event["model"]?.stringValue ?? ""
-        let serial = Int64(event["id"]?.stringValue?.suffix(7) ?? "") ?? 0
-        let total = Double(event["totalCost"]?.stringValue ?? "") ?? 0
-        let writes = model.hasPrefix("claude") && serial % 5 == 0 ? input / 4 : 0
-        func money(_ value: Double) -> JSONValue { .string(String(format: "%.5f", value)) }
-        let fee = (total * 0.05 * 100_000).rounded() / 100_000
-        let inputCost = ((total - fee) * 0.3 * 100_000).rounded() / 100_000
-        let cacheWrite = writes > 0 ? ((total - fee) * 0.1 * 100_000).rounded() / 100_000 : 0
+        let provider = event["provider"]?.stringValue ?? ""
+        // One number per request (its id), not per event.
+        let request = (event["requestId"]?.stringValue ?? "").unicodeScalars.reduce(Int64(0)) { ($0 * 31 + Int64($1.value)) % 1_000_003 }
+        let writes = model.hasPrefix("claude") && request % 5 == 0 ? input / 4 : 0
+        let price = prices(model: model, provider: provider)
+        /// Tokens at a per-token price, in units of 0.00001 US dollars.
+        func cost(_ tokens: Int64, _ rate: String) -> Int64 { Int64((Double(tokens) * (price[rate] ?? 0) * 100_000).rounded()) }
+        func money(_ units: Int64) -> JSONValue { .string(String(format: "%d.%05d", units / 100_000, units % 100_000)) }
+        let inputCost = cost(max(0, input - cacheRead - writes), "prompt")
+        let outputCost = cost(output, "completion")
+        let readCost = cost(cacheRead, "input_cache_read")
+        let writeCost = cost(writes, "input_cache_write")
+        let providerCost = inputCost + outputCost + readCost + writeCost
+        let fee = (providerCost * 5 + 50) / 100
         out["cacheWriteTokens"] = .int(writes)
         out["cacheWrite5mTokens"] = .int(writes)
         out["cacheWrite1hTokens"] = .int(0)
         out["inputTokensEstimate"] = .int(input + input / 50)
         out["outputTokensEstimate"] = .int(output + output / 40)
-        out["usageEstimated"] = .bool(event["provider"]?.stringValue == "internal-vllm")
+        out["usageEstimated"] = .bool(provider == "internal-vllm")
         out["ngrokProcessingFee"] = money(fee)
         out["inputTokenCost"] = money(inputCost)
-        out["cacheWriteCost"] = money(cacheWrite)
-        out["cacheWrite5mCost"] = money(cacheWrite)
+        out["outputTokenCost"] = money(outputCost)
+        out["cacheReadCost"] = money(readCost)
+        out["cacheWriteCost"] = money(writeCost)
+        out["cacheWrite5mCost"] = money(writeCost)
         out["cacheWrite1hCost"] = money(0)
-        out["cacheReadCost"] = money(0)
-        out["outputTokenCost"] = money(max(0, total - fee - inputCost - cacheWrite))
-        if serial % 3 == 0, ["claude-sonnet-4-5", "gpt-4o"].contains(model) { out["virtualModel"] = "chat-default" }
-        if serial % 4 == 1, ["gpt-4o-mini", "gemini-2.5-flash", "claude-haiku-4-5"].contains(model) { out["virtualModel"] = "cheap-fast" }
+        out["totalCost"] = money(providerCost + fee)
+        if request % 3 == 0, ["claude-sonnet-4-5", "gpt-4o"].contains(model) { out["virtualModel"] = "chat-default" }
+        if request % 4 == 1, ["gpt-4o-mini", "gemini-2.5-flash", "claude-haiku-4-5"].contains(model) { out["virtualModel"] = "cheap-fast" }
+        return out
+    }
+
+    /// The per-token prices (US dollars) of `model` served by `provider` in ``modelCatalogue``,
+    /// by rate type (`prompt`, `completion`, `input_cache_read`, `input_cache_write`).
+    static func prices(model: String, provider: String) -> [String: Double] {
+        guard let entry = modelCatalogue.first(where: { $0["id"]?.stringValue == model }),
+              let served = entry["providers"]?.arrayValue?.first(where: { $0["id"]?.stringValue == provider })
+        else { return [:] }
+        var out: [String: Double] = [:]
+        for rate in served["pricing"]?["rates"]?.arrayValue ?? [] {
+            if let type = rate["type"]?.stringValue, let price = rate["price"]?.stringValue.flatMap(Double.init) { out[type] = price }
+        }
         return out
     }
 
@@ -141,14 +165,20 @@ extension SampleAccount {
                 "latency_last_1h": ["p50": .double(420 + input * 10), "p95": .double(1_300 + input * 30), "window_minutes": 60],
             ]
         }
+        // Cache reads at a tenth (Anthropic), a quarter (Google) or half (OpenAI) of the prompt
+        // price; Anthropic's cache writes at 1.25 times it.
+        var rates: [JSONValue] = [
+            ["type": "prompt", "unit": "token", "price": perToken(input)],
+            ["type": "completion", "unit": "token", "price": perToken(output)],
+            ["type": "input_cache_read", "unit": "token",
+             "price": perToken(input * (format == "anthropic" ? 0.1 : format == "google" ? 0.25 : 0.5))],
+        ]
+        if format == "anthropic" { rates.append(["type": "input_cache_write", "unit": "token", "price": perToken(input * 1.25)]) }
         var out: [String: JSONValue] = [
             "model_id": .string("\(id):\(model)"), "id": .string(id), "display_name": .string(display),
             "context_length": .int(context), "supports_implicit_caching": .bool(id == "openai"),
             "status": .string(active ? "active" : "inactive"),
-            "pricing": ["currency": "USD", "rates": [
-                ["type": "prompt", "unit": "token", "price": perToken(input)],
-                ["type": "completion", "unit": "token", "price": perToken(output)],
-            ]],
+            "pricing": ["currency": "USD", "rates": .array(rates)],
             "supported_api_formats": [[
                 "format": .string(format), "name": "chat-completions", "path": "/v1/chat/completions",
                 "parameters": ["temperature", "max_tokens", "tools"],

@@ -59,14 +59,24 @@ extension AccountStore {
         let events = state.withLockedValue { $0.usage.filter { $0["requestId"]?.stringValue == requestID } }
             .sorted { ($0["attemptNumber"]?.intValue ?? 0) < ($1["attemptNumber"]?.intValue ?? 0) }
         guard !events.isEmpty else { return nil }
-        return events.map { event in
+        return events.enumerated().map { index, event in
             let final = event["isFinalAttempt"]?.boolValue ?? true
             let failed = event["isError"]?.boolValue ?? false
             let timedOut = event["timedOut"]?.boolValue ?? false
             let streaming = event["isStreaming"]?.boolValue ?? false
             let output = event["outputTokens"]?.intValue ?? 0
-            let status = event["statusCode"]?.intValue ?? 200
-            let retry: String = !failed ? "succeeded" : !final ? (status == 429 ? "next_key" : "next_backend") : "exhausted"
+            // A failed attempt's verdict is what the next attempt tried: the same provider and
+            // model with another key, the same key again, or another backend.
+            let next = index + 1 < events.count ? events[index + 1] : nil
+            let retry: String
+            if !failed {
+                retry = "succeeded"
+            } else if let next, !final {
+                let sameBackend = next["provider"] == event["provider"] && next["model"] == event["model"]
+                retry = !sameBackend ? "next_backend" : next["providerKeyId"] == event["providerKeyId"] ? "retry_same_backend" : "next_key"
+            } else {
+                retry = "exhausted"
+            }
             let upstream: Int64 = timedOut ? 30_000 : 180 + output * 9 + (failed ? 40 : 0)
             var attempt: [String: JSONValue] = [
                 "event": .object(Self.completedEvent(event)), "served": .bool(final && !failed),
