@@ -11,7 +11,10 @@ struct LuagateCommand: ParsableCommand {
         abstract: "Lua 5.4 with the ngrok AI Gateway API: a drop-in for the lua5.4 command line.",
         discussion: """
             Runs Lua scripts as lua5.4 does, with one global per resource of the AI Gateway \
-            management API (https://api.ngrok.ai): \(Catalogue.all.map(\.name).joined(separator: ", ")).
+            management API (https://api.ngrok.ai): \(Catalogue.all.map(\.name).joined(separator: ", ")); \
+            api.request(method, path, ...) reaches paths the catalogue does not describe yet. \
+            credits.purchase spends money: it always carries an Idempotency-Key, is never sent \
+            under --dry-run and counts against --max-changes.
 
             Credentials: the API token comes from AI_GATEWAY_API_KEY or --api-key-file; the \
             base URL from AI_GATEWAY_API_URL or --base-url. They are read at the first API \
