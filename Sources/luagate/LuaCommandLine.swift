@@ -123,6 +123,8 @@ enum LuaCommandLine {
     static let luagateOptions: [String: Bool] = {
         var options: [String: Bool] = [
             "snapshot": true, "types": true, "generate-completion-script": true,
+            "plan": true, "apply": true, "export": true, "out": true, "plan-format": true, "collections": true,
+            "max-deletes": true, "stack": true, "detailed-exitcode": false, "prune": false, "adopt": false,
             "version": false, "help": false, "experimental-dump-help": false,
         ]
         for name in EnvironmentOptions.valued { options[name] = true }

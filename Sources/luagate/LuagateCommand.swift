@@ -41,7 +41,15 @@ struct LuagateCommand: ParsableCommand {
             another run; 5 the script finished but a mutating call failed (even if caught); \
             124 --timeout expired; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
 
+            Declarative accounts: --plan FILE shows what makes the account match an account \
+            file (require "luagate.account"); --apply FILE (or a plan saved with --out) makes \
+            it so; --export FILE writes the account as such a file. Only records created by \
+            the file's stack are ever deleted, and only with --prune. With \
+            --detailed-exitcode, --plan exits 0 when nothing would change, 2 when changes are \
+            pending, 1 on error.
+
             Examples:
+              luagate --sandbox --export account.lua && luagate --sandbox --plan account.lua
               luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua
               luagate --snapshot my-account.json
               luagate --sandbox-data my-account.json --sandbox-save after.json job.lua
@@ -180,6 +188,9 @@ struct LuagateCommand: ParsableCommand {
         valueName: "dir"))
     var types: String?
 
+    @OptionGroup(title: "Declarative accounts")
+    var account: AccountOptions
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The script to run ('-' for standard input) and its arguments.", valueName: "script [args]"))
     var scriptAndArguments: [String] = []
@@ -194,10 +205,12 @@ struct LuagateCommand: ParsableCommand {
             verbose: verbose, dryRun: dryRun, maxChanges: maxChanges, lock: lock, lockWait: lockWait,
             journal: journal, resume: resume, caughtFailuresOK: caughtFailuresOK, logFormat: logFormat, logLevel: logLevel, report: report,
             timeout: timeout, sandbox: sandbox, sandboxData: sandboxData, sandboxSave: sandboxSave,
-            snapshot: snapshot, showVersion: showVersion, types: types, scriptAndArguments: scriptAndArguments)
+            snapshot: snapshot, showVersion: showVersion, types: types, scriptAndArguments: scriptAndArguments,
+            account: account.command)
     }
 
     mutating func validate() throws {
+        try account.validate(scriptAndArguments: scriptAndArguments, hasCode: !execute.isEmpty || !library.isEmpty || interactive)
         if let maxChanges, maxChanges < 0 { throw ValidationError("--max-changes must be 0 or more (got \(maxChanges))") }
         if let lockWait {
             guard lock != nil else { throw ValidationError("--lock-wait needs --lock") }

@@ -40,6 +40,8 @@ struct RunOptions {
     var types: String?
     /// The script (`-` for standard input) and its arguments.
     var scriptAndArguments: [String] = []
+    /// `--plan`, `--apply` or `--export`: a declarative account instead of a script.
+    var account: AccountCommand?
 
     enum LogFormat: String, CaseIterable {
         case text, json

@@ -91,6 +91,7 @@ struct Runner {
         createArgumentTable(lua)
         lg_gc_generational(lua.L)
         if !options.ignoreEnvironment, !report(lua, runInitialization(lua)) { return 1 }
+        if let account = options.account { return runAccount(lua, account) }
         for step in steps.steps {
             switch step {
             case .warningsOn: lua_warning(lua.L, "@on", 0)
@@ -187,6 +188,58 @@ struct Runner {
             return error
         }
         return nil
+    }
+
+    /// `--plan`, `--apply`, `--export`: the stdlib's driver (`luagate.account.cli`) with the
+    /// options as a table; its result is the exit status (a refusal it raises is a Lua error: 1).
+    private func runAccount(_ lua: LuaState, _ account: AccountCommand) -> Int32 {
+        do {
+            try lua.load("return require('luagate.account.cli').main(...)", name: "=luagate")
+        } catch {
+            _ = report(lua, error)
+            return 1
+        }
+        let stack = lua.stack
+        stack.newTable(hashCount: 12)
+        func set(_ key: String, _ value: String?) {
+            guard let value else { return }
+            stack.push(value)
+            stack.rawSet(table: -2, key: key)
+        }
+        func flag(_ key: String, _ value: Bool) {
+            stack.push(value)
+            stack.rawSet(table: -2, key: key)
+        }
+        set("mode", account.mode.rawValue)
+        set("file", account.file)
+        set("out", account.out)
+        set("format", account.format)
+        set("stack", account.stack)
+        flag("detailed", account.detailedExitcode)
+        flag("prune", account.prune)
+        flag("adopt", account.adopt)
+        stack.push(options.concurrency)
+        stack.rawSet(table: -2, key: "concurrency")
+        if let max = account.maxDeletes {
+            stack.push(max)
+            stack.rawSet(table: -2, key: "max_deletes")
+        }
+        if let names = account.collections {
+            stack.newTable(arrayCount: Int32(names.count))
+            for (i, name) in names.enumerated() {
+                stack.push(name)
+                lua_rawseti(lua.L, -2, lua_Integer(i + 1))
+            }
+            stack.rawSet(table: -2, key: "collections")
+        }
+        do {
+            try lua.call(arguments: 1, results: 1, catchInterrupt: true)
+        } catch {
+            _ = report(lua, error)
+            return 1
+        }
+        defer { stack.pop() }
+        return Int32(truncatingIfNeeded: lua_tointegerx(lua.L, -1, nil))
     }
 
     /// Loads the script (nil: stdin) and calls it with the script arguments.

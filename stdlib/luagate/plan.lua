@@ -55,7 +55,11 @@ end
 local function resource_of_change(c) return c.resource or DEFAULT_RESOURCE end
 local function is_singleton(resource) return catalogue[resource] and catalogue[resource].kind == "singleton" end
 -- How a change's record is named in tables and messages.
-local function label(c) return c.id or resource_of_change(c) end
+local function label(c) return c.id or c.name or resource_of_change(c) end
+
+-- Changes of an account plan (luagate.account) name their operation: they are checked when
+-- the plan is made, and sent by the plan's own `send`.
+local OPS = { create = true, update = true, delete = true }
 
 local Plan = { __name = "luagate.plan" }
 Plan.__index = Plan
@@ -196,15 +200,28 @@ function M.check_keys(fname, keys, fields)
   return nil
 end
 
---- p = plan.new(changes [, {keys = records, allow_duplicates = false}])
+--- p = plan.new(changes [, {keys = records, allow_duplicates = false, send = fn, render = r}])
 --- `keys`: the keys to check new names against (those not in the plan keep their names).
+--- Plans of whole accounts (luagate.account) hold changes with `op` ("create", "update",
+--- "delete") and `phase` (applied in ascending order, one phase after the other), checked
+--- when they were made and sent by `send(change)` (which returns "created", "updated" or
+--- "deleted"); `render` shows them (`show`, `json`).
 function M.new(changes, opts)
   if type(changes) ~= "table" then
     argerror(("bad argument #1 to 'new' (table expected, got %s)"):format(type(changes)))
   end
-  opts = opts or {}
   local p = setmetatable({}, Plan)
+  opts = opts or {}
   for i, c in ipairs(changes) do
+    if type(c) == "table" and c.op ~= nil then
+      if not OPS[c.op] or type(c.resource) ~= "string" or type(opts.send) ~= "function" then
+        argerror(("bad argument #1 to 'new' (change #%d: an account change needs op, resource and the plan's send)")
+          :format(i))
+      end
+      c.before, c.after = c.before or {}, c.after or {}
+      p[i] = c
+      goto continue
+    end
     if type(c) ~= "table" or type(c.after) ~= "table" or (c.before ~= nil and type(c.before) ~= "table")
         or (c.resource ~= nil and type(c.resource) ~= "string") then
       argerror(("bad argument #1 to 'new' (change #%d: needs id (a string), after (a table) and before"
@@ -221,8 +238,10 @@ function M.new(changes, opts)
     end
     c.before = c.before or {}
     p[i] = c
+    ::continue::
   end
-  options[p] = { keys = opts.keys or {}, allow_duplicates = opts.allow_duplicates }
+  options[p] = { keys = opts.keys or {}, allow_duplicates = opts.allow_duplicates, send = opts.send,
+    render = opts.render }
   return p
 end
 
@@ -296,6 +315,10 @@ local function analyse(p)
   local name_conflicts = options[p].allow_duplicates and {} or conflicts(p)
   local results = {}
   for i, c in ipairs(p) do
+    if c.op then
+      results[i] = { noop = false, problems = {} }
+      goto continue
+    end
     local problems, changed = {}, false
     local function problem(kind, field, message)
       problems[#problems + 1] = { kind = kind, id = label(c), field = field, message = message }
@@ -347,6 +370,7 @@ local function analyse(p)
     if name_conflicts[i] then problem("conflict", "name", name_conflicts[i]) end
     if c.refused then problem("refused", nil, c.refused) end
     results[i] = { noop = not changed, problems = problems }
+    ::continue::
   end
   return results
 end
@@ -436,6 +460,13 @@ local COLORS = { red = "\27[31m", green = "\27[32m", yellow = "\27[33m", dim = "
 --- colour on a terminal unless NO_COLOR is set. Returns the plan.
 function Plan:show(opts)
   opts = opts or {}
+  local render = options[self] and options[self].render
+  if render then
+    render.show(self, opts)
+    show_serial = show_serial + 1
+    shown[self] = show_serial
+    return self
+  end
   local out = opts.out or io.stdout
   local color = opts.color
   if color == nil then color = out == io.stdout and progress.color("stdout") end
@@ -514,6 +545,8 @@ end
 --- {resource, id, before, after, status = "change" | "no-op" | "refused" | "invalid" | "drifted",
 --- problems} ("drifted": an apply found the record changed since the plan was made).
 function Plan:json(opts)
+  local render = options[self] and options[self].render
+  if render then return render.json(self, opts) end
   local list = json.array()
   for i, result in ipairs(analyse(self)) do
     local c = self[i]
@@ -652,6 +685,8 @@ function Plan:apply(opts)
       report.unchanged = report.unchanged + 1
     elseif opts.limit and #todo >= opts.limit then
       left = left + 1
+    elseif c.op then
+      todo[#todo + 1] = { index = i, change = c, id = c.id, resource = c.resource, fields = c.set or {}, name = c.name }
     else
       local fields = {}
       for field, value in pairs(c.after) do
@@ -662,38 +697,65 @@ function Plan:apply(opts)
   end
   if left > 0 then report.left = left end
 
-  reserve(#todo) -- --max-changes: what is sent fits, or nothing is sent
+  local mutations = 0
+  for _, item in ipairs(todo) do mutations = mutations + (item.change.mutations or 1) end
+  reserve(mutations) -- --max-changes: what is sent fits, or nothing is sent
+  local send_change = options[self].send
   local dry_run = job and job.dry_run
   if dry_run and not opts.quiet then self:show(opts) end -- a dry run shows what would change, then what would happen
   local bar <close> = progress.new {
     total = #todo, label = dry_run and "checking" or "updating", enabled = opts.progress,
   }
   local stop, failures, drifts = false, {}, {}
-  task.map(todo, function(item)
+  local function one(item)
     if stop then
       report.skipped = report.skipped + 1
       bar:step("skipped")
       return
     end
-    local ok, err, outcome = send(item, on_drift)
+    local ok, err, outcome
+    if item.change.op then
+      ok, outcome = pcall(send_change, item.change)
+      if not ok then err, outcome = outcome, nil end
+    else
+      ok, err, outcome = send(item, on_drift)
+    end
     item.change.drifted = nil
     if ok and outcome == "unchanged" then
       report.unchanged = report.unchanged + 1
       bar:step("unchanged")
+    elseif ok and (outcome == "created" or outcome == "deleted") then
+      report[outcome] = (report[outcome] or 0) + 1
+      bar:step(true)
     elseif ok then
       report.updated = report.updated + 1
       if outcome == "replanned" then report.replanned = (report.replanned or 0) + 1 end
       bar:step(true)
     elseif type(err) == "table" and err.code == "drift" then
       item.change.drifted = err.message
-      drifts[#drifts + 1] = { index = item.index, id = item.id or item.resource, error = err }
+      drifts[#drifts + 1] = { index = item.index, id = item.id or item.name or item.resource, error = err }
       bar:step("drifted")
     else
-      failures[#failures + 1] = { index = item.index, id = item.id or item.resource, error = err }
+      failures[#failures + 1] = { index = item.index, id = item.id or item.name or item.resource, error = err }
       stop = on_error == "abort"
       bar:step(false)
     end
-  end, { concurrency = opts.concurrency })
+  end
+  -- Phases (an account plan's creates in reference order, then updates, then deletes in
+  -- reverse order) run one after the other; a plan without phases is one phase.
+  local phases, order = {}, {}
+  for _, item in ipairs(todo) do
+    local phase = item.change.phase or 0
+    if not phases[phase] then
+      phases[phase] = {}
+      order[#order + 1] = phase
+    end
+    table.insert(phases[phase], item)
+  end
+  table.sort(order)
+  for _, phase in ipairs(order) do
+    task.map(phases[phase], one, { concurrency = opts.concurrency })
+  end
   bar:finish()
 
   local function by_index(a, b) return a.index < b.index end
@@ -704,6 +766,8 @@ function Plan:apply(opts)
   for i, drift in ipairs(drifts) do report.drifted[i] = { id = drift.id, error = drift.error } end
   if dry_run then
     report.dry_run, report.would_update, report.updated = true, report.updated, 0
+    if report.created then report.would_create, report.created = report.created, 0 end
+    if report.deleted then report.would_delete, report.deleted = report.deleted, 0 end
   end
   if stop then
     local first = report.failed[1]
@@ -726,6 +790,12 @@ summarize = function(report, opts)
   local drifted = report.drifted and #report.drifted or 0
   local head = report.dry_run and ("dry run, nothing sent: would update %d"):format(report.would_update)
     or ("applied: %d updated"):format(report.updated)
+  if report.created or report.deleted or report.would_create or report.would_delete then
+    head = report.dry_run and ("dry run, nothing sent: would create %d, update %d, delete %d"):format(
+      report.would_create or 0, report.would_update, report.would_delete or 0)
+      or ("applied: %d created, %d updated, %d deleted"):format(report.created or 0, report.updated, report.deleted
+        or 0)
+  end
   out:write(("%s, %d unchanged, %d failed, %s%d skipped%s\n"):format(
     head, report.unchanged, #report.failed, drifted > 0 and drifted .. " drifted, " or "", report.skipped,
     report.left and (", %d left for the next run"):format(report.left) or ""))
@@ -736,6 +806,9 @@ summarize = function(report, opts)
     out:write(("  %s: drifted: %s\n"):format(drift.id, drift.error.message))
   end
 end
+
+--- (for the stdlib) plan._summarize(report [, opts]): prints the one-line outcome of an apply.
+function M._summarize(report, opts) summarize(report, opts or {}) end
 
 --- report = plan.run(p, opts): shows the plan, applies it and prints what happened
 --- (what rename.apply and metadata.apply do).

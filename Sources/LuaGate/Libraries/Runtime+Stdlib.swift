@@ -11,6 +11,8 @@ extension Runtime {
     /// The Lua modules.
     static let stdlibModules = [
         "luagate.metadata", "luagate.plan", "luagate.progress", "luagate.rename", "luagate.time",
+        "luagate.account", "luagate.account.model", "luagate.account.source", "luagate.account.diff",
+        "luagate.account.send", "luagate.account.render", "luagate.account.export", "luagate.account.cli",
     ]
 
     /// The embedded source of a Lua module. Each is read on its module's first
@@ -22,6 +24,14 @@ extension Runtime {
         case "luagate.progress": PackageResources.progress_lua
         case "luagate.rename": PackageResources.rename_lua
         case "luagate.time": PackageResources.time_lua
+        case "luagate.account": PackageResources.account_lua
+        case "luagate.account.model": PackageResources.model_lua
+        case "luagate.account.source": PackageResources.source_lua
+        case "luagate.account.diff": PackageResources.diff_lua
+        case "luagate.account.send": PackageResources.send_lua
+        case "luagate.account.render": PackageResources.render_lua
+        case "luagate.account.export": PackageResources.export_lua
+        case "luagate.account.cli": PackageResources.cli_lua
         default: nil
         }
     }
@@ -30,6 +40,7 @@ extension Runtime {
     private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
         [
             "luagate.catalogue": ["resources": catalogueResources, "check": catalogueCheck],
+            "luagate.files": ["sha256": AccountFiles.sha256, "write_private": AccountFiles.writePrivate],
             "luagate.template": ["render": TemplateLibrary.render],
             "luagate.term": ["isatty": isatty, "status": StatusLine.status],
         ]
@@ -116,35 +127,61 @@ extension Runtime {
     }
 
     /// `catalogue.resources()`: what the stdlib needs of the resource catalogue, by Lua name:
-    /// `{kind =, singular =, record =, fields = {name = {type =, update =, minLength =,
-    /// maxLength =, required =}}}` (`update`: "no", "set" or "setOrClear"; `required`: every
-    /// record has it).
+    /// `{kind =, singular =, record =, order =, actions = {name...}, fields = {name = field}}`,
+    /// a field being `{type =, update =, create =, required =, inRecord =, secrecy =,
+    /// minLength =, maxLength =, default =, reference = {resource =, key =, shownAs =},
+    /// fields = {…} (an object's members), item = field (an array's items), items =, minItems =}`
+    /// (`update`: "no", "set" or "setOrClear"; `create`: "no", "optional" or "required";
+    /// `required`: every record has it; `secrecy`: "writeOnly" or "returnedOnce" when secret).
     private static func catalogueResources(_ call: LuaCall) throws -> LuaReturn {
         JSONLibrary.push(catalogueForLua, onto: call.stack)
         return .one
     }
 
-    private static let catalogueForLua: JSONValue = .object(Dictionary(uniqueKeysWithValues: Catalogue.all.map { resource in
-        var fields: [String: JSONValue] = [:]
-        for field in resource.fields {
-            var entry: [String: JSONValue] = [
-                "type": .string(field.type.name), "required": .bool(field.requiredInRecord),
-                "update": .string(field.update == .no ? "no" : field.update == .set ? "set" : "setOrClear"),
-            ]
-            if let min = field.minLength { entry["minLength"] = .int(Int64(min)) }
-            if let max = field.maxLength { entry["maxLength"] = .int(Int64(max)) }
-            if case .array(let item, let minItems) = field.type {
-                entry["items"] = .string(item.name)
-                entry["minItems"] = .int(Int64(minItems))
-            }
-            fields[field.name] = .object(entry)
-        }
+    private static let catalogueForLua: JSONValue = .object(Dictionary(uniqueKeysWithValues: Catalogue.all.enumerated().map { index, resource in
         let kind = resource.kind == .collection ? "collection" : resource.kind == .singleton ? "singleton" : "readOnly"
         return (resource.name, JSONValue.object([
             "kind": .string(kind), "singular": .string(resource.singular), "record": .string(resource.recordName),
-            "fields": .object(fields),
+            "order": .int(Int64(index + 1)), "actions": .array(resource.actions.map { .string($0.name) }),
+            "fields": describe(resource.fields),
         ]))
     }))
+
+    /// The fields of a shape, by name, as `catalogue.resources()` gives them.
+    private static func describe(_ fields: [Field]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, describe($0)) }))
+    }
+
+    private static func describe(_ field: Field) -> JSONValue {
+        var entry = describe(field.type)
+        entry["required"] = .bool(field.requiredInRecord)
+        entry["inRecord"] = .bool(field.inRecord)
+        entry["update"] = .string(field.update == .no ? "no" : field.update == .set ? "set" : "setOrClear")
+        entry["create"] = .string(field.create == .no ? "no" : field.create == .optional ? "optional" : "required")
+        if field.secrecy != .none { entry["secrecy"] = .string(field.secrecy == .writeOnly ? "writeOnly" : "returnedOnce") }
+        if let min = field.minLength { entry["minLength"] = .int(Int64(min)) }
+        if let max = field.maxLength { entry["maxLength"] = .int(Int64(max)) }
+        if let value = field.defaultValue { entry["default"] = value }
+        if let reference = field.reference {
+            var ref: [String: JSONValue] = ["resource": .string(reference.resource), "key": .string(reference.key)]
+            if let shown = reference.shownAs { ref["shownAs"] = .string(shown) }
+            entry["reference"] = .object(ref)
+        }
+        return .object(entry)
+    }
+
+    private static func describe(_ type: FieldType) -> [String: JSONValue] {
+        var entry: [String: JSONValue] = ["type": .string(type.name)]
+        switch type {
+        case .object(let members, _): entry["fields"] = describe(members)
+        case .array(let item, let minItems):
+            entry["items"] = .string(item.name)
+            entry["minItems"] = .int(Int64(minItems))
+            entry["item"] = .object(describe(item))
+        default: break
+        }
+        return entry
+    }
 
     /// `field, rule, code = catalogue.check(resource, body [, "create" | "update"])`: nil when
     /// `body` passes every check the client runs before sending that write of `resource`

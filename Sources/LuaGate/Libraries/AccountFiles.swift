@@ -1,0 +1,58 @@
+import Foundation
+import LuaKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `luagate.files` (for the stdlib's declarative accounts): what Lua's io library cannot do.
+enum AccountFiles {
+    /// `hex = files.sha256(bytes)`: the SHA-256 of a string, in hex (an account file's hash).
+    static func sha256(_ call: LuaCall) throws -> LuaReturn {
+        guard let bytes = call.stack.bytes(at: 1), call.stack.type(at: 1) == .string else {
+            throw LuaArgumentError(argument: 1, "string expected")
+        }
+        call.stack.push(SHA256.hex(SHA256.hash(bytes)))
+        return .one
+    }
+
+    /// `ok | nil, err = files.write_private(path, bytes)`: writes a secret (a created key's
+    /// token) to `path`, readable by its owner only (mode 0600, also when the file existed),
+    /// through a temporary file beside it renamed into place, so a reader never sees half a token.
+    static func writePrivate(_ call: LuaCall) throws -> LuaReturn {
+        let path = try call.checkString(1)
+        guard let bytes = call.stack.bytes(at: 2), call.stack.type(at: 2) == .string else {
+            throw LuaArgumentError(argument: 2, "string expected")
+        }
+        if let problem = write(bytes, to: path) {
+            call.stack.pushNil()
+            call.stack.push("\(path): \(problem)")
+            return .results(2)
+        }
+        call.stack.push(true)
+        return .one
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) -> String? {
+        let temporary = path + ".luagate-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var failure: String?
+        if fchmod(fd, 0o600) != 0 { failure = String(cString: strerror(errno)) }
+        var offset = 0
+        while failure == nil && offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+            } else {
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if failure != nil { unlink(temporary) }
+        return failure
+    }
+}

@@ -1,0 +1,166 @@
+-- luagate.account: the whole ngrok.ai account described in one reviewed Lua file, planned
+-- and applied (`luagate --plan FILE`, `--apply FILE`, `--export FILE`).
+--
+--   local account = require "luagate.account"
+--   return account {
+--     stack = "platform",
+--     providerKeys = { { name = "openai-prod", providerId = "openai", value = account.env "OPENAI_KEY" } },
+--   }
+--
+-- A plan is a luagate.plan: show, json and apply work as for any plan; creates run in
+-- reference order, then updates, then deletes in reverse order.
+local json = require "json"
+local plan = require "luagate.plan"
+local model = require "luagate.account.model"
+local source = require "luagate.account.source"
+local diff = require "luagate.account.diff"
+local render = require "luagate.account.render"
+local send = require "luagate.account.send"
+
+local M = {}
+
+--- ref = account.env(name): a secret read from the environment variable `name` at apply.
+function M.env(name) return source.secret("env", name) end
+
+--- ref = account.file(path): a secret read from a file at apply (its trailing newline dropped).
+function M.file(path) return source.secret("file", path) end
+
+--- account.null: clears a field (the same value as json.null).
+M.null = json.null
+
+--- acct = account.load(path): the account file read and checked (raises one error listing
+--- every problem, with file and line).
+function M.load(path) return source.load(path) end
+
+-- The phase of a change: creates in reference order, updates, deletes in reverse order.
+local function phase(c)
+  local order = model.collections[c.resource] or 0
+  if c.op == "create" then return order end
+  if c.op == "update" then return 100 + order end
+  return 300 - order
+end
+
+-- A luagate.plan of account changes, shown and sent as such.
+local function make_plan(changes, info)
+  for _, c in ipairs(changes) do c.phase = c.phase or phase(c) end
+  local ctx = { ids = info.ids }
+  return plan.new(changes, {
+    send = function(c) return send.change(c, ctx) end,
+    render = render.for_plan(info),
+  })
+end
+
+--- p = account.plan(path | acct [, {prune =, adopt =, max_deletes =}]): reads the
+--- collections the file needs and returns the plan that makes the account match it. Raises
+--- (code "account", nothing sent) when the file or the plan has problems.
+function M.plan(file, opts)
+  opts = opts or {}
+  local acct = type(file) == "string" and source.load(file) or file
+  local live = diff.read(diff.needed(acct))
+  local changes, problems, notes, ids = diff.changes(acct, live, opts)
+  if #problems > 0 then
+    plan._refuse {
+      code = "account", operation = "account.plan",
+      message = ("%s: plan refused, nothing was sent: %d problem%s\n  %s"):format(acct.file, #problems,
+        #problems == 1 and "" or "s", table.concat(problems, "\n  ")),
+      problems = problems,
+    }
+  end
+  -- Only the ids a change may need are kept (a saved plan carries them).
+  local used = {}
+  for _, c in ipairs(changes) do
+    for file_name, f in pairs(model.fields(c.resource)) do
+      local value = c.set and c.set[file_name]
+      local function keep(ref, name)
+        local id = ids[ref.resource] and ids[ref.resource][name]
+        if id then
+          used[ref.resource] = used[ref.resource] or {}
+          used[ref.resource][name] = id
+        end
+      end
+      if value ~= nil and value ~= json.null then
+        if f.reference then keep(f.reference, value) else model.each_reference(value, f.desc, keep, file_name) end
+      end
+    end
+  end
+  local info = {
+    stack = acct.stack, file = acct.file, hash = acct.hash, notes = notes, ids = used,
+    created_at = os.date("!%Y-%m-%dT%H:%M:%SZ"),
+  }
+  return make_plan(changes, info), info
+end
+
+--- p = account.saved(path): a plan saved by `--plan FILE --out PLAN.json`, checked against
+--- the account as it is now: refused (code "stale_plan", nothing sent) when any record it
+--- touches changed since, naming each.
+function M.saved(path)
+  local f, err = io.open(path, "rb")
+  if not f then plan._refuse { code = "account", operation = "account.saved", message = ("cannot read %s")
+    :format(err) } end
+  local text = f:read("a")
+  f:close()
+  local ok, doc = pcall(json.decode, text)
+  if not ok or type(doc) ~= "table" or doc.format ~= render.FORMAT or type(doc.changes) ~= "table" then
+    plan._refuse { code = "account", operation = "account.saved",
+      message = ("%s is not a saved plan (luagate --plan FILE --out %s writes one)"):format(path, path) }
+  end
+  local changes, touched = {}, {}
+  for i, entry in ipairs(doc.changes) do
+    if type(entry) ~= "table" or not model.resource(entry.resource or "") then
+      plan._refuse { code = "account", operation = "account.saved", message = ("%s: change #%d is damaged")
+        :format(path, i) }
+    end
+    changes[i] = render.restore(entry)
+    touched[entry.resource] = true
+  end
+  local live = diff.read(touched)
+  local stale = {}
+  for _, c in ipairs(changes) do
+    local index = live[c.resource]
+    local who = ("%s %q"):format(c.resource, tostring(c.name or c.resource))
+    if c.op == "create" then
+      local there = index.by_name[c.name]
+      if there then stale[#stale + 1] = ("%s now exists (%s): created since the plan"):format(who, there[1].id) end
+    elseif model.is_singleton(c.resource) then
+      local current = diff.file_form(c.resource, index.record, live)
+      for field, before in pairs(c.before) do
+        if model.fields(c.resource)[field] and not model.same(current[field], before) then
+          stale[#stale + 1] = ("%s: %s is now %s, the plan saw %s"):format(c.resource, field,
+            model.canonical(current[field]), model.canonical(before))
+        end
+      end
+    else
+      local record = index.by_id[c.id]
+      if not record then
+        stale[#stale + 1] = ("%s (%s) is gone: deleted since the plan"):format(who, c.id)
+      elseif c.basis and record.updatedAt ~= c.basis.updatedAt then
+        stale[#stale + 1] = ("%s (%s) changed since the plan (updatedAt %s, the plan saw %s)"):format(
+          who, c.id, tostring(record.updatedAt), tostring(c.basis.updatedAt))
+      end
+    end
+  end
+  if #stale > 0 then
+    plan._refuse {
+      code = "stale_plan", operation = "account.saved",
+      message = ("%s is stale, nothing was sent: %d record%s changed since it was made; plan again\n  %s"):format(
+        path, #stale, #stale == 1 and "" or "s", table.concat(stale, "\n  ")),
+      stale = stale,
+    }
+  end
+  local info = {
+    stack = doc.stack, file = doc.file, hash = doc.fileHash or "", notes = doc.notes, ids = doc.ids or {},
+    created_at = doc.createdAt,
+  }
+  for resource, names in pairs(info.ids) do
+    if type(names) ~= "table" then info.ids[resource] = nil end
+  end
+  return make_plan(changes, info), info
+end
+
+--- text = account.export{collections = {…}, stack = "name"}: the live account as an
+--- account file (see luagate.account.export).
+function M.export(opts) return require("luagate.account.export").text(opts or {}) end
+
+return setmetatable(M, {
+  __call = function(_, t) return source.new(t) end,
+})

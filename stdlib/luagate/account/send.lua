@@ -1,0 +1,59 @@
+-- luagate.account.send: how one change of an account plan is sent, in the API's form,
+-- with the ids of records created earlier in the same apply.
+local diff = require "luagate.account.diff"
+local model = require "luagate.account.model"
+local source = require "luagate.account.source"
+local files = require "luagate.files"
+local job = package.loaded["luagate.job"]
+
+local M = {}
+
+-- Raised from a change: the plan's apply reports it as the change's failure.
+local function fail(code, message) error({ code = code, message = message }, 0) end
+
+--- resolver = send.ids(ctx): names → ids, from the plan's account and what this apply created.
+function M.ids(ctx)
+  return function(ref, name)
+    local id = ctx.ids[ref.resource] and ctx.ids[ref.resource][name]
+    if not id then
+      fail("reference", ("the %s %q does not exist (was its create refused or failed?)"):format(
+        model.resource(ref.resource).singular, name))
+    end
+    return id
+  end
+end
+
+--- outcome = send.change(c, ctx): sends the change; "created", "updated" or "deleted".
+function M.change(c, ctx)
+  local lib = require(c.resource)
+  if c.op == "delete" then
+    lib.delete(c.id)
+    return "deleted"
+  end
+  local body = diff.api_body(c, M.ids(ctx))
+  if c.op == "create" then
+    local record = lib.create(body)
+    ctx.ids[c.resource] = ctx.ids[c.resource] or {}
+    ctx.ids[c.resource][c.name] = record.id
+    if c.tokenFile and type(record.token) == "string" and not (job and job.dry_run) then
+      local ok, err = files.write_private(c.tokenFile, record.token .. "\n")
+      if not ok then
+        fail("token_file", ("%s %q was created (%s) but its token could not be written: %s; the token is lost:"
+          .. " delete the key and apply again"):format(c.resource, c.name, record.id, err))
+      end
+    end
+    return "created"
+  end
+  if c.rotate then
+    local value, why = source.resolve(c.rotate.secret)
+    if not value then fail("secret", ("%s %q: %s: %s"):format(c.resource, c.name, c.rotate.field, why)) end
+    lib.rotate(c.id, { [c.rotate.field] = value, name = body.name or c.name })
+    body.name = nil
+  end
+  if next(body) ~= nil then
+    if model.is_singleton(c.resource) then lib.update(body) else lib.update(c.id, body) end
+  end
+  return "updated"
+end
+
+return M

@@ -1,0 +1,356 @@
+-- luagate.account.source: reading an account file (and the files it includes) into a
+-- checked description: every problem the file alone shows, with file and line, before
+-- anything is read from or sent to the API.
+local json = require "json"
+local model = require "luagate.account.model"
+local plan = require "luagate.plan"
+
+local null = json.null
+
+local M = {}
+
+local Account = { __name = "luagate.account" }
+local Secret = { __name = "luagate.account.secret" }
+M.Account, M.Secret = Account, Secret
+
+local READ_ONLY = { usage = true, credits = true, models = true }
+
+-- "file:line: " of the innermost caller outside the stdlib, or "".
+local function caller_where()
+  local level = 3
+  while true do
+    local info = debug.getinfo(level, "Sl")
+    if not info then return "" end
+    if info.what ~= "C" and not info.source:find("^=%[luagate%]") then
+      return info.currentline > 0 and ("%s:%d"):format(info.short_src, info.currentline) or info.short_src
+    end
+    level = level + 1
+  end
+end
+
+--- ref = source.secret(kind, where): a secret read at apply (`kind` "env" or "file").
+function M.secret(kind, where)
+  if type(where) ~= "string" or where == "" then
+    plan._argerror(("bad argument #1 to '%s' (%s expected, got %s)"):format(kind,
+      kind == "env" and "an environment variable's name" or "a file's path",
+      where == "" and "an empty string" or type(where)))
+  end
+  return setmetatable({ kind = kind, [kind == "env" and "name" or "path"] = where, at = caller_where() }, Secret)
+end
+
+function M.is_secret(v) return getmetatable(v) == Secret end
+
+--- How a secret reference reads in plans: `env OPENAI_KEY`, `file /run/secrets/x`.
+function M.describe_secret(ref)
+  return ref.kind == "env" and "env " .. ref.name or "file " .. ref.path
+end
+
+--- value | nil, why = source.resolve(ref): the secret's value (a file's content without its
+--- trailing newline).
+function M.resolve(ref)
+  if ref.kind == "env" then
+    local value = os.getenv(ref.name)
+    if value == nil or value == "" then return nil, ("environment variable %s is not set"):format(ref.name) end
+    return value
+  end
+  local f, err = io.open(ref.path, "rb")
+  if not f then return nil, ("cannot read the secret file: %s"):format(err) end
+  local value = f:read("a")
+  f:close()
+  value = value and value:gsub("\r?\n$", "")
+  if not value or value == "" then return nil, ("the secret file %s is empty"):format(ref.path) end
+  return value
+end
+
+--- t = account(t): marks a table as an account description (what an account file returns).
+function M.new(t)
+  if type(t) ~= "table" then
+    plan._argerror(("bad argument #1 to 'account' (table expected, got %s)"):format(type(t)))
+  end
+  if getmetatable(t) ~= nil and getmetatable(t) ~= Account then
+    plan._argerror("bad argument #1 to 'account' (a plain table expected)")
+  end
+  return setmetatable(t, Account)
+end
+
+-- The line of `name = "x"` (or the record's first field) in a file's text, for messages.
+local function line_of(text, name)
+  if not text or type(name) ~= "string" then return nil end
+  local escaped = name:gsub("%p", "%%%0")
+  for _, quote in ipairs { '"', "'" } do
+    local at = text:find("name%s*=%s*" .. quote .. escaped .. quote)
+    if at then
+      local _, lines = text:sub(1, at):gsub("\n", "")
+      return lines + 1
+    end
+  end
+  return nil
+end
+
+local function dirname(path) return path:match("^(.*)/[^/]*$") or "." end
+
+-- Problems found so far, each "where: what".
+local Problems = {}
+Problems.__index = Problems
+local function problems() return setmetatable({ list = {} }, Problems) end
+function Problems:add(where, message) self.list[#self.list + 1] = (where and where .. ": " or "") .. message end
+
+--- The file's description of the account, read and checked: {stack =, prune =, file =,
+--- hash =, collections = {name = {records...}}, singletons = {name = record}, order = {name...}}.
+--- Each record carries `_where` ("file:line") for messages. Raises one error (code
+--- "account") listing every problem.
+function M.load(path)
+  local found = problems()
+  local result = { file = path, collections = {}, singletons = {}, sources = {} }
+  local texts = {}
+
+  local function read(file)
+    local f, err = io.open(file, "rb")
+    if not f then return nil, err end
+    local text = f:read("a")
+    f:close()
+    return text
+  end
+
+  local function evaluate(file, included_from)
+    local text, err = read(file)
+    if not text then
+      found:add(included_from, ("cannot read %s"):format(err))
+      return nil
+    end
+    texts[file] = text
+    result.sources[#result.sources + 1] = { file = file, text = text }
+    local chunk, syntax = load(text, "@" .. file, "t")
+    if not chunk then
+      found:add(nil, syntax)
+      return nil
+    end
+    local ok, value = xpcall(chunk, function(e)
+      if type(e) == "table" then return e end
+      return debug.traceback(tostring(e), 2)
+    end)
+    if not ok then
+      if type(value) == "table" then found:add(nil, tostring(value.message or value))
+      else found:add(nil, tostring(value):gsub("\nstack traceback:.*", "")) end
+      return nil
+    end
+    if type(value) ~= "table" then
+      found:add(file, ("must return an account (account { … }), returned %s"):format(type(value)))
+      return nil
+    end
+    return value
+  end
+
+  local seen_files = {}
+  local function merge(file, value, included_from, depth)
+    if depth > 16 then
+      found:add(included_from, "includes nest more than 16 deep")
+      return
+    end
+    for key, v in pairs(value) do
+      if type(key) ~= "string" then
+        found:add(file, ("unexpected key %s at the top of the account (collections have names)"):format(tostring(key)))
+      elseif key == "stack" or key == "prune" then
+        if depth > 0 then found:add(file, ("'%s' belongs in the main account file"):format(key))
+        else result[key] = v end
+      elseif key == "include" then
+        if type(v) ~= "table" then
+          found:add(file, "include must be a list of file paths")
+        else
+          for i, name in ipairs(v) do
+            if type(name) ~= "string" then
+              found:add(file, ("include[%d] must be a file path"):format(i))
+            else
+              local target = name:sub(1, 1) == "/" and name or dirname(file) .. "/" .. name
+              if seen_files[target] then
+                found:add(file, ("%s is included more than once"):format(name))
+              else
+                seen_files[target] = true
+                local inner = evaluate(target, file)
+                if inner then merge(target, inner, file, depth + 1) end
+              end
+            end
+          end
+        end
+      elseif READ_ONLY[key] then
+        found:add(file, ("'%s' is not part of an account: it is read-only data, not configuration"):format(key))
+      elseif not model.resource(key) then
+        local names = {}
+        for _, name in ipairs(model.collections) do names[#names + 1] = name end
+        found:add(file, ("unknown collection '%s' (an account has: %s)"):format(key, table.concat(names, ", ")))
+      elseif model.is_singleton(key) then
+        if type(v) ~= "table" then
+          found:add(file, ("%s must be a table of fields"):format(key))
+        else
+          local into = result.singletons[key]
+          if not into then
+            into = { _where = file, _file = file }
+            result.singletons[key] = into
+          end
+          for field, x in pairs(v) do
+            if into[field] ~= nil then found:add(file, ("%s.%s is given twice"):format(key, tostring(field))) end
+            into[field] = x
+          end
+        end
+      else
+        if type(v) ~= "table" then
+          found:add(file, ("%s must be a list of records"):format(key))
+        else
+          local list = result.collections[key] or {}
+          result.collections[key] = list
+          local count = 0
+          for _ in pairs(v) do count = count + 1 end
+          if count ~= #v then found:add(file, ("%s must be a list of records (no other keys)"):format(key)) end
+          for i, record in ipairs(v) do
+            if type(record) ~= "table" then
+              found:add(file, ("%s[%d] must be a table (got %s)"):format(key, i, type(record)))
+            else
+              local line = line_of(texts[file], record.name)
+              record._where = line and ("%s:%d"):format(file, line) or ("%s: %s[%d]"):format(file, key, i)
+              record._file = file
+              list[#list + 1] = record
+            end
+          end
+        end
+      end
+    end
+  end
+
+  seen_files[path] = true
+  local value = evaluate(path, nil)
+  if value then merge(path, value, nil, 0) end
+  if #found.list == 0 then
+    if type(result.stack) ~= "string" or not result.stack:find("^[%w._-]+$") or #result.stack > 64 then
+      found:add(path,
+        "stack must name this file's records: letters, digits, '.', '_' or '-', at most 64 (e.g. stack = \"platform\")")
+    end
+    if result.prune ~= nil and type(result.prune) ~= "boolean" then found:add(path, "prune must be true or false") end
+    for _, resource in ipairs(model.collections) do
+      for _, record in ipairs(result.collections[resource] or {}) do M.check_record(resource, record, found) end
+      if result.singletons[resource] then M.check_record(resource, result.singletons[resource], found) end
+    end
+    M.check_names(result, found)
+  end
+  if #found.list > 0 then
+    plan._refuse {
+      code = "account",
+      operation = "account",
+      message = ("%s refused, nothing was sent: %d problem%s\n  %s"):format(path, #found.list,
+        #found.list == 1 and "" or "s", table.concat(found.list, "\n  ")),
+      problems = found.list,
+    }
+  end
+  local hashed = {}
+  for i, s in ipairs(result.sources) do hashed[i] = s.file .. "\0" .. s.text end
+  result.hash = require("luagate.files").sha256(table.concat(hashed, "\0"))
+  result.sources = nil
+  return result
+end
+
+-- How a record is named in messages: `file:line: providerKeys "name"`.
+local function label(resource, record)
+  if model.is_singleton(resource) then return record._where, resource end
+  return record._where, ("%s %q"):format(resource, tostring(record.name))
+end
+M.label = label
+
+local function check_secret_free(value, path, found, where, depth)
+  depth = depth or 1
+  if depth > model.MAX_DEPTH then
+    found:add(where, path .. ": nested too deeply")
+    return
+  end
+  if M.is_secret(value) then
+    found:add(where, path .. ": account.env/account.file only for secret fields")
+  elseif type(value) == "table" and value ~= null then
+    for k, v in pairs(value) do check_secret_free(v, path .. "." .. tostring(k), found, where, depth + 1) end
+  elseif type(value) == "function" or type(value) == "userdata" or type(value) == "thread" then
+    if value ~= null then found:add(where, ("%s: a %s cannot be sent"):format(path, type(value))) end
+  end
+end
+
+--- Checks one record's fields (names, extras, secrets); types and limits are the catalogue's
+--- check of the API form, at plan time.
+function M.check_record(resource, record, found)
+  local where, what = label(resource, record)
+  local fields = model.fields(resource)
+  local singleton = model.is_singleton(resource)
+  if not singleton and (type(record.name) ~= "string" or record.name == "") then
+    found:add(where, ("%s needs a name (a non-empty string): records are matched by name"):format(what))
+    return
+  end
+  for key, value in pairs(record) do
+    if key == "_where" or key == "_file" then goto continue end -- where luagate found it
+    if type(key) ~= "string" then
+      found:add(where, ("%s: unexpected key %s"):format(what, tostring(key)))
+    elseif key == "renamedFrom" or key == "tokenFile" or key == "secretVersion" then
+      local allowed = key == "renamedFrom" and not singleton or key == "tokenFile" and model.returns_token(resource)
+        or key == "secretVersion" and model.rotates(resource)
+      if not allowed then
+        found:add(where, ("%s: unknown field '%s' (allowed: %s)"):format(what, key,
+          table.concat(model.allowed(resource), ", ")))
+      elseif type(value) ~= "string" or value == "" then
+        found:add(where, ("%s: %s must be a non-empty string"):format(what, key))
+      end
+    elseif key == "adopt" or key == "protect" then
+      if singleton then
+        found:add(where, ("%s: '%s' applies to records of a collection"):format(what, key))
+      elseif type(value) ~= "boolean" then
+        found:add(where, ("%s: %s must be true or false"):format(what, key))
+      end
+    elseif fields[key] then
+      local f = fields[key]
+      if f.secret then
+        if type(value) == "string" then
+          found:add(where,
+            ("%s: %s is a literal secret: write account.env \"NAME\" or account.file \"/path\" so the file"
+            .. " can be committed"):format(what, key))
+        elseif not M.is_secret(value) then
+          found:add(where, ("%s: %s must be account.env \"NAME\" or account.file \"/path\""):format(what, key))
+        end
+      else
+        check_secret_free(value, key, found, where)
+        if f.reference and value ~= null and type(value) ~= "string" then
+          found:add(where, ("%s: %s names a %s by its name (a string)"):format(what, key,
+            model.resource(f.reference.resource).singular))
+        end
+      end
+    else
+      local hint = ""
+      local entry = model.resource(resource).fields[key]
+      if entry and entry.reference then
+        hint = (" (write %s = <the %s's name>)"):format(model.file_name(key, entry),
+          model.resource(entry.reference.resource).singular)
+      elseif entry then
+        hint = " (read-only: the API sets it)"
+      end
+      found:add(where, ("%s: unknown field '%s'%s (allowed: %s)"):format(what, key, hint,
+        table.concat(model.allowed(resource), ", ")))
+    end
+    ::continue::
+  end
+  local secret = model.secret_field(resource)
+  if not singleton and secret and record.secretVersion ~= nil and record[secret] == nil then
+    found:add(where, ("%s: secretVersion without %s"):format(what, model.secret_field(resource)))
+  end
+end
+
+--- Two records of one collection named alike, or renamed from a name another holds.
+function M.check_names(result, found)
+  for _, resource in ipairs(model.collections) do
+    local holder = {}
+    for _, record in ipairs(result.collections[resource] or {}) do
+      for _, name in ipairs { record.name, record.renamedFrom } do
+        if type(name) == "string" then
+          if holder[name] and holder[name] ~= record then
+            found:add(record._where, ("%s: %q is also named at %s (names are unique per collection)"):format(
+              resource, name, holder[name]._where))
+          end
+          holder[name] = record
+        end
+      end
+    end
+  end
+end
+
+return M
