@@ -113,7 +113,9 @@ function M.text(opts)
   out[#out + 1] = ("-- The ngrok.ai account as exported by luagate on %s.\n"):format(os.date("!%Y-%m-%d %H:%M UTC"))
   out[#out + 1] = "-- Secrets are read at apply from the environment variables named below.\n"
   out[#out + 1] = 'local account = require "luagate.account"\n\nreturn account {\n'
-  out[#out + 1] = ("  stack = %s,\n"):format(quote(opts.stack or "main"))
+  out[#out + 1] = false -- the stack: known once the records are read
+  local stack_line = #out
+  local stacks = {}
   local secret_lines = {}
   for _, resource in ipairs(model.collections) do
     if wanted[resource] then
@@ -140,13 +142,14 @@ function M.text(opts)
         local items = {}
         for i, record in ipairs(records) do
           local file, marker = diff.file_form(resource, record, live)
+          if marker and type(marker.stack) == "string" then stacks[marker.stack] = (stacks[marker.stack] or 0) + 1 end
           if secret then
             local var = env_name(resource, record.name, used_env)
             file[secret] = setmetatable({ name = var }, Env)
             secret_lines[#secret_lines + 1] = var
           end
           if marker and marker.secretVersion then file.secretVersion = tostring(marker.secretVersion) end
-          if marker and marker.protect == true and marker.stack == (opts.stack or "main") then file.protect = true end
+          if marker and marker.protect == true then file.protect = true end
           local text = value_text(file, "    ")
           items[i] = "    " .. text .. ",\n"
         end
@@ -160,13 +163,31 @@ function M.text(opts)
     end
   end
   out[#out + 1] = "}\n"
+  -- The stack most records belong to, unless one was asked for.
+  local stack = opts.stack
+  if not stack then
+    local best = 0
+    for name, n in pairs(stacks) do
+      if n > best or (n == best and name < stack) then stack, best = name, n end
+    end
+  end
+  out[stack_line] = ("  stack = %s,\n"):format(quote(stack or "main"))
   if #left_out > 0 then
     local lines = { "-- Left out (records are matched by a unique name):\n" }
     for _, line in ipairs(left_out) do lines[#lines + 1] = "--   " .. line .. "\n" end
     table.insert(out, 3, table.concat(lines))
   end
   if #secret_lines > 0 then
-    table.insert(out, 3, ("-- Needed only to create or rotate keys: %s\n"):format(table.concat(secret_lines, ", ")))
+    local wrapped, line = {}, "-- Needed only to create or rotate keys:"
+    for _, name in ipairs(secret_lines) do
+      if #line + #name > 98 then
+        wrapped[#wrapped + 1] = line .. "\n"
+        line = "--  "
+      end
+      line = line .. " " .. name
+    end
+    wrapped[#wrapped + 1] = line .. "\n"
+    table.insert(out, 3, table.concat(wrapped))
   end
   return table.concat(out), counts
 end

@@ -146,8 +146,8 @@ function M.notes_text(notes, out)
       .. " (--adopt takes them over):\n"):format(plural(#unowned, "record"), #unowned == 1 and "is" or "are",
       #unowned == 1 and "it" or "them"))
     for i, r in ipairs(unowned) do
-      if i > 10 then
-        out:write(("  … and %d more\n"):format(#unowned - 10))
+      if i > 5 then
+        out:write(("  … and %d more\n"):format(#unowned - 5))
         break
       end
       out:write(("  %s %q (%s)%s\n"):format(r.resource, tostring(r.name), r.id,

@@ -73,21 +73,31 @@ function M.new(t)
   return setmetatable(t, Account)
 end
 
--- The line of `name = "x"` (or the record's first field) in a file's text, for messages.
-local function line_of(text, name)
+-- The line of the `nth` `name = "x"` in a file's text, for messages.
+local function line_of(text, name, nth)
   if not text or type(name) ~= "string" then return nil end
   local escaped = name:gsub("%p", "%%%0")
   for _, quote in ipairs { '"', "'" } do
-    local at = text:find("name%s*=%s*" .. quote .. escaped .. quote)
-    if at then
-      local _, lines = text:sub(1, at):gsub("\n", "")
-      return lines + 1
+    local at, count = 0, 0
+    while true do
+      at = text:find("[^%w_]name%s*=%s*" .. quote .. escaped .. quote, at + 1)
+      if not at then break end
+      count = count + 1
+      if count == nth then
+        local _, lines = text:sub(1, at + 1):gsub("\n", "")
+        return lines + 1
+      end
     end
   end
   return nil
 end
 
-local function dirname(path) return path:match("^(.*)/[^/]*$") or "." end
+-- `name` relative to the folder of `file`.
+local function beside(file, name)
+  if name:sub(1, 1) == "/" then return name end
+  local folder = file:match("^(.*)/[^/]*$")
+  return folder and folder .. "/" .. name or name
+end
 
 -- Problems found so far, each "where: what".
 local Problems = {}
@@ -141,7 +151,7 @@ function M.load(path)
     return value
   end
 
-  local seen_files = {}
+  local seen_files, occurrences = {}, {}
   local function merge(file, value, included_from, depth)
     if depth > 16 then
       found:add(included_from, "includes nest more than 16 deep")
@@ -161,7 +171,7 @@ function M.load(path)
             if type(name) ~= "string" then
               found:add(file, ("include[%d] must be a file path"):format(i))
             else
-              local target = name:sub(1, 1) == "/" and name or dirname(file) .. "/" .. name
+              local target = beside(file, name)
               if seen_files[target] then
                 found:add(file, ("%s is included more than once"):format(name))
               else
@@ -205,7 +215,9 @@ function M.load(path)
             if type(record) ~= "table" then
               found:add(file, ("%s[%d] must be a table (got %s)"):format(key, i, type(record)))
             else
-              local line = line_of(texts[file], record.name)
+              local seen_key = file .. "\0" .. tostring(record.name)
+              occurrences[seen_key] = (occurrences[seen_key] or 0) + 1
+              local line = line_of(texts[file], record.name, occurrences[seen_key])
               record._where = line and ("%s:%d"):format(file, line) or ("%s: %s[%d]"):format(file, key, i)
               record._file = file
               list[#list + 1] = record
@@ -219,7 +231,7 @@ function M.load(path)
   seen_files[path] = true
   local value = evaluate(path, nil)
   if value then merge(path, value, nil, 0) end
-  if #found.list == 0 then
+  if value then
     if type(result.stack) ~= "string" or not result.stack:find("^[%w._-]+$") or #result.stack > 64 then
       found:add(path,
         "stack must name this file's records: letters, digits, '.', '_' or '-', at most 64 (e.g. stack = \"platform\")")
@@ -311,8 +323,8 @@ function M.check_record(resource, record, found)
       else
         check_secret_free(value, key, found, where)
         if f.reference and value ~= null and type(value) ~= "string" then
-          found:add(where, ("%s: %s names a %s by its name (a string)"):format(what, key,
-            model.resource(f.reference.resource).singular))
+          found:add(where, ("%s: %s must be a name (a string): it names one of the %s"):format(what, key,
+            f.reference.resource))
         end
       end
     else
