@@ -113,8 +113,32 @@ function M.saved(path)
     changes[i] = render.restore(entry)
     touched[entry.resource] = true
   end
+  -- The records the changes point at by id are read too: one renamed or deleted since makes
+  -- the plan stale as well.
+  local ids = type(doc.ids) == "table" and doc.ids or {}
+  for resource in pairs(ids) do
+    if model.resource(resource) and not model.is_singleton(resource) then touched[resource] = true end
+  end
   local live = diff.read(touched)
-  local stale = {}
+  local stale, changed_ids = {}, {}
+  for _, c in ipairs(changes) do
+    if c.id then changed_ids[c.id] = true end
+  end
+  for resource, names in pairs(ids) do
+    local index = live[resource]
+    if index and index.by_id and type(names) == "table" then
+      for name, id in pairs(names) do
+        local record = index.by_id[id]
+        if not record then
+          stale[#stale + 1] = ("%s %q (%s), which changes point at, is gone"):format(resource, tostring(name),
+            tostring(id))
+        elseif record.name ~= name and not changed_ids[id] then
+          stale[#stale + 1] = ("%s %q (%s), which changes point at, is now named %q"):format(
+            resource, tostring(name), tostring(id), tostring(record.name))
+        end
+      end
+    end
+  end
   for _, c in ipairs(changes) do
     local index = live[c.resource]
     local who = ("%s %q"):format(c.resource, tostring(c.name or c.resource))

@@ -620,17 +620,21 @@ end
 
 -- Checks that `n` more changes fit --max-changes, or raises the refusal from the user's
 -- line, pointing at apply's `limit`.
-local function reserve(n)
+local function reserve(n, whole)
   if not job then return end
   local ok, err = pcall(job.reserve, n)
   if ok then return end
   local max = job.max_changes
+  local hint = ""
+  if whole then -- an account plan is applied whole: its creates and deletes depend on each other
+    hint = "; an account plan is applied whole: raise --max-changes, or apply part of the file first"
+  elseif max and max > 0 then
+    hint = ("; plan:apply{limit = %d} applies at most %d of them and leaves the rest for the next run"):format(max, max)
+  end
   refuse {
     code = type(err) == "table" and err.code or "max_changes",
     operation = "plan:apply",
-    message = (type(err) == "table" and err.message or tostring(err))
-      .. (max and max > 0 and ("; plan:apply{limit = %d} applies at most %d of them and leaves the rest"
-        .. " for the next run"):format(max, max) or ""),
+    message = (type(err) == "table" and err.message or tostring(err)) .. hint,
   }
 end
 
@@ -699,8 +703,8 @@ function Plan:apply(opts)
 
   local mutations = 0
   for _, item in ipairs(todo) do mutations = mutations + (item.change.mutations or 1) end
-  reserve(mutations) -- --max-changes: what is sent fits, or nothing is sent
   local send_change = options[self].send
+  reserve(mutations, send_change ~= nil) -- --max-changes: what is sent fits, or nothing is sent
   local dry_run = job and job.dry_run
   if dry_run and not opts.quiet then self:show(opts) end -- a dry run shows what would change, then what would happen
   local bar <close> = progress.new {
