@@ -4,8 +4,9 @@
 # fake-ngrok-ai.debug): both binaries, man pages made by swift-argument-parser's
 # generate-manual from the same help text as --help (finished by scripts/package/manpage.lua:
 # synopsis, ENVIRONMENT, FILES, EXIT STATUS, SEE ALSO), bash/zsh/fish completions, the examples
-# and jobs, the editor definitions and the luacheck std. Depends are computed from the
-# binaries' shared libraries (dpkg-shlibdeps). Checked with lintian when it is installed.
+# (folders too) and jobs, the CI jobs of scripts/deploy/ci/, the editor definitions and the
+# luacheck std. Depends are computed from the binaries' shared libraries (dpkg-shlibdeps).
+# Checked with lintian when it is installed.
 #   scripts/package.sh            # -> .build/package/luagate_<version>_<arch>.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +66,12 @@ chmod 0644 "$ROOT"/usr/share/*/completions/* "$ROOT"/usr/share/zsh/vendor-comple
 install -d "$DOC/examples" "$DOC/jobs"
 install -m 0644 scripts/examples/*.lua "$DOC/examples/"
 install -m 0644 scripts/jobs/*.lua "$DOC/jobs/"
+# Examples that are a folder (account/: an account file and the files it includes) keep it; the
+# specs (spec/) are the repository's tests. The CI jobs of declarative accounts under deploy/ci/.
+(cd scripts/examples && find . -mindepth 2 -type f ! -path './spec/*' -printf '%P\0') |
+  while IFS= read -r -d '' file; do install -D -m 0644 "scripts/examples/$file" "$DOC/examples/$file"; done
+install -d "$DOC/deploy/ci"
+install -m 0644 scripts/deploy/ci/* "$DOC/deploy/ci/"
 install -m 0644 README.md "$DOC/README.md"
 gzip -9n "$DOC/README.md"
 sed "s/@VERSION@/$VERSION/; s/@DATE@/$(date -u -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")/" \

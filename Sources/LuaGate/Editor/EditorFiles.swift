@@ -12,6 +12,8 @@ public enum EditorFiles {
         for module in documentedModules {
             files[module.replacingOccurrences(of: ".", with: "/") + ".lua"] = LuaLSTypes.module(module, runtime)
         }
+        // A callable module whose argument is the account file: its shape comes from the catalogue.
+        files["luagate/account.lua"] = LuaLSTypes.account(runtime)
         return files
     }
 
@@ -77,7 +79,7 @@ enum LuaLSTypes {
 
     private static func recordClass(_ resource: Resource) -> String { "luagate.\(resource.recordName)" }
 
-    private static func luaType(_ type: FieldType) -> String {
+    static func luaType(_ type: FieldType) -> String {
         switch type {
         case .string, .duration, .decimal, .oneOf: "string"
         case .timestamp: "string"
@@ -239,9 +241,17 @@ enum LuaLSTypes {
         let short = String(name.split(separator: ".").last!)
         var out = "---@meta \(name)\n-- Written by `luagate --types DIR` from the module's doc comments.\n\n"
         out += "---@class \(name)\nlocal \(short) = {}\n\n"
+        return out + moduleMembers(name, runtime) + "return \(short)\n"
+    }
+
+    /// The public fields of a stdlib module (those in `skipping` left out), each with the doc
+    /// comment of its source: functions with their parameter names, other values typed.
+    static func moduleMembers(_ name: String, _ runtime: Runtime, skipping: Set<String> = []) -> String {
+        let short = String(name.split(separator: ".").last!)
+        var out = ""
         let fields = runtime.moduleFields(name)
         let docs = Runtime.stdlibSource(name).map { docComments(String(decoding: $0, as: UTF8.self)) } ?? [:]
-        for (field, type) in fields.sorted(by: { $0.key < $1.key }) where !field.hasPrefix("_") {
+        for (field, type) in fields.sorted(by: { $0.key < $1.key }) where !field.hasPrefix("_") && !skipping.contains(field) {
             let doc = docs[field].map { $0.filter { !$0.hasPrefix("@param_names ") }.map { "---" + $0 + "\n" }.joined() } ?? ""
             if type == .function {
                 let parameters = parameterNames(docs[field]) ?? "..."
@@ -250,7 +260,7 @@ enum LuaLSTypes {
                 out += doc + "---@type \(type == .table ? "table" : "any")\n\(short).\(field) = nil\n\n"
             }
         }
-        return out + "return \(short)\n"
+        return out
     }
 
     /// Each `function M.name` of a Lua source with the `---` lines just above it.
