@@ -31,8 +31,12 @@ function plan.is(v) end
 ---@type table
 plan.limits = nil
 
---- p = plan.new(changes [, {keys = records, allow_duplicates = false}])
+--- p = plan.new(changes [, {keys = records, allow_duplicates = false, send = fn, render = r}])
 --- `keys`: the keys to check new names against (those not in the plan keep their names).
+--- Plans of whole accounts (luagate.account) hold changes with `op` ("create", "update",
+--- "delete") and `phase` (applied in ascending order, one phase after the other), checked
+--- when they were made and sent by `send(change)` (which returns "created", "updated" or
+--- "deleted"); `render` shows them (`show`, `json`).
 function plan.new(changes, opts) end
 
 --- ok, text | err = plan.render(spec, tpl, key, index [, escape]): `tpl` rendered with

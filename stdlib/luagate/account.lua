@@ -56,7 +56,7 @@ end
 function M.plan(file, opts)
   opts = opts or {}
   local acct = type(file) == "string" and source.load(file) or file
-  local live = diff.read(diff.needed(acct))
+  local live = diff.read(diff.needed(acct, opts.prune or acct.prune == true))
   local changes, problems, notes, ids = diff.changes(acct, live, opts)
   if #problems > 0 then
     plan._refuse {
@@ -72,15 +72,14 @@ function M.plan(file, opts)
     for file_name, f in pairs(model.fields(c.resource)) do
       local value = c.set and c.set[file_name]
       local function keep(ref, name)
+        if ref.key ~= "id" then return end
         local id = ids[ref.resource] and ids[ref.resource][name]
         if id then
           used[ref.resource] = used[ref.resource] or {}
           used[ref.resource][name] = id
         end
       end
-      if value ~= nil and value ~= json.null then
-        if f.reference then keep(f.reference, value) else model.each_reference(value, f.desc, keep, file_name) end
-      end
+      model.each_reference(value, f.desc, keep, file_name)
     end
   end
   local info = {

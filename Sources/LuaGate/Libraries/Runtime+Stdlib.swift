@@ -129,7 +129,7 @@ extension Runtime {
     /// `catalogue.resources()`: what the stdlib needs of the resource catalogue, by Lua name:
     /// `{kind =, singular =, record =, order =, actions = {name...}, fields = {name = field}}`,
     /// a field being `{type =, update =, create =, required =, inRecord =, secrecy =,
-    /// minLength =, maxLength =, default =, reference = {resource =, key =, shownAs =},
+    /// minLength =, maxLength =, default =, reference = {resource =, key =, shownAs =, blocksDelete =},
     /// fields = {…} (an object's members), item = field (an array's items), items =, minItems =}`
     /// (`update`: "no", "set" or "setOrClear"; `create`: "no", "optional" or "required";
     /// `required`: every record has it; `secrecy`: "writeOnly" or "returnedOnce" when secret).
@@ -163,7 +163,10 @@ extension Runtime {
         if let max = field.maxLength { entry["maxLength"] = .int(Int64(max)) }
         if let value = field.defaultValue { entry["default"] = value }
         if let reference = field.reference {
-            var ref: [String: JSONValue] = ["resource": .string(reference.resource), "key": .string(reference.key)]
+            var ref: [String: JSONValue] = [
+                "resource": .string(reference.resource), "key": .string(reference.key),
+                "blocksDelete": .bool(reference.blocksDelete),
+            ]
             if let shown = reference.shownAs { ref["shownAs"] = .string(shown) }
             entry["reference"] = .object(ref)
         }

@@ -46,29 +46,35 @@ function M.read(resources)
   return live
 end
 
---- The resources an account needs read: the collections it names and those they point at.
-function M.needed(acct)
+-- Calls fn(ref) for every reference a resource's records may hold, at any depth.
+local function each_reference_field(resource, fn)
+  local function nested(desc, depth)
+    if not desc or depth > model.MAX_DEPTH then return end
+    if desc.reference and model.resource(desc.reference.resource) then fn(desc.reference) end
+    for _, member in pairs(desc.fields or {}) do nested(member, depth + 1) end
+    nested(desc.item, depth + 1)
+  end
+  for _, f in pairs(model.resource(resource).fields) do nested(f, 1) end
+end
+
+--- The resources a plan needs read: the collections the account names, those they point at
+--- and, when it prunes, those whose records can block deleting one of its records.
+function M.needed(acct, prune)
   local needed = {}
   local function add(resource)
     if needed[resource] then return end
     needed[resource] = true
-    for _, f in pairs(model.fields(resource)) do
-      if f.reference and model.resource(f.reference.resource) then add(f.reference.resource) end
-    end
-    for _, f in pairs(model.resource(resource).fields) do
-      local function nested(desc, depth)
-        if not desc or depth > 8 then return end
-        if desc.reference and model.resource(desc.reference.resource) and desc.reference.key == "id" then
-          add(desc.reference.resource)
-        end
-        for _, member in pairs(desc.fields or {}) do nested(member, depth + 1) end
-        nested(desc.item, depth + 1)
-      end
-      nested(f, 1)
-    end
+    each_reference_field(resource, function(ref) add(ref.resource) end)
   end
   for resource in pairs(acct.collections) do add(resource) end
   for resource in pairs(acct.singletons) do add(resource) end
+  if prune then
+    for _, resource in ipairs(model.collections) do
+      each_reference_field(resource, function(ref)
+        if ref.blocksDelete and acct.collections[ref.resource] then add(resource) end
+      end)
+    end
+  end
   return needed
 end
 
@@ -162,6 +168,7 @@ function M.changes(acct, live, opts)
 
   local function references_ok(resource, record, where, what)
     local function check(ref, name, path)
+      if ref.key ~= "id" then return end -- built-in providers are no records: not checked
       if type(name) ~= "string" then
         problem(where, ("%s: %s must name a %s (a string)"):format(what, path, model.resource(ref.resource).singular))
         return
@@ -178,10 +185,7 @@ function M.changes(acct, live, opts)
     end
     for file_name, f in pairs(model.fields(resource)) do
       local value = record[file_name]
-      if value ~= nil and value ~= null then
-        if f.reference then check(f.reference, value, file_name)
-        else model.each_reference(value, f.desc, check, file_name) end
-      end
+      model.each_reference(value, f.desc, check, file_name)
     end
   end
 
@@ -231,7 +235,7 @@ function M.changes(acct, live, opts)
                 resource, tostring(record.name), record.id))
             end
             deleted[resource] = deleted[resource] or {}
-            deleted[resource][record.name or record.id] = true
+            deleted[resource][record.id] = record
             changes[#changes + 1] = {
               op = "delete", resource = resource, id = record.id, name = record.name,
               before = { name = record.name }, after = {}, basis = { updatedAt = record.updatedAt },
@@ -248,23 +252,7 @@ function M.changes(acct, live, opts)
     end
   end
 
-  -- A reference to a record this plan deletes.
-  for _, c in ipairs(changes) do
-    if c.op ~= "delete" then
-      for file_name, f in pairs(model.fields(c.resource)) do
-        local value = c.set and c.set[file_name]
-        local function check(ref, name)
-          if deleted[ref.resource] and deleted[ref.resource][name] then
-            problem(c.where, ("%s %q: %s names the %s %q, which this plan deletes"):format(
-              c.resource, tostring(c.name or c.resource), file_name, model.resource(ref.resource).singular, name))
-          end
-        end
-        if value ~= nil and value ~= null then
-          if f.reference then check(f.reference, value) else model.each_reference(value, f.desc, check, file_name) end
-        end
-      end
-    end
-  end
+  M.check_deletes(acct, live, deleted, problem)
 
   local deletes = 0
   for _, c in ipairs(changes) do
@@ -285,6 +273,68 @@ function M.changes(acct, live, opts)
     end
   end
   return changes, problems, notes, ids
+end
+
+-- Each reference a record holds after the plan: fn(ref, value, path), the file's fields
+-- over the record's own.
+local function references_after(resource, fields, fn)
+  for file_name, f in pairs(model.fields(resource)) do
+    model.each_reference(fields[file_name], f.desc, fn, file_name)
+  end
+end
+
+--- Refuses deletes that would fail or leave a reference dangling: a record the file names
+--- that points at a record this plan deletes, or any record left in the account whose
+--- reference blocks the delete (the API answers 409 while it holds).
+function M.check_deletes(acct, live, deleted, problem)
+  if next(deleted) == nil then return end
+  -- deleted[resource][key][value]: the deleted record, by name (key "id") or by its key's value.
+  local by_key = {}
+  for resource, records in pairs(deleted) do
+    by_key[resource] = { id = {} }
+    for _, record in pairs(records) do
+      if record.name then by_key[resource].id[record.name] = record end
+      for name, value in pairs(record) do
+        if name ~= "id" and type(value) == "string" then
+          by_key[resource][name] = by_key[resource][name] or {}
+          by_key[resource][name][value] = record
+        end
+      end
+    end
+  end
+  local function target(ref, value)
+    local keyed = by_key[ref.resource] and by_key[ref.resource][ref.key]
+    return keyed and keyed[value]
+  end
+  for _, resource in ipairs(model.collections) do
+    for _, rec in ipairs(acct.collections[resource] or {}) do
+      references_after(resource, rec, function(ref, value, path)
+        local gone = target(ref, value)
+        if gone then
+          problem(rec._where, ("%s %q: %s names the %s %q (%s), which this plan deletes"):format(
+            resource, tostring(rec.name), path, model.resource(ref.resource).singular, tostring(gone.name), gone.id))
+        end
+      end)
+    end
+    local index = live[resource]
+    local named = {}
+    for _, rec in ipairs(acct.collections[resource] or {}) do named[rec.name] = true end
+    if index and index.records then
+      for _, record in ipairs(index.records) do
+        local removed = deleted[resource] and deleted[resource][record.id]
+        if not removed and not named[record.name] then
+          references_after(resource, (M.file_form(resource, record, live)), function(ref, value, path)
+            local gone = ref.blocksDelete and target(ref, value)
+            if gone then
+              problem(nil, ("%s %q (%s) cannot be deleted: %s %q (%s) still points at it (%s), and the API refuses the"
+                .. " delete while it does"):format(ref.resource, tostring(gone.name), gone.id, resource,
+                tostring(record.name), record.id, path))
+            end
+          end)
+        end
+      end
+    end
+  end
 end
 
 --- body = diff.api_body(change, ids [, placeholder]): what a create or update sends: the

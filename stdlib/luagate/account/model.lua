@@ -266,17 +266,25 @@ function M.to_api(value, desc, ids, depth)
   return value
 end
 
---- model.each_reference(value, desc, fn): calls fn(ref, name, path) for every record the
---- file's value points at by name (nested ones included).
+--- model.each_reference(value, desc, fn, path): calls fn(ref, value, path) for every record a
+--- file's value points at, nested ones included: by name (`ref.key` "id": `value` is the
+--- record's name) or by another key (`ref.key` "providerId": `value` is that key's value).
 function M.each_reference(value, desc, fn, path, depth)
   depth = depth or 1
   if depth > M.MAX_DEPTH then error("nested too deeply", 0) end
-  if type(value) ~= "table" and type(value) ~= "string" then return end
-  if desc and named_object(desc) then
-    fn(named_object(desc), value, path)
-  elseif desc and desc.type == "array" and type(value) == "table" then
+  if not desc or value == nil or value == null then return end
+  local named = named_object(desc)
+  if named then
+    fn(named, value, path)
+  elseif desc.reference and type(value) == "string" then
+    fn(desc.reference, value, path)
+  elseif desc.reference and type(value) == "table" then -- a list of keys (`allow = {"openai"}`)
+    for i, item in ipairs(value) do
+      if type(item) == "string" then fn(desc.reference, item, ("%s[%d]"):format(path, i)) end
+    end
+  elseif desc.type == "array" and type(value) == "table" then
     for i, item in ipairs(value) do M.each_reference(item, desc.item, fn, ("%s[%d]"):format(path, i), depth + 1) end
-  elseif desc and desc.fields and type(value) == "table" then
+  elseif desc.fields and type(value) == "table" then
     for k, v in pairs(value) do
       if type(k) == "string" then M.each_reference(v, desc.fields[k], fn, path .. "." .. k, depth + 1) end
     end
