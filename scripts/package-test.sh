@@ -21,6 +21,10 @@ step "fake-ngrok-ai --help"
 fake-ngrok-ai --help > /dev/null
 step "an installed example in the sandbox"
 luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua | grep -q "aigpk_"
+step "the installed example account file plans in the sandbox (2: changes pending)"
+status=0; OPENAI_PROD_KEY=sk-example luagate --sandbox --plan /usr/share/doc/luagate/examples/account/platform.lua --detailed-exitcode >/dev/null || status=$?
+test "$status" -eq 2
+test -f /usr/share/doc/luagate/deploy/ci/github-actions.yml && test -f /usr/share/doc/luagate/deploy/ci/gitlab-ci.yml
 step "man -l"
 man -l /usr/share/man/man1/luagate.1.gz 2>/dev/null | grep -q "luagate"
 man -l /usr/share/man/man1/fake-ngrok-ai.1.gz 2>/dev/null | grep -q "fake-ngrok-ai"

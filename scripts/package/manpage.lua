@@ -81,6 +81,12 @@ Line editing settings of the REPL (libedit).
 .It Pa /usr/share/doc/luagate/examples/
 Example scripts; each runs as
 .Ic luagate --sandbox /usr/share/doc/luagate/examples/NAME.lua .
+.It Pa /usr/share/doc/luagate/examples/account/
+An account file for the sandbox's sample account; try
+.Ic luagate --sandbox --plan /usr/share/doc/luagate/examples/account/platform.lua .
+.It Pa /usr/share/doc/luagate/deploy/ci/
+GitHub Actions and GitLab CI jobs for an account file: the plan on a pull request, apply on
+the main branch, a nightly drift check.
 .It Pa /usr/share/doc/luagate/jobs/
 Nightly jobs to schedule; rehearse one with
 .Fl -sandbox Fl -dry-run .
@@ -104,7 +110,10 @@ a command line that lua5.4 refuses (its message and usage), or a failed
 or
 .Fl -snapshot .
 .It 2
-Bad usage: an unknown or mistyped option, a bad option value, an unreadable key or data file,
+With
+.Fl -plan Fl -detailed-exitcode :
+changes are pending (1 is then any error, 0 nothing to change).
+Otherwise bad usage: an unknown or mistyped option, a bad option value, an unreadable key or data file,
 a refused base URL, proxy or CA file, an output file that cannot be written, a journal that
 .Fl -resume
 cannot read.
