@@ -49,7 +49,8 @@ struct LuagateCommand: ParsableCommand {
             pending, 1 on error.
 
             Examples:
-              luagate --sandbox --export account.lua && luagate --sandbox --plan account.lua
+              luagate --sandbox --export account.lua
+              luagate --sandbox --plan account.lua --plan-format markdown
               luagate --sandbox /usr/share/doc/luagate/examples/list-by-provider.lua
               luagate --snapshot my-account.json
               luagate --sandbox-data my-account.json --sandbox-save after.json job.lua
