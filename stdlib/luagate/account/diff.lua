@@ -419,6 +419,7 @@ function M.update(resource, rec, record, live, stack, opts, changes, problem, no
     local value = rec[file_name]
     if value ~= nil and not f.secret and file_name ~= "name" then
       local want = desired_value(f, value)
+      current[file_name] = model.project(current[file_name], want, f.desc)
       if not model.same(want, current[file_name]) then
         if f.desc.update == "no" then
           problem(where, ("%s: %s cannot be changed once the record exists (it holds %s)"):format(

@@ -235,6 +235,32 @@ function M.normalise(value, desc, depth)
   return out
 end
 
+--- v = model.project(live, want, desc): the live value without the members of known shapes
+--- that the catalogue does not describe and `want` does not name (a member the API added
+--- since is not a difference until the file names it).
+function M.project(live, want, desc, depth)
+  depth = depth or 1
+  if depth > M.MAX_DEPTH or type(live) ~= "table" or live == null or not desc then return live end
+  if desc.type == "array" then
+    local out = json.array()
+    for i, item in ipairs(live) do
+      out[i] = M.project(item, type(want) == "table" and want[i] or nil, desc.item, depth + 1)
+    end
+    return out
+  end
+  if not desc.fields or named_object(desc) then return live end
+  local out = {}
+  for k, v in pairs(live) do
+    local f = desc.fields[k]
+    if f then
+      out[k] = M.project(v, type(want) == "table" and want[k] or nil, f, depth + 1)
+    elseif type(want) == "table" and want[k] ~= nil then
+      out[k] = v
+    end
+  end
+  return out
+end
+
 --- text = model.canonical(v): a value as sorted-key JSON, for comparing (nil and json.null: "null").
 function M.canonical(v)
   if v == nil or v == null then return "null" end
