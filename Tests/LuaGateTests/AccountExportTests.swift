@@ -1,0 +1,71 @@
+import FakeNgrokAI
+import Foundation
+import Testing
+
+/// `--export` then `--plan` against the same account is an empty plan (the round trip the
+/// issue promises), on the sample account and on an account of 2,000 provider keys.
+@Suite struct AccountExportTests {
+    /// The sandbox's sample account, as a newcomer tries it: export, then plan.
+    @Test func theSandboxRoundTripsToAnEmptyPlan() async throws {
+        let folder = try AccountFolder()
+        let export = try await ProcessRunner.luagate(["--sandbox", "--export", folder.file("account.lua")])
+        #expect(export.status == 0, "\(export.stderr)")
+        let plan = try await ProcessRunner.luagate(["--sandbox", "--plan", folder.file("account.lua"), "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("No changes: the account matches \(folder.file("account.lua"))"), "\(plan.stdout)")
+    }
+
+    /// Over loopback: the export names every collection, holds no id and no secret value, and
+    /// planning it sends nothing and finds nothing to change.
+    @Test func theSampleAccountRoundTripsToAnEmptyPlan() async throws {
+        let api = try Accounts.sampleAPI()
+        let folder = try AccountFolder()
+        let export = try await api.luagate(["--export", folder.file("account.lua")])
+        #expect(export.status == 0, "\(export.stderr)")
+        let text = try folder.read("account.lua")
+        for collection in ["providers", "providerKeys", "accessKeyConfigurations", "accessKeys", "apiKeys",
+                           "gatewayConfig", "virtualModels", "firewallPolicies"] {
+            #expect(text.contains("\n  \(collection) = {"), "\(collection) missing from the export")
+        }
+        #expect(!text.contains("aigpk_") && !text.contains("aigak_") && !text.contains("aigakc_"), "ids in the export")
+        for key in api.server.account.all(.providerKeys) {
+            let value = try #require(api.server.account.secret(.providerKeys, id: key.id, field: "value"))
+            #expect(!text.contains(value), "a key's value in the export")
+        }
+
+        let plan = try await api.luagate(["--plan", folder.file("account.lua"), "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("No changes: the account matches"), "\(plan.stdout)")
+        let json = try await api.luagate(["--plan", folder.file("account.lua"), "--plan-format", "json"])
+        let document = try #require(APIHarness.json(Array(json.stdout.utf8)), "\(json.stdout)\(json.stderr)")
+        #expect((document["changes"] as? [Any])?.isEmpty == true)
+        #expect(Accounts.mutations(api).isEmpty)
+    }
+
+    /// 2,000 provider keys (and the sample's other records around them).
+    @Test func twoThousandProviderKeysRoundTripToAnEmptyPlan() async throws {
+        let api = try APIHarness(.sandbox(keyCount: 2000, token: "tok-\(UUID().uuidString)"))
+        let folder = try AccountFolder()
+        let export = try await api.luagate(["--export", folder.file("big.lua")])
+        #expect(export.status == 0, "\(export.stderr)")
+        let text = try folder.read("big.lua")
+        #expect(text.components(separatedBy: "value = account.env \"").count - 1 == 2000)
+        let plan = try await api.luagate(["--plan", folder.file("big.lua"), "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout.prefix(2000))\(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("No changes: the account matches"))
+        #expect(Accounts.mutations(api).isEmpty)
+    }
+
+    /// `--export -` writes to standard output; `--collections` keeps only those named.
+    @Test func exportToStandardOutputOfChosenCollections() async throws {
+        let api = try Accounts.sampleAPI()
+        let r = try await api.luagate(["--export", "-", "--collections", "accessKeys,apiKeys"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\n  accessKeys = {") && r.stdout.contains("\n  apiKeys = {"), "\(r.stdout)")
+        #expect(!r.stdout.contains("providerKeys =") && !r.stdout.contains("gatewayConfig ="), "\(r.stdout)")
+        let folder = try AccountFolder()
+        let path = try folder.write("part.lua", r.stdout)
+        let plan = try await api.luagate(["--plan", path, "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+    }
+}

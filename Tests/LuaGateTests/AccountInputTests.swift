@@ -1,0 +1,199 @@
+import FakeNgrokAI
+import Foundation
+import Testing
+
+/// Every bad input is refused at plan time, with file and line where Lua gives them, and
+/// nothing is sent: `--plan` and `--apply` exit 1 (command-line misuse exits 2).
+@Suite struct AccountInputTests {
+    /// Plans and applies `body` (under stack "x") and expects both refused with `messages`
+    /// on stderr (`FILE` stands for the file's path), nothing sent.
+    static func refused(_ body: String, _ messages: [String], api: APIHarness? = nil, raw: Bool = false,
+                        environment: [String: String] = [:]) async throws {
+        let api = try api ?? APIHarness()
+        let folder = try AccountFolder()
+        // Run from the folder: Lua shortens long paths in its own messages (`...ccount-…/platform.lua:5:`).
+        let file = "platform.lua"
+        _ = raw ? try folder.write(file, body) : try folder.account(body, stack: "x")
+        for mode in ["--plan", "--apply"] {
+            let r = try await Accounts.run(api, [mode, file, "--prune"], in: folder.path, environment: environment)
+            #expect(r.status == 1, "\(mode): \(r.stdout)\(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(mode): \(r.stdout)")
+            #expect(r.stderr.contains("refused, nothing was sent"), "\(mode): \(r.stderr)")
+            for message in messages {
+                let expected = message.replacingOccurrences(of: "FILE", with: file)
+                #expect(r.stderr.contains(expected), "\(mode): expected \(expected) in:\n\(r.stderr)")
+            }
+        }
+        #expect(Accounts.mutations(api).isEmpty, "sent: \(Accounts.sent(api))")
+    }
+
+    @Test func aSyntaxErrorNamesFileAndLine() async throws {
+        try await Self.refused("""
+              providerKeys = {
+                { name = "a" providerId = "openai" },
+              },
+            """, ["FILE:5: '}' expected near 'providerId'"])
+    }
+
+    @Test func aRuntimeErrorInTheFileNamesFileAndLine() async throws {
+        try await Self.refused("local account = require \"luagate.account\"\nlocal t = nil\nreturn account { stack = t.x }\n",
+                               ["FILE:3: attempt to index a nil value"], raw: true)
+    }
+
+    @Test func anUnknownFieldIsNamedWithWhatIsAllowed() async throws {
+        try await Self.refused("""
+              providerKeys = {
+                { name = "a", providerId = "openai", value = account.env "A_KEY", colour = "red" },
+              },
+            """, [#"FILE:5: providerKeys "a": unknown field 'colour' (allowed: adopt, description, metadata, name, protect, providerId, renamedFrom, secretVersion, value)"#])
+    }
+
+    /// A field the API sets, or a reference written as an id: the message says what to write.
+    @Test func aReadOnlyFieldOrAnIdReferenceGetsAHint() async throws {
+        try await Self.refused("""
+              accessKeys = {
+                { name = "a", accessKeyConfigurationId = "aigakc_1", createdAt = "2026-01-01T00:00:00Z" },
+              },
+            """, [
+                #"FILE:5: accessKeys "a": unknown field 'accessKeyConfigurationId' (write accessKeyConfiguration = <the access key configuration's name>)"#,
+                #"FILE:5: accessKeys "a": unknown field 'createdAt' (read-only: the API sets it)"#,
+            ])
+    }
+
+    @Test func anUnknownCollectionListsTheCollections() async throws {
+        try await Self.refused("  providerKeyz = {},", [
+            "FILE: unknown collection 'providerKeyz' (an account has: providers, providerKeys, firewallPolicies, accessKeyConfigurations, accessKeys, apiKeys, gatewayConfig, virtualModels)",
+        ])
+    }
+
+    @Test func aReferenceToANameNeitherInTheFileNorTheAccount() async throws {
+        let api = try APIHarness()
+        api.server.account.seed(.accessKeyConfigurations, ["name": .string("exists")])
+        try await Self.refused("""
+              accessKeys = {
+                { name = "ak", accessKeyConfiguration = "nope-cfg" },
+                { name = "fine", accessKeyConfiguration = "exists" },
+              },
+              accessKeyConfigurations = {
+                { name = "cfg", router = { rules = { { provider = "openai", steps = { { type = "user", keys = { "no-such-key" } } } } } } },
+              },
+            """, [
+                #"FILE:5: accessKeys "ak": accessKeyConfiguration names the access key configuration "nope-cfg", which is neither in the file nor in the account"#,
+                #"FILE:9: accessKeyConfigurations "cfg": router.rules[1].steps[1].keys[1] names the provider key "no-such-key", which is neither in the file nor in the account"#,
+            ], api: api)
+    }
+
+    /// Both positions of a name given twice in one collection.
+    @Test func aDuplicateNameNamesBothPositions() async throws {
+        try await Self.refused("""
+              accessKeys = {
+                { name = "ak" },
+                { name = "other" },
+                { name = "ak" },
+              },
+            """, [#"FILE:7: accessKeys: "ak" is also named at FILE:5 (names are unique per collection)"#])
+    }
+
+    /// Two records of one collection with the file's name in the account: both ids.
+    @Test func twoLiveRecordsWithOneNameNameBothIds() async throws {
+        let api = try APIHarness()
+        let one = api.seed(name: "twin"), two = api.seed(name: "twin")
+        try await Self.refused("""
+              providerKeys = { { name = "twin", providerId = "openai", value = account.env "TWIN_KEY", description = "d" } },
+            """, ["FILE:4: providerKeys \"twin\": the account holds 2 provider keys named \"twin\"", one.id, two.id], api: api)
+    }
+
+    @Test func aMissingEnvironmentSecret() async throws {
+        try await Self.refused("""
+              providerKeys = {
+                { name = "a", providerId = "openai", value = account.env "LUAGATE_TEST_NEVER_SET_\(UUID().uuidString.prefix(8))" },
+              },
+            """, [#"FILE:5: providerKeys "a": value: environment variable LUAGATE_TEST_NEVER_SET_"#, " is not set"])
+    }
+
+    @Test func aMissingSecretFile() async throws {
+        let missing = "/nonexistent/luagate-\(UUID().uuidString)/key"
+        try await Self.refused("""
+              providerKeys = {
+                { name = "a", providerId = "openai", value = account.file "\(missing)" },
+              },
+            """, [#"FILE:5: providerKeys "a": value: cannot read the secret file: \#(missing): No such file or directory"#])
+    }
+
+    @Test func anIncludeOfAMissingFile() async throws {
+        try await Self.refused("  include = { \"missing-part.lua\" },",
+                               ["FILE: cannot read missing-part.lua: No such file or directory"])
+    }
+
+    /// A problem in an included file names that file and line; fixed, its records are planned.
+    @Test func anIncludedFileIsCheckedAndPlanned() async throws {
+        let api = try APIHarness()
+        let folder = try AccountFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("parts"), withIntermediateDirectories: true)
+        let file = try folder.account("""
+              include = { "parts/keys.lua" },
+              accessKeys = { { name = "ak" } },
+            """, stack: "x")
+        try folder.write("parts/keys.lua", "return {\n  apiKeys = {\n    { name = \"robot\", colour = 1 },\n  },\n}\n")
+        let bad = try await Accounts.run(api, ["--plan", "platform.lua"], in: folder.path)
+        #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
+        #expect(bad.stderr.contains("  parts/keys.lua:3: apiKeys \"robot\": unknown field 'colour'"), "\(bad.stderr)")
+        try folder.write("parts/keys.lua", "return {\n  apiKeys = {\n    { name = \"robot\" },\n  },\n}\n")
+        let good = try await api.luagate(["--plan", file, "--detailed-exitcode"])
+        #expect(good.status == 2, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.hasPrefix("Plan for stack \"x\" (\(file)): 2 to create\n"), "\(good.stdout)")
+        #expect(good.stdout.contains("  + robot  create") && good.stdout.contains("  + ak  create"), "\(good.stdout)")
+        #expect(Accounts.mutations(api).isEmpty)
+    }
+
+    @Test func usageCreditsAndModelsAreNotPartOfAnAccount() async throws {
+        try await Self.refused("  usage = {}, credits = {}, models = {},", [
+            "FILE: 'credits' is not part of an account: it is read-only data, not configuration",
+            "FILE: 'models' is not part of an account: it is read-only data, not configuration",
+            "FILE: 'usage' is not part of an account: it is read-only data, not configuration",
+        ])
+    }
+
+    @Test func aFileWithoutAStackIsRefused() async throws {
+        try await Self.refused("local account = require \"luagate.account\"\nreturn account { providerKeys = {} }\n",
+                               ["stack must name this file's records"], raw: true)
+    }
+
+    /// Problems found after reading the account are gathered too: every one is listed.
+    @Test func everyProblemIsListedAtOnce() async throws {
+        try await Self.refused("""
+              providerKeys = {
+                { name = "a", providerId = "openai", value = account.env "LUAGATE_TEST_UNSET_A" },
+                { name = "b", providerId = "openai", value = account.env "LUAGATE_TEST_UNSET_B" },
+              },
+            """, ["2 problems", "LUAGATE_TEST_UNSET_A is not set", "LUAGATE_TEST_UNSET_B is not set"])
+    }
+
+    /// Options that do not go together: exit 2 before anything is read or sent.
+    @Test func commandLineMisuseExitsTwo() async throws {
+        let api = try APIHarness()
+        let folder = try AccountFolder()
+        let file = try folder.account("  providerKeys = {},")
+        let cases: [([String], String)] = [
+            (["--plan", file, "-e", "print(1)"], "--plan runs no script: leave out the script, -e, -l and -i"),
+            (["--plan", file, folder.file("script.lua")], "--plan runs no script"),
+            (["--apply", file, "-e", "print(1)"], "--apply runs no script"),
+            (["--out", folder.file("plan.json"), "-e", "print(1)"], "--out needs --plan, --apply or --export"),
+            (["--apply", file, "--out", folder.file("plan.json")], "--out saves a plan: it goes with --plan"),
+            (["--plan", file, "--plan-format", "yaml"], "--plan-format must be text, json or markdown (got yaml)"),
+            (["--plan", file, "--apply", file], "--plan and --apply cannot be used together"),
+            (["--apply", file, "--detailed-exitcode"], "--detailed-exitcode goes with --plan"),
+            (["--export", file, "--prune"], "--prune shapes a plan: it goes with --plan or --apply, not --export"),
+            (["--plan", file, "--collections", "providerKeys"], "--collections goes with --export"),
+            (["--plan", file, "--max-deletes=-1"], "--max-deletes must be 0 or more (got -1)"),
+        ]
+        for (arguments, message) in cases {
+            let r = try await api.luagate(arguments)
+            #expect(r.status == 2, "\(arguments): \(r.stdout)\(r.stderr)")
+            #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        #expect(api.server.requestLog.entries().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("plan.json")))
+    }
+}
