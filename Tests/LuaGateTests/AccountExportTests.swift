@@ -68,4 +68,32 @@ import Testing
         let plan = try await api.luagate(["--plan", path, "--detailed-exitcode"])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
     }
+
+    /// Records a stack applied carry their marker's extras: the export names the stack and
+    /// writes `protect` and `secretVersion` back, so planning it changes nothing.
+    @Test func anExportKeepsTheStackProtectAndSecretVersion() async throws {
+        let api = try APIHarness()
+        let folder = try AccountFolder()
+        let file = try folder.account("""
+              providerKeys = { { name = "pk", providerId = "openai", value = account.env "PK", secretVersion = "3", protect = true,
+                                 metadata = { team = "z" } } },
+            """, stack: "owned")
+        let applied = try await api.luagate(["--apply", file], environment: ["PK": Accounts.secret()])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let r = try await api.luagate(["--export", "-", "--collections", "providerKeys"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("  stack = \"owned\",\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("""
+                  name = "pk",
+                  metadata = { team = "z" },
+                  protect = true,
+                  providerId = "openai",
+                  secretVersion = "3",
+                  value = account.env "PROVIDER_KEY_PK",
+            """), "\(r.stdout)")
+        let exported = try folder.write("exported.lua", r.stdout)
+        let plan = try await api.luagate(["--plan", exported, "--prune", "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout == "No changes: the account matches \(exported) (stack \"owned\").\n", "\(plan.stdout)")
+    }
 }

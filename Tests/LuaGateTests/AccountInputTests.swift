@@ -83,6 +83,32 @@ import Testing
             ], api: api)
     }
 
+    /// Inside a record the catalogue checks names and types too, at plan time.
+    @Test func nestedFieldsAndTypesAreChecked() async throws {
+        try await Self.refused("""
+              accessKeyConfigurations = {
+                { name = "c1", router = { rules = { { provider = "openai", steps = { { type = "user", keyz = { "a" } } } } } } },
+                { name = "c2", description = 5 },
+                { name = "c3", access = { providers = { allow = "openai" } } },
+              },
+            """, [
+                #"FILE:5: accessKeyConfigurations "c1": router.rules[1].steps[1].keyz unknown field"#,
+                #"FILE:6: accessKeyConfigurations "c2": description must be a string (got number)"#,
+                #"FILE:7: accessKeyConfigurations "c3": access.providers.allow must be a list (got string)"#,
+            ])
+    }
+
+    /// A reference to a name two records of the account hold: both ids.
+    @Test func aReferenceToAnAmbiguousNameNamesBothIds() async throws {
+        let api = try APIHarness()
+        let one = api.server.account.seed(.accessKeyConfigurations, ["name": .string("twin")])
+        let two = api.server.account.seed(.accessKeyConfigurations, ["name": .string("twin")])
+        try await Self.refused("  accessKeys = { { name = \"ak\", accessKeyConfiguration = \"twin\" } },", [
+            #"FILE:4: accessKeys "ak": accessKeyConfiguration names the access key configuration "twin", but 2 records have that name"#,
+            one.id, two.id,
+        ], api: api)
+    }
+
     /// Both positions of a name given twice in one collection.
     @Test func aDuplicateNameNamesBothPositions() async throws {
         try await Self.refused("""
