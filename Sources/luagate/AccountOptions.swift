@@ -92,6 +92,9 @@ struct AccountOptions: ParsableArguments {
         }
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be 0 or more (got \(maxDeletes))") }
         if out != nil && mode != "--plan" { throw ValidationError("--out saves a plan: it goes with --plan") }
+        if let apply, apply.hasSuffix(".json"), prune || adopt || maxDeletes != nil {
+            throw ValidationError("--prune, --adopt and --max-deletes shape a plan: give them to --plan, not to --apply of a saved plan")
+        }
         if detailedExitcode && mode != "--plan" { throw ValidationError("--detailed-exitcode goes with --plan") }
         if mode == "--export" {
             for (name, set) in [("--prune", prune), ("--adopt", adopt), ("--max-deletes", maxDeletes != nil),

@@ -139,7 +139,8 @@ function account.plan(file, opts) end
 
 --- p = account.saved(path): a plan saved by `--plan FILE --out PLAN.json`, checked against
 --- the account as it is now: refused (code "stale_plan", nothing sent) when any record it
---- touches changed since, naming each.
+--- touches or points at changed since, naming each; a delete of a record this stack does not
+--- own, a body the client would refuse or a secret that cannot be read refuses it too.
 function account.saved(path) end
 
 return account

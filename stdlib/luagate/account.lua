@@ -16,6 +16,7 @@ local source = require "luagate.account.source"
 local diff = require "luagate.account.diff"
 local render = require "luagate.account.render"
 local send = require "luagate.account.send"
+local live_form = require "luagate.account.live"
 
 local M = {}
 
@@ -56,7 +57,7 @@ end
 function M.plan(file, opts)
   opts = opts or {}
   local acct = type(file) == "string" and source.load(file) or file
-  local live = diff.read(diff.needed(acct, opts.prune or acct.prune == true))
+  local live = live_form.read(live_form.needed(acct, opts.prune or acct.prune == true), { providers = true })
   local changes, problems, notes, ids = diff.changes(acct, live, opts)
   if #problems > 0 then
     plan._refuse {
@@ -89,52 +90,95 @@ function M.plan(file, opts)
   return make_plan(changes, info), info
 end
 
+-- Refuses a saved plan, nothing sent.
+local function refuse_saved(code, path, lines, what)
+  plan._refuse {
+    code = code, operation = "account.saved",
+    message = ("%s %s, nothing was sent: %d problem%s\n  %s"):format(path, what, #lines, #lines == 1 and "" or "s",
+      table.concat(lines, "\n  ")),
+    problems = lines,
+  }
+end
+
+-- The changes of a saved plan, each checked as a plan would have made it (the file can be
+-- edited by hand: nothing in it is trusted), or the problems.
+local function restored(path, doc)
+  local changes, problems = {}, {}
+  for i, entry in ipairs(doc.changes) do
+    local function bad(why) problems[#problems + 1] = ("change #%d: %s"):format(i, why) end
+    if type(entry) ~= "table" then
+      bad("not an object")
+    elseif entry.op ~= "create" and entry.op ~= "update" and entry.op ~= "delete" then
+      bad("op must be create, update or delete")
+    elseif type(entry.resource) ~= "string" or not model.resource(entry.resource) then
+      bad(("%s is not a collection of an account"):format(tostring(entry.resource)))
+    elseif entry.op ~= "update" and model.is_singleton(entry.resource) then
+      bad(("%s is only ever updated"):format(entry.resource))
+    elseif entry.op ~= "create" and not model.is_singleton(entry.resource) and type(entry.id) ~= "string" then
+      bad("needs the id of the record it changes")
+    elseif entry.op ~= "update" and type(entry.name) ~= "string" then
+      bad("needs the name of the record")
+    elseif entry.set ~= nil and type(entry.set) ~= "table" or type(entry.basis) ~= "table" then
+      bad("set and basis must be objects (basis: what the change was computed from)")
+    elseif entry.op ~= "create" and not model.is_singleton(entry.resource)
+        and type(entry.basis.updatedAt) ~= "string" then
+      bad("basis.updatedAt is missing: the plan cannot be checked against the account")
+    else
+      local c = render.restore(entry)
+      c.phase = phase(c)
+      for field in pairs(c.set or {}) do
+        if not model.fields(c.resource)[field] then bad(("%s has no field %s"):format(c.resource, tostring(field))) end
+      end
+      changes[#changes + 1] = c
+    end
+  end
+  if #problems > 0 then refuse_saved("account", path, problems, "is not a plan luagate made") end
+  return changes
+end
+
 --- p = account.saved(path): a plan saved by `--plan FILE --out PLAN.json`, checked against
 --- the account as it is now: refused (code "stale_plan", nothing sent) when any record it
---- touches changed since, naming each.
+--- touches or points at changed since, naming each; a delete of a record this stack does not
+--- own, a body the client would refuse or a secret that cannot be read refuses it too.
 function M.saved(path)
   local f, err = io.open(path, "rb")
   if not f then plan._refuse { code = "account", operation = "account.saved", message = ("cannot read %s")
     :format(err) } end
   local text = f:read("a")
   f:close()
-  local ok, doc = pcall(json.decode, text)
-  if not ok or type(doc) ~= "table" or doc.format ~= render.FORMAT or type(doc.changes) ~= "table" then
+  local ok, doc = pcall(json.decode, text or "")
+  if not ok or type(doc) ~= "table" or doc.format ~= render.FORMAT or type(doc.changes) ~= "table"
+      or getmetatable(doc.changes) ~= getmetatable(json.array()) or type(doc.stack) ~= "string" then
     plan._refuse { code = "account", operation = "account.saved",
       message = ("%s is not a saved plan (luagate --plan FILE --out %s writes one)"):format(path, path) }
   end
-  local changes, touched = {}, {}
-  for i, entry in ipairs(doc.changes) do
-    if type(entry) ~= "table" or not model.resource(entry.resource or "") then
-      plan._refuse { code = "account", operation = "account.saved", message = ("%s: change #%d is damaged")
-        :format(path, i) }
-    end
-    changes[i] = render.restore(entry)
-    touched[entry.resource] = true
-  end
+  local changes = restored(path, doc)
+  local touched = {}
+  for _, c in ipairs(changes) do touched[c.resource] = true end
   -- The records the changes point at by id are read too: one renamed or deleted since makes
   -- the plan stale as well.
   local ids = type(doc.ids) == "table" and doc.ids or {}
-  for resource in pairs(ids) do
-    if model.resource(resource) and not model.is_singleton(resource) then touched[resource] = true end
+  for resource, names in pairs(ids) do
+    if type(names) ~= "table" or not model.resource(resource) or model.is_singleton(resource) then
+      ids[resource] = nil
+    else
+      touched[resource] = true
+    end
   end
-  local live = diff.read(touched)
-  local stale, changed_ids = {}, {}
+  local live = live_form.read(touched)
+  local stale, problems, changed_ids = {}, {}, {}
   for _, c in ipairs(changes) do
     if c.id then changed_ids[c.id] = true end
   end
   for resource, names in pairs(ids) do
-    local index = live[resource]
-    if index and index.by_id and type(names) == "table" then
-      for name, id in pairs(names) do
-        local record = index.by_id[id]
-        if not record then
-          stale[#stale + 1] = ("%s %q (%s), which changes point at, is gone"):format(resource, tostring(name),
-            tostring(id))
-        elseif record.name ~= name and not changed_ids[id] then
-          stale[#stale + 1] = ("%s %q (%s), which changes point at, is now named %q"):format(
-            resource, tostring(name), tostring(id), tostring(record.name))
-        end
+    for name, id in pairs(names) do
+      local record = live[resource].by_id[id]
+      if not record then
+        stale[#stale + 1] = ("%s %q (%s), which changes point at, is gone"):format(resource, tostring(name),
+          tostring(id))
+      elseif record.name ~= name and not changed_ids[id] then
+        stale[#stale + 1] = ("%s %q (%s), which changes point at, is now named %q"):format(
+          resource, tostring(name), tostring(id), tostring(record.name))
       end
     end
   end
@@ -145,7 +189,7 @@ function M.saved(path)
       local there = index.by_name[c.name]
       if there then stale[#stale + 1] = ("%s now exists (%s): created since the plan"):format(who, there[1].id) end
     elseif model.is_singleton(c.resource) then
-      local current = diff.file_form(c.resource, index.record, live)
+      local current = live_form.file_form(c.resource, index.record, live)
       for field, before in pairs(c.before) do
         if model.fields(c.resource)[field] and not model.same(current[field], before) then
           stale[#stale + 1] = ("%s: %s is now %s, the plan saw %s"):format(c.resource, field,
@@ -156,27 +200,37 @@ function M.saved(path)
       local record = index.by_id[c.id]
       if not record then
         stale[#stale + 1] = ("%s (%s) is gone: deleted since the plan"):format(who, c.id)
-      elseif c.basis and record.updatedAt ~= c.basis.updatedAt then
+      elseif record.updatedAt ~= c.basis.updatedAt then
         stale[#stale + 1] = ("%s (%s) changed since the plan (updatedAt %s, the plan saw %s)"):format(
           who, c.id, tostring(record.updatedAt), tostring(c.basis.updatedAt))
+      elseif c.op == "delete" then
+        local marker = model.split_metadata(record.metadata)
+        if not (marker and marker.stack == doc.stack) then
+          problems[#problems + 1] = ("%s (%s) is not owned by stack %q: a plan deletes only what its stack created")
+            :format(
+            who, c.id, doc.stack)
+        elseif marker.protect == true then
+          problems[#problems + 1] = ("%s (%s) is protected"):format(who, c.id)
+        end
+      end
+    end
+    local message = diff.check_body(c, ids)
+    if message then problems[#problems + 1] = message end
+    for _, secret in ipairs { c.rotate and c.rotate.secret, c.set and c.set[model.secret_field(c.resource) or ""] } do
+      if source.is_secret(secret) then
+        local _, why = source.resolve(secret)
+        if why then problems[#problems + 1] = ("%s: %s"):format(who, why) end
       end
     end
   end
   if #stale > 0 then
-    plan._refuse {
-      code = "stale_plan", operation = "account.saved",
-      message = ("%s is stale, nothing was sent: %d record%s changed since it was made; plan again\n  %s"):format(
-        path, #stale, #stale == 1 and "" or "s", table.concat(stale, "\n  ")),
-      stale = stale,
-    }
+    refuse_saved("stale_plan", path, stale, "is stale (plan again)")
   end
+  if #problems > 0 then refuse_saved("account", path, problems, "refused") end
   local info = {
-    stack = doc.stack, file = doc.file, hash = doc.fileHash or "", notes = doc.notes, ids = doc.ids or {},
-    created_at = doc.createdAt,
+    stack = doc.stack, file = tostring(doc.file or path), hash = tostring(doc.fileHash or ""), notes = nil,
+    ids = ids, created_at = doc.createdAt,
   }
-  for resource, names in pairs(info.ids) do
-    if type(names) ~= "table" then info.ids[resource] = nil end
-  end
   return make_plan(changes, info), info
 end
 

@@ -33,6 +33,27 @@ enum AccountFiles {
         return .one
     }
 
+    /// `ok | nil, why = files.writable_folder(path)`: whether a file can be written at `path`
+    /// (its folder exists and is writable), checked before a plan creates a key whose token
+    /// goes there.
+    static func writableFolder(_ call: LuaCall) throws -> LuaReturn {
+        let path = try call.checkString(1)
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        var status = stat()
+        if stat(folder, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
+            call.stack.pushNil()
+            call.stack.push("the folder \(folder) does not exist")
+            return .results(2)
+        }
+        if access(folder, W_OK) != 0 {
+            call.stack.pushNil()
+            call.stack.push("the folder \(folder) is not writable: \(String(cString: strerror(errno)))")
+            return .results(2)
+        }
+        call.stack.push(true)
+        return .one
+    }
+
     private static func write(_ bytes: [UInt8], to path: String) -> String? {
         let temporary = path + ".luagate-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)

@@ -13,6 +13,7 @@ extension Runtime {
         "luagate.metadata", "luagate.plan", "luagate.progress", "luagate.rename", "luagate.time",
         "luagate.account", "luagate.account.model", "luagate.account.source", "luagate.account.diff",
         "luagate.account.send", "luagate.account.render", "luagate.account.export", "luagate.account.cli",
+        "luagate.account.live",
     ]
 
     /// The embedded source of a Lua module. Each is read on its module's first
@@ -32,6 +33,7 @@ extension Runtime {
         case "luagate.account.render": PackageResources.render_lua
         case "luagate.account.export": PackageResources.export_lua
         case "luagate.account.cli": PackageResources.cli_lua
+        case "luagate.account.live": PackageResources.live_lua
         default: nil
         }
     }
@@ -40,7 +42,10 @@ extension Runtime {
     private static var nativeModules: KeyValuePairs<String, KeyValuePairs<String, LuaFunction>> {
         [
             "luagate.catalogue": ["resources": catalogueResources, "check": catalogueCheck],
-            "luagate.files": ["sha256": AccountFiles.sha256, "write_private": AccountFiles.writePrivate],
+            "luagate.files": [
+                "sha256": AccountFiles.sha256, "write_private": AccountFiles.writePrivate,
+                "writable_folder": AccountFiles.writableFolder,
+            ],
             "luagate.template": ["render": TemplateLibrary.render],
             "luagate.term": ["isatty": isatty, "status": StatusLine.status],
         ]

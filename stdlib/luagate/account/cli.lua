@@ -11,7 +11,7 @@ local function refuse(message) plan._refuse { code = "argument", operation = "lu
 
 -- Writes `text` to `path` whole (through a temporary file renamed into place).
 local function write_file(path, text)
-  local temporary = path .. ".tmp"
+  local temporary = ("%s.%d.tmp"):format(path, math.random(1, 1 << 30))
   local f, err = io.open(temporary, "wb")
   if not f then refuse(("cannot write %s"):format(err)) end
   local ok, werr = f:write(text)
@@ -60,6 +60,7 @@ function M.main(args)
     return 0
   end
   if args.mode == "plan" then
+    if args.out and args.out == args.file then refuse("--out would overwrite the account file " .. args.file) end
     local p, info = account.plan(args.file, opts)
     show(p, info, args.format)
     if args.out then
@@ -83,6 +84,9 @@ function M.main(args)
   if #p == 0 then return 0 end
   local report = p:apply { quiet = true, concurrency = args.concurrency }
   plan._summarize(report, { out = (args.format or "text") == "text" and io.stdout or io.stderr })
+  -- A change that failed makes the run fail (5, as a failed change of a script does), also when
+  -- it failed before reaching the API (a secret that could not be read, a token not written).
+  if #report.failed > 0 or (report.drifted and #report.drifted > 0) then return 5 end
   return 0
 end
 

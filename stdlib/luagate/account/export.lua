@@ -4,7 +4,7 @@
 -- gives an empty plan.
 local json = require "json"
 local model = require "luagate.account.model"
-local diff = require "luagate.account.diff"
+local live_form = require "luagate.account.live"
 
 local null = json.null
 local array_mt = getmetatable(json.array())
@@ -83,15 +83,33 @@ local function env_name(resource, name, used)
   return candidate
 end
 
+-- Leaves out the fields holding the value the API gives when none is written.
+local function server_filled_out(resource, file)
+  for file_name, f in pairs(model.fields(resource)) do
+    if f.desc.default ~= nil and model.same(file[file_name], model.normalise(f.desc.default, f.desc)) then
+      file[file_name] = nil
+    end
+  end
+  return file
+end
+
 --- text, counts = export.text{collections = {names}, stack = "name"}: the account file.
 function M.text(opts)
+  local refuse = require("luagate.plan")._refuse
   local wanted = {}
+  if opts.stack ~= nil and (type(opts.stack) ~= "string" or not opts.stack:find("^[%w._-]+$") or #opts.stack > 64) then
+    refuse { code = "argument", operation = "account.export",
+      message = "--stack: letters, digits, '.', '_' or '-', at most 64 characters" }
+  end
+  if opts.collections and #opts.collections == 0 then
+    refuse { code = "argument", operation = "account.export", message = "--collections: no collection named" }
+  end
   if opts.collections then
     for _, name in ipairs(opts.collections) do
       if not model.resource(name) then
         local all = {}
         for _, n in ipairs(model.collections) do all[#all + 1] = n end
-        require("luagate.plan")._refuse { code = "argument", operation = "account.export",
+        refuse { code = "argument", operation = "account.export",
           message = ("--collections: unknown collection '%s' (an account has: %s)"):format(name, table.concat(all,
             ", ")) }
       end
@@ -106,8 +124,8 @@ function M.text(opts)
   for name in pairs(wanted) do
     if model.is_singleton(name) then acct.singletons[name] = {} else acct.collections[name] = {} end
   end
-  for name in pairs(diff.needed(acct)) do needed[name] = true end
-  local live = diff.read(needed)
+  for name in pairs(live_form.needed(acct)) do needed[name] = true end
+  local live = live_form.read(needed)
 
   local out, used_env, counts, left_out = {}, {}, { records = 0, collections = 0 }, {}
   out[#out + 1] = ("-- The ngrok.ai account as exported by luagate on %s.\n"):format(os.date("!%Y-%m-%d %H:%M UTC"))
@@ -121,7 +139,7 @@ function M.text(opts)
     if wanted[resource] then
       counts.collections = counts.collections + 1
       if model.is_singleton(resource) then
-        local record = diff.file_form(resource, live[resource].record, live)
+        local record = server_filled_out(resource, (live_form.file_form(resource, live[resource].record, live)))
         record.name = nil
         out[#out + 1] = ("  %s = %s,\n"):format(resource, value_text(record, "  "))
         counts.records = counts.records + 1
@@ -141,7 +159,8 @@ function M.text(opts)
         local secret = model.secret_field(resource)
         local items = {}
         for i, record in ipairs(records) do
-          local file, marker = diff.file_form(resource, record, live)
+          local file, marker = live_form.file_form(resource, record, live)
+          server_filled_out(resource, file)
           if marker and type(marker.stack) == "string" then stacks[marker.stack] = (stacks[marker.stack] or 0) + 1 end
           if secret then
             local var = env_name(resource, record.name, used_env)

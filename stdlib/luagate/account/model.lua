@@ -112,7 +112,7 @@ function M.fields(resource)
   for name, f in pairs(entry.fields) do
     if writable(f) then
       fields[M.file_name(name, f)] = {
-        api = name, desc = f, secret = f.secrecy == "writeOnly", token = false, reference = id_reference(f),
+        api = name, desc = f, secret = f.secrecy == "writeOnly", reference = id_reference(f),
       }
     end
   end
@@ -169,6 +169,12 @@ function M.allowed(resource)
   return names
 end
 
+-- A number as JSON would compare it: integral floats as integers (2000.0 is 2000).
+local function number(v)
+  if math.type(v) == "float" and v == math.floor(v) and v > -2 ^ 53 and v < 2 ^ 53 then return math.tointeger(v) end
+  return v
+end
+
 --- v = model.to_file(value, desc, names): a value read from the API in the file's form:
 --- members nobody writes dropped (ids of nested items, redacted keys), members holding
 --- their default dropped, records pointed at by id written as their name (`names(ref,
@@ -204,6 +210,7 @@ function M.to_file(value, desc, names, depth)
     for k, v in pairs(value) do out[k] = M.to_file(v, nil, names, depth + 1) end
     return out
   end
+  if type(value) == "number" then return number(value) end
   return value
 end
 
@@ -213,6 +220,7 @@ end
 function M.normalise(value, desc, depth)
   depth = depth or 1
   if depth > M.MAX_DEPTH then error("nested too deeply", 0) end
+  if type(value) == "number" then return number(value) end
   if type(value) ~= "table" or value == null then return value end
   if desc and named_object(desc) then return value end
   if desc and desc.type == "array" then
@@ -237,18 +245,12 @@ end
 
 --- v = model.project(live, want, desc): the live value without the members of known shapes
 --- that the catalogue does not describe and `want` does not name (a member the API added
---- since is not a difference until the file names it).
+--- since is not a difference until the file names it). Items of lists are compared whole:
+--- a member removed from one is a difference.
 function M.project(live, want, desc, depth)
   depth = depth or 1
   if depth > M.MAX_DEPTH or type(live) ~= "table" or live == null or not desc then return live end
-  if desc.type == "array" then
-    local out = json.array()
-    for i, item in ipairs(live) do
-      out[i] = M.project(item, type(want) == "table" and want[i] or nil, desc.item, depth + 1)
-    end
-    return out
-  end
-  if not desc.fields or named_object(desc) then return live end
+  if desc.type == "array" or not desc.fields or named_object(desc) then return live end
   local out = {}
   for k, v in pairs(live) do
     local f = desc.fields[k]
@@ -278,6 +280,9 @@ function M.to_api(value, desc, ids, depth)
   if value == nil or value == null then return value end
   if desc and named_object(desc) then
     return { id = ids(named_object(desc), value) }
+  end
+  if desc and desc.reference and desc.reference.key == "id" and type(value) == "string" then
+    return ids(desc.reference, value)
   end
   if desc and desc.type == "array" and type(value) == "table" then
     local out = json.array()

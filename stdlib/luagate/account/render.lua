@@ -143,8 +143,8 @@ function M.notes_text(notes, out)
   local unowned = notes.unowned or {}
   if #unowned > 0 then
     out:write(("%s named by the file %s not owned by this stack: leaving the file will not delete %s"
-      .. " (--adopt takes them over):\n"):format(plural(#unowned, "record"), #unowned == 1 and "is" or "are",
-      #unowned == 1 and "it" or "them"))
+      .. " (--adopt takes over those no other stack owns):\n"):format(plural(#unowned, "record"),
+      #unowned == 1 and "is" or "are", #unowned == 1 and "it" or "them"))
     for i, r in ipairs(unowned) do
       if i > 5 then
         out:write(("  … and %d more\n"):format(#unowned - 5))
@@ -153,6 +153,10 @@ function M.notes_text(notes, out)
       out:write(("  %s %q (%s)%s\n"):format(r.resource, tostring(r.name), r.id,
         r.stack and (", owned by stack %q"):format(r.stack) or ""))
     end
+  end
+  if (notes.unprotected or 0) > 0 then
+    out:write(("protect = true has no effect on %s this stack does not own (only owned records are ever pruned).\n")
+      :format(plural(notes.unprotected, "record")))
   end
   if (notes.kept or 0) > 0 then
     out:write(("%s this stack created %s no longer in the file and %s kept: pruning is off"

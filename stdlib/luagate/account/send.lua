@@ -1,22 +1,53 @@
--- luagate.account.send: how one change of an account plan is sent, in the API's form,
+-- luagate.account.send: a change of an account plan in the API's form, and how it is sent,
 -- with the ids of records created earlier in the same apply.
-local diff = require "luagate.account.diff"
+local json = require "json"
 local model = require "luagate.account.model"
 local source = require "luagate.account.source"
 local files = require "luagate.files"
 local job = package.loaded["luagate.job"]
 
+local null = json.null
+
 local M = {}
 
+local error_mt = { __name = "luagate.error", __tostring = function(e) return e.message end }
+
 -- Raised from a change: the plan's apply reports it as the change's failure.
-local function fail(code, message) error({ code = code, message = message }, 0) end
+local function fail(code, message) error(setmetatable({ code = code, message = message }, error_mt), 0) end
+
+--- body = send.body(change, ids [, placeholder]): what a create or update sends: the file's
+--- fields in the API's form (`ids(ref, name)` gives a record's id), the metadata with its
+--- marker; secrets resolved, or "(secret)" with `placeholder` (for checks).
+function M.body(c, ids, placeholder)
+  local body = {}
+  local fields = model.fields(c.resource)
+  for file_name, value in pairs(c.set or {}) do
+    local f = fields[file_name]
+    if f.secret then
+      if placeholder then
+        body[f.api] = "(secret)"
+      else
+        local resolved, why = source.resolve(value)
+        if not resolved then fail("secret", ("%s %q: %s: %s"):format(c.resource, c.name, file_name, why)) end
+        body[f.api] = resolved
+      end
+    elseif f.api ~= "metadata" then -- metadata: below, with the marker
+      body[f.api] = value == null and null or model.to_api(value, f.desc, ids)
+    end
+  end
+  if c.metadata then
+    local text = model.join_metadata(c.metadata.rest, c.metadata.marker)
+    body.metadata = text or (c.op == "update" and null or nil)
+  end
+  return body
+end
 
 --- resolver = send.ids(ctx): names → ids, from the plan's account and what this apply created.
 function M.ids(ctx)
   return function(ref, name)
     local id = ctx.ids[ref.resource] and ctx.ids[ref.resource][name]
     if not id then
-      fail("reference", ("the %s %q does not exist (was its create refused or failed?)"):format(
+      fail("reference", ("the %s %q does not exist (was its create refused or did it fail?)"):format(
         model.resource(ref.resource).singular, name))
     end
     return id
@@ -30,7 +61,7 @@ function M.change(c, ctx)
     lib.delete(c.id)
     return "deleted"
   end
-  local body = diff.api_body(c, M.ids(ctx))
+  local body = M.body(c, M.ids(ctx))
   if c.op == "create" then
     local record = lib.create(body)
     ctx.ids[c.resource] = ctx.ids[c.resource] or {}

@@ -28,6 +28,15 @@ local function caller_where()
   end
 end
 
+--- path = source.beside(file, name): `name` relative to the folder of `file` (as given when
+--- absolute). Includes, secret files and token files are found beside the account file.
+function M.beside(file, name)
+  if name:sub(1, 1) == "/" then return name end
+  local folder = file:match("^(.*)/[^/]*$")
+  return folder and folder .. "/" .. name or name
+end
+local beside = M.beside
+
 --- ref = source.secret(kind, where): a secret read at apply (`kind` "env" or "file").
 function M.secret(kind, where)
   if type(where) ~= "string" or where == "" then
@@ -35,6 +44,7 @@ function M.secret(kind, where)
       kind == "env" and "an environment variable's name" or "a file's path",
       where == "" and "an empty string" or type(where)))
   end
+  if kind == "file" then where = M.beside(M.reading or "", where) end
   return setmetatable({ kind = kind, [kind == "env" and "name" or "path"] = where, at = caller_where() }, Secret)
 end
 
@@ -92,12 +102,6 @@ local function line_of(text, name, nth)
   return nil
 end
 
--- `name` relative to the folder of `file`.
-local function beside(file, name)
-  if name:sub(1, 1) == "/" then return name end
-  local folder = file:match("^(.*)/[^/]*$")
-  return folder and folder .. "/" .. name or name
-end
 
 -- Problems found so far, each "where: what".
 local Problems = {}
@@ -119,13 +123,14 @@ function M.load(path)
     if not f then return nil, err end
     local text = f:read("a")
     f:close()
+    if not text then return nil, file .. ": not a file (a folder?)" end
     return text
   end
 
   local function evaluate(file, included_from)
     local text, err = read(file)
     if not text then
-      found:add(included_from, ("cannot read %s"):format(err))
+      found:add(included_from, ("cannot read %s"):format(err or (file .. ": not a file")))
       return nil
     end
     texts[file] = text
@@ -135,10 +140,16 @@ function M.load(path)
       found:add(nil, syntax)
       return nil
     end
+    -- While the file runs, os.exit raises (an exit status would read as the plan's), and
+    -- account.file paths are taken beside the file.
+    local exit, reading = os.exit, M.reading
+    os.exit = function() error(("%s: an account file cannot call os.exit"):format(file), 0) end -- luacheck: ignore
+    M.reading = file
     local ok, value = xpcall(chunk, function(e)
       if type(e) == "table" then return e end
       return debug.traceback(tostring(e), 2)
     end)
+    os.exit, M.reading = exit, reading -- luacheck: ignore
     if not ok then
       if type(value) == "table" then found:add(nil, tostring(value.message or value))
       else found:add(nil, tostring(value):gsub("\nstack traceback:.*", "")) end
@@ -194,7 +205,9 @@ function M.load(path)
         else
           local into = result.singletons[key]
           if not into then
-            into = { _where = file, _file = file }
+            local at = texts[file] and texts[file]:find("[^%w_]" .. key .. "%s*=")
+            local line = at and select(2, texts[file]:sub(1, at + 1):gsub("\n", "")) + 1
+            into = { _where = line and ("%s:%d"):format(file, line) or file, _file = file }
             result.singletons[key] = into
           end
           for field, x in pairs(v) do
@@ -230,6 +243,10 @@ function M.load(path)
 
   seen_files[path] = true
   local value = evaluate(path, nil)
+  if value and getmetatable(value) ~= Account then
+    found:add(path, 'must return account { … } (local account = require "luagate.account")')
+    value = nil
+  end
   if value then merge(path, value, nil, 0) end
   if value then
     if type(result.stack) ~= "string" or not result.stack:find("^[%w._-]+$") or #result.stack > 64 then
@@ -266,19 +283,33 @@ local function label(resource, record)
 end
 M.label = label
 
-local function check_secret_free(value, path, found, where, depth)
-  depth = depth or 1
-  if depth > model.MAX_DEPTH then
-    found:add(where, path .. ": nested too deeply")
-    return
+-- The first thing in a field's value that cannot be sent (a secret reference outside a secret
+-- field, a function, a table that contains itself, nesting past the limit), or nil.
+local function unsendable(value, path, visiting, depth)
+  if depth > model.MAX_DEPTH then return path .. ": nested too deeply" end
+  if M.is_secret(value) then return path .. ": account.env/account.file only for secret fields" end
+  if value == null then return nil end
+  if type(value) == "function" or type(value) == "userdata" or type(value) == "thread" then
+    return ("%s: a %s cannot be sent"):format(path, type(value))
   end
-  if M.is_secret(value) then
-    found:add(where, path .. ": account.env/account.file only for secret fields")
-  elseif type(value) == "table" and value ~= null then
-    for k, v in pairs(value) do check_secret_free(v, path .. "." .. tostring(k), found, where, depth + 1) end
-  elseif type(value) == "function" or type(value) == "userdata" or type(value) == "thread" then
-    if value ~= null then found:add(where, ("%s: a %s cannot be sent"):format(path, type(value))) end
+  if type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
+    return ("%s: %s cannot be sent in JSON"):format(path, tostring(value))
   end
+  if type(value) ~= "table" then return nil end
+  if visiting[value] then return path .. ": a table that contains itself cannot be sent" end
+  visiting[value] = true
+  for k, v in pairs(value) do
+    local why = unsendable(v, path .. "." .. tostring(k), visiting, depth + 1)
+    if why then return why end
+  end
+  visiting[value] = nil
+  return nil
+end
+
+local function check_secret_free(value, path, found, where)
+  local why = unsendable(value, path, {}, 1)
+  if why then found:add(where, why) end
+  return why == nil
 end
 
 --- Checks one record's fields (names, extras, secrets); types and limits are the catalogue's
@@ -340,6 +371,20 @@ function M.check_record(resource, record, found)
         table.concat(model.allowed(resource), ", ")))
     end
     ::continue::
+  end
+  -- The ownership marker is luagate's: a file that wrote it could make records look owned.
+  local metadata = record.metadata
+  if type(metadata) == "string" then
+    local ok, decoded = pcall(json.decode, metadata)
+    metadata = ok and decoded or nil
+  end
+  if type(metadata) == "table" and metadata ~= null and rawget(metadata, model.MARKER) ~= nil then
+    found:add(where, ("%s: metadata member %q is luagate's ownership marker: use adopt, protect and secretVersion")
+      :format(
+      what, model.MARKER))
+  end
+  if type(record.tokenFile) == "string" and record.tokenFile ~= "" then
+    record.tokenFile = M.beside(record._file or "", record.tokenFile)
   end
   local secret = model.secret_field(resource)
   if not singleton and secret and record.secretVersion ~= nil and record[secret] == nil then
