@@ -12,6 +12,8 @@
 #   scripts/bench/account.sh   # env: BENCH_PROVIDER_KEYS=10000 BENCH_CONFIGURATIONS=500 BENCH_ACCESS_KEYS=2000
 #                              #      BENCH_LATENCY_MS=50 BENCH_CHANGES=1000 BENCH_CONCURRENCY=16 BENCH_RUNS=3
 #                              #      BENCH_OUT=FILE BENCH_SKIP_BUILD=1 (use the release binaries as they are)
+#                              #      BENCH_SLOW_FACTOR=10 (a plan slower than this × the bound is not repeated)
+#                              #      BENCH_PLAN_TIMEOUT=900 (seconds, per luagate run)
 #                              #      BENCH_KEEP=DIR (keep the generated files, logs, journals, plans there)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +26,8 @@ LATENCY_MS=${BENCH_LATENCY_MS:-50}
 CHANGES=${BENCH_CHANGES:-1000}
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
 RUNS=${BENCH_RUNS:-3}
+SLOW_FACTOR=${BENCH_SLOW_FACTOR:-10}
+PLAN_TIMEOUT=${BENCH_PLAN_TIMEOUT:-900}
 PAGE=100 # the largest list page (Catalogue.pageSize), the one the plan asks for
 STACK=bench
 TOKEN=bench-token
@@ -70,7 +74,8 @@ record "$(cat "$WORK/counts.txt")"
 LONGEST=$(( (PROVIDER_KEYS > ACCESS_KEYS ? (PROVIDER_KEYS > CONFIGURATIONS ? PROVIDER_KEYS : CONFIGURATIONS) \
   : (ACCESS_KEYS > CONFIGURATIONS ? ACCESS_KEYS : CONFIGURATIONS)) ))
 PAGES=$(( (LONGEST + PAGE - 1) / PAGE ))
-record "SETUP latency_ms=$LATENCY_MS page=$PAGE pages=$PAGES bound_s=$(python3 -c "print($PAGES * $LATENCY_MS / 1000)") changes=$CHANGES concurrency=$CONCURRENCY"
+BOUND=$(python3 -c "print($PAGES * $LATENCY_MS / 1000)")
+record "SETUP latency_ms=$LATENCY_MS page=$PAGE pages=$PAGES bound_s=$BOUND changes=$CHANGES concurrency=$CONCURRENCY"
 
 # start_fake: a fresh server with the generated account; sets URL.
 start_fake() {
@@ -95,7 +100,7 @@ timed() {
   local start end
   start=$(date +%s.%N)
   set +e
-  /usr/bin/time -f "%M" -o "$WORK/$name.rss" timeout 900 "$@" > "$WORK/$name.out" 2> "$WORK/$name.err"
+  /usr/bin/time -f "%M" -o "$WORK/$name.rss" timeout "$PLAN_TIMEOUT" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err"
   STATUS_=$?
   set -e
   end=$(date +%s.%N)
@@ -147,24 +152,47 @@ else
     BASE=$WORK/account.lua BASE_KIND=generated
   fi
 
-  # (a), (c): the plan of the unchanged account.
+  # (a), (c): the plan of the unchanged account. A run slower than BENCH_SLOW_FACTOR × the lower
+  # bound ends the repeats of that file (one such run is the finding; repeating it takes long).
+  slow() { python3 -c "import sys; sys.exit(0 if $1 > $SLOW_FACTOR * $BOUND else 1)"; }
+  SLOWED=
   for run in $(seq "$RUNS"); do
     echo "==> plan ($BASE_KIND file), run $run" >&2
     timed plan "$LUAGATE" --base-url "$URL" --plan "$BASE" --detailed-exitcode
     record "PLAN run=$run file=$BASE_KIND seconds=$SECONDS_ rss_kb=$RSS_ status=$STATUS_ changes=$(plan_changes plan)"
     [ "$STATUS_" -le 2 ] || { tail -5 "$WORK/plan.err" >&2; }
+    if slow "$SECONDS_"; then SLOWED=1; echo "==> over ${SLOW_FACTOR}× the lower bound: no more runs of it" >&2; break; fi
   done
-  if [ "$BASE_KIND" = export ]; then
+  if [ "$BASE_KIND" = export ] && [ -z "$SLOWED" ]; then
     echo "==> plan (generated file)" >&2
     timed plan-generated "$LUAGATE" --base-url "$URL" --plan "$WORK/account.lua" --detailed-exitcode
     record "PLAN run=1 file=generated seconds=$SECONDS_ rss_kb=$RSS_ status=$STATUS_ changes=$(plan_changes plan-generated)"
   fi
-  # Where the plan's time goes: one run with --verbose (kept with BENCH_KEEP).
-  timed plan-verbose "$LUAGATE" --base-url "$URL" --verbose --plan "$BASE" --detailed-exitcode
+  # The same file loaded by a wrapper (account_variant.lua, nothing changed): the plan sees the
+  # same records but not the file's text, which isolates what the plan does with the text.
+  export BENCH_ACCOUNT_BASE=$BASE
+  VARIANT=$BENCH/account_variant.lua
+  for run in $(seq "$RUNS"); do
+    echo "==> plan ($BASE_KIND file through a wrapper), run $run" >&2
+    BENCH_ACCOUNT_CHANGES=0 timed plan-wrapped "$LUAGATE" --base-url "$URL" --plan "$VARIANT" --detailed-exitcode
+    record "PLAN run=$run file=wrapped seconds=$SECONDS_ rss_kb=$RSS_ status=$STATUS_ changes=$(plan_changes plan-wrapped)"
+  done
+  # Where the plan's time goes: the requests of one run with --verbose, by collection.
+  BENCH_ACCOUNT_CHANGES=0 timed plan-verbose "$LUAGATE" --base-url "$URL" --verbose --plan "$VARIANT" --detailed-exitcode
+  python3 - "$WORK/plan-verbose.err" "$SECONDS_" <<'PY' | while read -r line; do record "$line"; done
+import re, sys
+by = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"duration_ms=([\d.]+) method=GET path=/([a-z-]+)", line)
+    if m:
+        by.setdefault(m.group(2), []).append(float(m.group(1)))
+for path, ms in sorted(by.items(), key=lambda kv: -sum(kv[1])):
+    print("PAGES path=%s requests=%d sum_s=%.4f mean_ms=%.2f max_ms=%.2f run_s=%s" % (
+        path, len(ms), sum(ms) / 1000, sum(ms) / len(ms), max(ms), sys.argv[2]))
+PY
 
   # (b): 1,000 updates, each apply on a fresh account.
-  export BENCH_ACCOUNT_BASE=$BASE BENCH_ACCOUNT_CHANGES=$CHANGES
-  VARIANT=$BENCH/account_variant.lua
+  export BENCH_ACCOUNT_CHANGES=$CHANGES
   timed plan-variant "$LUAGATE" --base-url "$URL" --plan "$VARIANT" --detailed-exitcode
   record "PLAN run=1 file=changed seconds=$SECONDS_ rss_kb=$RSS_ status=$STATUS_ changes=$(plan_changes plan-variant)"
   for run in $(seq "$RUNS"); do
