@@ -72,7 +72,7 @@ import Testing
     /// Records a stack applied carry their marker's extras: the export names the stack and
     /// writes `protect` and `secretVersion` back, so planning it changes nothing.
     @Test func anExportKeepsTheStackProtectAndSecretVersion() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let file = try folder.account("""
               providerKeys = { { name = "pk", providerId = "openai", value = account.env "PK", secretVersion = "3", protect = true,

@@ -10,7 +10,7 @@ import Testing
 
     /// A fixed plan: a delete, two creates in two collections, an update.
     static func fixture() throws -> (APIHarness, AccountFolder) {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         api.seed(name: "doomed", metadata: Accounts.owned(by: "docs"), id: Self.doomedID)
         api.seed(name: "kept", description: "old", metadata: Accounts.owned(by: "docs"))
         let folder = try AccountFolder()

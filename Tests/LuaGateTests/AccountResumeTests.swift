@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func aLostCreateIsFoundByNameWhenPlanningAgain() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let file = try Self.file(folder)
         try await Self.interrupted(api, file, folder.file("journal.jsonl"))
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func aLostCreateIsNotRepeatedOnResume() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let file = try Self.file(folder)
         let journal = folder.file("journal.jsonl")
@@ -72,7 +72,7 @@ import Testing
     /// SIGTERM while the configuration's create is in flight (made, unanswered): the run stops,
     /// and `--resume` finishes the rest once.
     @Test func aTerminatedApplyIsResumedWithEachChangeMadeOnce() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let file = try Self.file(folder)
         let journal = folder.file("journal.jsonl")

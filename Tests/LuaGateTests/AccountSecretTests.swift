@@ -18,7 +18,7 @@ import Testing
 
     /// Every output of plan, saved plan, apply and rotation, scanned for the full values.
     @Test func secretValuesReachNoOutput() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let envSecret = Accounts.secret(), fileSecret = Accounts.secret(), rotated = Accounts.secret()
         try folder.write("anthropic.secret", fileSecret + "\n")
@@ -71,7 +71,7 @@ import Testing
 
     /// `value = "sk-…"` in the file: refused at plan time, with file and line, before any request.
     @Test func aLiteralSecretIsRefusedWithItsLine() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let file = try folder.account("""
               providerKeys = {
@@ -89,7 +89,7 @@ import Testing
 
     /// Bumping `secretVersion` rotates the key: exactly one rotate, then the plan is empty.
     @Test func bumpingSecretVersionRotatesOnce() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         try folder.write("anthropic.secret", Accounts.secret())
         let first = Accounts.secret(), second = Accounts.secret()
@@ -126,7 +126,7 @@ import Testing
 
     /// A create the API refuses: its error, logged in full, does not show the value sent.
     @Test func aFailedCreateDoesNotShowTheSecret() async throws {
-        let api = try APIHarness()
+        let api = try Accounts.emptyAPI()
         let folder = try AccountFolder()
         let secret = Accounts.secret()
         let file = try folder.account("""

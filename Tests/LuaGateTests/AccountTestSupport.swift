@@ -46,6 +46,20 @@ enum Accounts {
         return "sk-test-" + String((0..<24).map { _ in alphabet.randomElement()! })
     }
 
+    /// An empty fake whose model catalogue serves the built-in providers the tests name
+    /// (a provider key's `providerId` must be a custom provider or one of the catalogue's).
+    static func emptyAPI() throws -> APIHarness {
+        let api = try APIHarness()
+        api.server.account.setModels(["openai", "anthropic", "google"].map { provider in
+            .object([
+                "id": .string("\(provider)-model"), "name": .string("\(provider) model"), "object": "model",
+                "owned_by": "ngrok", "created": .int(1_760_000_000),
+                "providers": .array([.object(["id": .string(provider), "model_id": .string("\(provider):\(provider)-model")])]),
+            ])
+        })
+        return api
+    }
+
     /// A fake seeded with the sample account (12 provider keys and every other collection).
     static func sampleAPI() throws -> APIHarness {
         try APIHarness(FakeNgrokAIConfiguration(
