@@ -92,7 +92,7 @@ import Testing
                 { name = "c3", access = { providers = { allow = "openai" } } },
               },
             """, [
-                #"FILE:5: accessKeyConfigurations "c1": router.rules[1].steps[1].keyz unknown field"#,
+                #"FILE:5: accessKeyConfigurations "c1": unknown field 'router.rules[1].steps[1].keyz' (allowed: keySelectionStrategy, keys, type)"#,
                 #"FILE:6: accessKeyConfigurations "c2": description must be a string (got number)"#,
                 #"FILE:7: accessKeyConfigurations "c3": access.providers.allow must be a list (got string)"#,
             ])

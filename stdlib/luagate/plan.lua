@@ -705,6 +705,7 @@ function Plan:apply(opts)
   for _, item in ipairs(todo) do mutations = mutations + (item.change.mutations or 1) end
   local send_change = options[self].send
   reserve(mutations, send_change ~= nil) -- --max-changes: what is sent fits, or nothing is sent
+  if send_change then report.created, report.deleted = 0, 0 end -- an account plan counts them all
   local dry_run = job and job.dry_run
   if dry_run and not opts.quiet then self:show(opts) end -- a dry run shows what would change, then what would happen
   local bar <close> = progress.new {

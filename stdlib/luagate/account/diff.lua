@@ -175,7 +175,11 @@ function M.changes(acct, live, opts)
     elseif singleton then
       local where, what = source.label(resource, singleton)
       references_ok(resource, singleton, where, what)
-      M.update(resource, singleton, index.record, live, stack, opts, changes, problem, notes)
+      if index.record then
+        M.update(resource, singleton, index.record, live, stack, opts, changes, problem, notes)
+      else
+        problem(where, ("%s: the account has no %s to update"):format(what, model.resource(resource).singular))
+      end
     end
   end
 
@@ -210,7 +214,9 @@ function M.check_body(c, ids)
   local encoded, err = pcall(json.encode, body)
   if not encoded then return ("%s %q: %s"):format(c.resource, tostring(c.name or c.resource), tostring(err)) end
   local field, rule = check_write(c.resource, body, c.op == "create" and "create" or "update")
-  if field then return ("%s %q: %s %s"):format(c.resource, tostring(c.name or c.resource), field, rule) end
+  if field and rule:find(field, 1, true) then field = nil end -- the rule names it already
+  if rule then return ("%s %q: %s%s"):format(c.resource, tostring(c.name or c.resource), field and field .. " "
+    or "", rule) end
   return nil
 end
 

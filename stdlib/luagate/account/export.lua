@@ -138,7 +138,10 @@ function M.text(opts)
   for _, resource in ipairs(model.collections) do
     if wanted[resource] then
       counts.collections = counts.collections + 1
-      if model.is_singleton(resource) then
+      if model.is_singleton(resource) and not live[resource].record then
+        counts.collections = counts.collections - 1
+        left_out[#left_out + 1] = ("%s: the account has none"):format(resource)
+      elseif model.is_singleton(resource) then
         local record = server_filled_out(resource, (live_form.file_form(resource, live[resource].record, live)))
         record.name = nil
         out[#out + 1] = ("  %s = %s,\n"):format(resource, value_text(record, "  "))

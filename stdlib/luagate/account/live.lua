@@ -34,12 +34,20 @@ function M.read(resources, opts)
   local jobs = {}
   for i, name in ipairs(names) do jobs[i] = name end
   if opts and opts.providers then jobs[#jobs + 1] = "models" end
-  local read = task.map(jobs, function(name)
+  local read, errors = task.map(jobs, function(name)
     local lib = require(name)
     if name == "models" then return lib.list() end
-    if model.is_singleton(name) then return { lib.get() } end
+    if model.is_singleton(name) then
+      local ok, record = pcall(lib.get)
+      if not ok and type(record) == "table" and record.status == 404 then return {} end -- the account has none
+      if not ok then error(record, 0) end
+      return { record }
+    end
     return lib.list { limit = 100 }
-  end, { concurrency = math.max(1, #jobs) })
+  end, { concurrency = math.max(1, #jobs), errors = "collect" })
+  for i = 1, #jobs do
+    if errors and errors[i] ~= nil then error(errors[i], 0) end -- the first failed read, as it came
+  end
   local live = { renamed = {} }
   for i, name in ipairs(names) do
     live[name] = model.is_singleton(name) and { record = read[i][1] } or index_of(read[i])
