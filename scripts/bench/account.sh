@@ -183,7 +183,7 @@ else
 import re, sys
 by = {}
 for line in open(sys.argv[1]):
-    m = re.search(r"duration_ms=([\d.]+) method=GET path=/([a-z-]+)", line)
+    m = re.search(r"duration_ms=([\d.]+) method=GET path=/([^?\s]+)", line)
     if m:
         by.setdefault(m.group(2), []).append(float(m.group(1)))
 for path, ms in sorted(by.items(), key=lambda kv: -sum(kv[1])):
