@@ -88,9 +88,10 @@ end
 -- found.name(name, from, nth): the line of the nth `name = "x"` after position `from`.
 -- Built in one pass over the text, so that a file of thousands of records loads in linear time.
 local function where_in(text)
-  local newlines, names = {}, {}
+  local newlines, names, starts = {}, {}, {}
+  local prefixed = "\n" .. text
   for pos in text:gmatch("()\n") do newlines[#newlines + 1] = pos end
-  for pos, _, name in ("\n" .. text):gmatch("()[^%w_]name%s*=%s*([\"'])(.-)%2") do
+  for pos, _, name in prefixed:gmatch("()[^%w_]name%s*=%s*([\"'])(.-)%2") do
     local list = names[name]
     if not list then
       list = {}
@@ -107,7 +108,10 @@ local function where_in(text)
     end
     return lo
   end
-  function found.after(pattern) return ("\n" .. text):find(pattern) or 0 end
+  function found.after(pattern)
+    if not starts[pattern] then starts[pattern] = prefixed:find(pattern) or 0 end
+    return starts[pattern]
+  end
   function found.name(name, from, nth)
     local list = type(name) == "string" and names[name]
     if not list then return nil end
