@@ -213,4 +213,41 @@ import Testing
         let again = try await api.luagate(["--plan", file, "--detailed-exitcode"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     }
+
+    /// Values the API stores as it returns them are no difference: a firewall policy written
+    /// with its defaults (mode "enforce", onError "block") and an integral float
+    /// (maxInputTokens = 2000.0) plan to nothing once applied. A member removed from an item
+    /// of a list (a rule's name) is a difference.
+    @Test func defaultsAndIntegralFloatsAreNoDifference() async throws {
+        let api = try Accounts.sampleAPI()
+        let folder = try AccountFolder()
+        let rule = #"{ name = "No shell", phase = "response", tier = "hardDeny", toolNames = { "shell" } }"#
+        func policy(_ rule: String) -> String {
+            """
+              firewallPolicies = {
+                { name = "fw-defaults", mode = "enforce", onError = "block", rules = { \(rule) } },
+              },
+              gatewayConfig = { maxInputTokens = 2000.0 },
+            """
+        }
+        let file = try folder.account(policy(rule), stack: "fw")
+        let made = try await Accounts.run(api, ["--apply", file])
+        #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+        #expect(made.stdout.contains("applied: 1 created, 1 updated, 0 deleted"), "\(made.stdout)")
+        #expect(api.server.account.singletonFields(.gatewayConfig)?["maxInputTokens"]?.intValue == 2000)
+        let again = try await Accounts.run(api, ["--plan", file, "--detailed-exitcode"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout == "No changes: the account matches \(file) (stack \"fw\").\n", "\(again.stdout)")
+
+        let before = Accounts.mutations(api).count
+        try folder.account(policy(rule.replacingOccurrences(of: #"name = "No shell", "#, with: "")), stack: "fw")
+        let unnamed = try await Accounts.run(api, ["--plan", file, "--detailed-exitcode"])
+        #expect(unnamed.status == 2, "\(unnamed.stdout)\(unnamed.stderr)")
+        #expect(unnamed.stdout.hasPrefix("Plan for stack \"fw\" (\(file)): 1 to update\n"), "\(unnamed.stdout)")
+        #expect(unnamed.stdout.contains(#"""
+                  rules: [{"name":"No shell","phase":"response","tier":"hardDeny","toolNames":["shell"]}] → [{"phase":"response","tier":"hardDeny","toolNames":["shell"]}]
+            """#), "\(unnamed.stdout)")
+        #expect(!unnamed.stdout.contains("mode") && !unnamed.stdout.contains("maxInputTokens"), "\(unnamed.stdout)")
+        #expect(Accounts.mutations(api).count == before)
+    }
 }

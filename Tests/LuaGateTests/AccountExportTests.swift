@@ -42,15 +42,16 @@ import Testing
         #expect(Accounts.mutations(api).isEmpty)
     }
 
-    /// 2,000 provider keys (and the sample's other records around them).
-    @Test func twoThousandProviderKeysRoundTripToAnEmptyPlan() async throws {
-        let api = try APIHarness(.sandbox(keyCount: 2000, token: "tok-\(UUID().uuidString)"))
+    /// 5,000 provider keys (and the sample's other records around them): the exported file
+    /// (5,000 records after a long comment naming their variables) loads and plans.
+    @Test func fiveThousandProviderKeysRoundTripToAnEmptyPlan() async throws {
+        let api = try APIHarness(.sandbox(keyCount: 5000, token: "tok-\(UUID().uuidString)"))
         let folder = try AccountFolder()
-        let export = try await api.luagate(["--export", folder.file("big.lua")])
+        let export = try await Accounts.run(api, ["--export", folder.file("big.lua")])
         #expect(export.status == 0, "\(export.stderr)")
         let text = try folder.read("big.lua")
-        #expect(text.components(separatedBy: "value = account.env \"").count - 1 == 2000)
-        let plan = try await api.luagate(["--plan", folder.file("big.lua"), "--detailed-exitcode"])
+        #expect(text.components(separatedBy: "value = account.env \"").count - 1 == 5000)
+        let plan = try await Accounts.run(api, ["--plan", folder.file("big.lua"), "--detailed-exitcode"])
         #expect(plan.status == 0, "\(plan.stdout.prefix(2000))\(plan.stderr)")
         #expect(plan.stdout.hasPrefix("No changes: the account matches"))
         #expect(Accounts.mutations(api).isEmpty)
@@ -95,5 +96,24 @@ import Testing
         let plan = try await api.luagate(["--plan", exported, "--prune", "--detailed-exitcode"])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         #expect(plan.stdout == "No changes: the account matches \(exported) (stack \"owned\").\n", "\(plan.stdout)")
+    }
+
+    /// An account without a gateway configuration (the API answers 404): the export leaves
+    /// it out, says so in a comment, and plans to nothing.
+    @Test func anAccountWithoutAGatewayConfigurationExports() async throws {
+        let api = try Accounts.emptyAPI()
+        api.seed(name: "only-key", metadata: Accounts.owned(by: "bare"))
+        let folder = try AccountFolder()
+        let r = try await Accounts.run(api, ["--export", folder.file("bare.lua")])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(!r.stderr.contains("stack traceback"), "\(r.stderr)")
+        let text = try folder.read("bare.lua")
+        #expect(!text.contains("gatewayConfig ="), "\(text)")
+        #expect(text.contains("--   gatewayConfig: the account has none\n"), "\(text)")
+        #expect(text.contains("\n  providerKeys = {\n"), "\(text)")
+        let plan = try await Accounts.run(api, ["--plan", folder.file("bare.lua"), "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("No changes: the account matches"), "\(plan.stdout)")
+        #expect(Accounts.mutations(api).isEmpty)
     }
 }

@@ -19,6 +19,7 @@ import Testing
             #expect(r.status == 1, "\(mode): \(r.stdout)\(r.stderr)")
             #expect(r.stdout.isEmpty, "\(mode): \(r.stdout)")
             #expect(r.stderr.contains("refused, nothing was sent"), "\(mode): \(r.stderr)")
+            #expect(!r.stderr.contains("stack traceback"), "\(mode): \(r.stderr)")
             for message in messages {
                 let expected = message.replacingOccurrences(of: "FILE", with: file)
                 #expect(r.stderr.contains(expected), "\(mode): expected \(expected) in:\n\(r.stderr)")
@@ -221,5 +222,152 @@ import Testing
         }
         #expect(api.server.requestLog.entries().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.file("plan.json")))
+    }
+
+    /// A token file whose folder does not exist: the key would be made and its token lost.
+    @Test func aTokenFileInAFolderThatDoesNotExistIsRefused() async throws {
+        let missing = "/nonexistent-luagate-\(UUID().uuidString.prefix(8))"
+        try await Self.refused("""
+              accessKeys = {
+                { name = "ak", tokenFile = "\(missing)/ak.token" },
+              },
+            """, [#"FILE:5: accessKeys "ak": tokenFile \#(missing)/ak.token: the folder \#(missing) does not exist (its token would be lost)"#])
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    /// The `luagate` member of metadata is the ownership marker: a file may not write it, as a
+    /// table member or inside JSON text (it could make records look owned by any stack).
+    @Test func theMarkerMemberInMetadataIsRefused() async throws {
+        try await Self.refused("""
+              providerKeys = {
+                { name = "t", providerId = "openai", value = account.env "T_KEY", metadata = { team = "a", luagate = { stack = "y" } } },
+                { name = "s", providerId = "openai", value = account.env "S_KEY", metadata = '{"luagate":{"stack":"x","protect":true}}' },
+              },
+            """, [
+                #"FILE:5: providerKeys "t": metadata member "luagate" is luagate's ownership marker: use adopt, protect and secretVersion"#,
+                #"FILE:6: providerKeys "s": metadata member "luagate" is luagate's ownership marker: use adopt, protect and secretVersion"#,
+            ], environment: ["T_KEY": Accounts.secret(), "S_KEY": Accounts.secret()])
+    }
+
+    /// Providers are named by providerId: one that is neither a custom provider nor one of the
+    /// model catalogue's is refused; a custom provider the file itself makes is accepted.
+    @Test func providersAreNamedByAProviderIdThatExists() async throws {
+        let providers = """
+              providers = {
+                { name = "Mine", providerId = "my-llm", baseUrl = "https://llm.example.com/v1", models = { { modelId = "m1" } },
+                  supportedApiSurfaces = { { format = "openai", surface = "chat-completions" } } },
+              },
+              providerKeys = { { name = "mine-key", providerId = "my-llm", value = account.env "MINE_KEY" } },
+            """
+        let good = """
+                { name = "good", access = { providers = { allow = { "my-llm", "openai" } } },
+                  router = { rules = { { provider = "my-llm", steps = { { type = "user", keys = { "mine-key" } } } } } } },
+            """
+        let env = ["MINE_KEY": Accounts.secret()]
+        try await Self.refused(providers + """
+
+              accessKeyConfigurations = {
+                { name = "typo", access = { providers = { allow = { "p-typo" } } } },
+            \(good)
+              },
+            """, [
+                #"FILE:10: accessKeyConfigurations "typo": access.providers.allow[1] names the provider "p-typo", which is neither a custom provider (in the file or the account) nor one of the model catalogue's"#,
+                "1 problem",
+            ], environment: env)
+
+        let api = try Accounts.emptyAPI()
+        let folder = try AccountFolder()
+        let file = try folder.account(providers + "\n  accessKeyConfigurations = {\n\(good)\n  },")
+        let r = try await Accounts.run(api, ["--apply", file], environment: env)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("applied: 3 created"), "\(r.stdout)")
+        #expect(Accounts.named(api, .accessKeyConfigurations, "good").count == 1)
+    }
+
+    /// A table that contains itself is named once, in one line (not walked to the depth limit).
+    @Test func aMetadataTableThatContainsItselfIsRefusedInOneLine() async throws {
+        try await Self.refused("""
+            local account = require "luagate.account"
+            local meta = { team = "a" }
+            meta.self = meta
+            return account {
+              stack = "x",
+              apiKeys = { { name = "loop", metadata = meta } },
+            }
+
+            """, ["nothing was sent: 1 problem\n  FILE:6: metadata.self: a table that contains itself cannot be sent\n"], raw: true)
+    }
+
+    /// `os.exit(2)` while the file runs would pass for the plan's exit status: refused, exit 1.
+    @Test func osExitInAnAccountFileIsRefused() async throws {
+        try await Self.refused("local account = require \"luagate.account\"\nos.exit(2)\nreturn account { stack = \"x\" }\n",
+                               ["FILE: an account file cannot call os.exit"], raw: true)
+    }
+
+    /// A plain table is not an account: `account { … }` marks one.
+    @Test func aPlainTableIsNotAnAccount() async throws {
+        try await Self.refused("return { stack = \"x\", apiKeys = { { name = \"plain\" } } }\n",
+                               [#"FILE: must return account { … } (local account = require "luagate.account")"#], raw: true)
+    }
+
+    /// A configuration, an access key, an API key and a firewall policy all named "team-a":
+    /// each problem is on its own record's line, whatever order the collections are read in.
+    @Test func recordsOfOneNameInSeveralCollectionsGetTheirOwnLines() async throws {
+        try await Self.refused("""
+              accessKeyConfigurations = {
+                { name = "other" },
+                { name = "team-a", colour = "red" },
+              },
+              accessKeys = {
+                { name = "first" },
+                { name = "team-a", accessKeyConfiguration = "team-a", colour = "blue" },
+              },
+              apiKeys = {
+                { name = "team-a", colour = "green" },
+              },
+              firewallPolicies = {
+                { name = "team-a", colour = "grey" },
+              },
+            """, [
+                #"FILE:6: accessKeyConfigurations "team-a": unknown field 'colour'"#,
+                #"FILE:10: accessKeys "team-a": unknown field 'colour'"#,
+                #"FILE:13: apiKeys "team-a": unknown field 'colour'"#,
+                #"FILE:16: firewallPolicies "team-a": unknown field 'colour'"#,
+            ])
+    }
+
+    /// Lua shortens a long chunk name ("...tail.lua:4:"): the message gives the whole path.
+    @Test func aSyntaxErrorInAFileWithALongPathShowsTheWholePath() async throws {
+        let api = try Accounts.emptyAPI()
+        let folder = try AccountFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("a-folder-with-a-long-name/and-another-level-below-it"),
+                                                withIntermediateDirectories: true)
+        let file = try folder.write("a-folder-with-a-long-name/and-another-level-below-it/syntax-error.lua",
+                                    "local account = require \"luagate.account\"\nreturn account {\n  stack = \"x\"\n  apiKeys = {},\n}\n")
+        #expect(file.count > 100)
+        let r = try await Accounts.run(api, ["--plan", file])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("\n  \(file):4: '}' expected (to close '{' at line 2) near 'apiKeys'"), "\(r.stderr)")
+        #expect(!r.stderr.contains("..."), "\(r.stderr)")
+        #expect(Accounts.mutations(api).isEmpty)
+    }
+
+    /// `gatewayConfig` in the file of an account that has none: refused cleanly, no traceback.
+    @Test func aGatewayConfigurationTheAccountLacksIsRefused() async throws {
+        try await Self.refused("  gatewayConfig = { perRequestTimeout = \"30s\" },",
+                               ["FILE:4: gatewayConfig: the account has no gateway configuration to update"])
+    }
+
+    /// `--out` naming the account file would overwrite it with the plan: refused, file kept.
+    @Test func outOntoTheAccountFileIsRefused() async throws {
+        let api = try Accounts.emptyAPI()
+        let folder = try AccountFolder()
+        let file = try folder.account("  apiKeys = {},")
+        let text = try folder.read("platform.lua")
+        let r = try await Accounts.run(api, ["--plan", file, "--out", file])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("--out would overwrite the account file \(file)"), "\(r.stderr)")
+        #expect(try folder.read("platform.lua") == text)
+        #expect(Accounts.mutations(api).isEmpty)
     }
 }

@@ -112,11 +112,29 @@ import Testing
     @Test func anApplyWhoseChangeFailsExitsFive() async throws {
         let (api, folder) = try Self.fixture()
         api.server.faults.enqueue(.status(400), method: "POST", pathPrefix: "/access-key-configurations")
-        let r = try await api.luagate(["--apply", folder.file("platform.lua")], environment: Self.env)
+        let r = try await Accounts.run(api, ["--apply", folder.file("platform.lua")], environment: Self.env)
         #expect(r.status == 5, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("1 failed"), "\(r.stdout)")
+        // The API's message, not the error table's address.
+        #expect((r.stdout + r.stderr).contains("injected failure with status 400"), "\(r.stdout)\(r.stderr)")
+        #expect(!(r.stdout + r.stderr).contains("table: 0x"), "\(r.stdout)\(r.stderr)")
         #expect(Accounts.named(api, .accessKeyConfigurations, "cfg").isEmpty)
         #expect(Accounts.named(api, .providerKeys, "fresh").count == 1)
+    }
+
+    /// A change that fails before reaching the API (the key it points at was not created): its
+    /// message, not the error table's address; exit 5.
+    @Test func aChangeThatFailsBeforeTheAPIPrintsItsMessage() async throws {
+        let (api, folder) = try Self.fixture()
+        api.server.faults.enqueue(.status(400), method: "POST", pathPrefix: "/provider-keys")
+        let r = try await Accounts.run(api, ["--apply", folder.file("platform.lua")], environment: Self.env)
+        #expect(r.status == 5, "\(r.stdout)\(r.stderr)")
+        let output = r.stdout + r.stderr
+        #expect(output.contains("injected failure with status 400"), "\(output)")
+        #expect(output.contains(#"the provider key "fresh" does not exist"#), "\(output)")
+        #expect(!output.contains("table: 0x"), "\(output)")
+        #expect(Accounts.named(api, .providerKeys, "fresh").isEmpty)
+        #expect(Accounts.named(api, .accessKeyConfigurations, "cfg").isEmpty)
     }
 
     @Test func anApplyOverMaxChangesExitsThreeAndSendsNothing() async throws {

@@ -175,4 +175,40 @@ import Testing
         #expect(api.requests("DELETE").count == 3)
         #expect(api.server.account.count(.providerKeys) == 0)
     }
+
+    /// With pruning on, a record the file no longer names is not deleted while a record the
+    /// file does not name points at it (a router step's key, an access key's configuration):
+    /// refused at plan time, nothing sent.
+    @Test func pruneNeverLeavesAReferenceDangling() async throws {
+        let api = try Accounts.emptyAPI()
+        let key = api.seed(name: "doomed-key", metadata: Accounts.owned(by: "platform"))
+        let step: JSONValue = .object(["type": "user", "keys": .array([.object(["id": .string(key.id)])])])
+        let router: JSONValue = .object(["rules": .array([.object(["provider": "openai", "steps": .array([step])])])])
+        let outsider = api.server.account.seed(.accessKeyConfigurations, ["name": "outsider", "router": router])
+        let cfg = api.server.account.seed(.accessKeyConfigurations, [
+            "name": "doomed-cfg", "metadata": .string(Accounts.owned(by: "platform")),
+        ])
+        let accessKey = api.server.account.seed(.accessKeys, ["name": "outsider-ak", "accessKeyConfigurationId": .string(cfg.id)])
+        let folder = try AccountFolder()
+        let cases = [
+            ("keys.lua", "  providerKeys = {},",
+             "providerKeys \"doomed-key\" (\(key.id)) cannot be deleted: accessKeyConfigurations \"outsider\" (\(outsider.id)) still"
+                + " points at it (router.rules[1].steps[1].keys[1]); change that first, or name it in the file"),
+            ("configurations.lua", "  accessKeyConfigurations = {},",
+             "accessKeyConfigurations \"doomed-cfg\" (\(cfg.id)) cannot be deleted: accessKeys \"outsider-ak\" (\(accessKey.id))"
+                + " still points at it (accessKeyConfiguration); change that first, or name it in the file"),
+        ]
+        for (name, body, message) in cases {
+            let file = try folder.account(body, name: name)
+            for mode in ["--plan", "--apply"] {
+                let r = try await Accounts.run(api, [mode, file, "--prune"])
+                #expect(r.status == 1, "\(name) \(mode): \(r.stdout)\(r.stderr)")
+                #expect(r.stderr.contains("plan refused, nothing was sent: 1 problem\n  \(message)\n"), "\(name) \(mode): \(r.stderr)")
+                #expect(r.stdout.isEmpty, "\(r.stdout)")
+            }
+        }
+        #expect(Accounts.mutations(api).isEmpty, "\(Accounts.sent(api))")
+        #expect(api.server.account.get(.providerKeys, id: key.id) != nil)
+        #expect(api.server.account.get(.accessKeyConfigurations, id: cfg.id) != nil)
+    }
 }

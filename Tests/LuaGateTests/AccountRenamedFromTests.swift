@@ -61,4 +61,32 @@ import Testing
         #expect(api.server.account.get(.accessKeyConfigurations, id: cfg.id)?.name == "cfg-new")
         #expect(api.server.account.get(.accessKeys, id: ak.id)?["accessKeyConfiguration"]?.objectValue?["id"]?.stringValue == cfg.id)
     }
+
+    /// `renamedFrom = "a"` onto "b" when the account holds both: refused, naming both ids.
+    @Test func aRenameOntoANameTheAccountHoldsIsRefused() async throws {
+        let api = try Accounts.emptyAPI()
+        let a = api.seed(name: "a"), b = api.seed(name: "b")
+        try await AccountInputTests.refused("""
+              providerKeys = { { name = "b", renamedFrom = "a", providerId = "openai", value = account.env "B_KEY" } },
+            """, [
+                #"FILE:4: providerKeys "b": renamedFrom "a", but the account holds both "a" (\#(a.id)) and "b" (\#(b.id)): delete or rename one by hand, or drop renamedFrom"#,
+            ], api: api)
+        #expect(api.server.account.count(.providerKeys) == 2)
+    }
+
+    /// A name the plan renames away is gone once it is applied: a reference to it is refused.
+    @Test func aReferenceToTheOldNameOfARecordRenamedInThePlanIsRefused() async throws {
+        let api = try Accounts.emptyAPI()
+        let cfg = api.server.account.seed(.accessKeyConfigurations, [
+            "name": "cfg-old", "metadata": .string(Accounts.owned(by: "x")),
+        ])
+        try await AccountInputTests.refused("""
+              accessKeyConfigurations = { { name = "cfg-new", renamedFrom = "cfg-old" } },
+              accessKeys = { { name = "ak", accessKeyConfiguration = "cfg-old" } },
+            """, [
+                #"FILE:5: accessKeys "ak": accessKeyConfiguration names the access key configuration "cfg-old", which is neither in the file nor in the account"#,
+            ], api: api)
+        #expect(api.server.account.get(.accessKeyConfigurations, id: cfg.id)?.name == "cfg-old")
+        #expect(api.server.account.count(.accessKeys) == 0)
+    }
 }

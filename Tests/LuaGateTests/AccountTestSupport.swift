@@ -106,10 +106,10 @@ enum Accounts {
         api.server.account.all(resource).filter { $0.name == name }
     }
 
-    /// Runs luagate against the fake from `directory` (so that files are named relative to it),
-    /// checking that the API token appears in no output.
-    static func run(_ api: APIHarness, _ arguments: [String], in directory: String, environment: [String: String] = [:])
-        async throws -> ProcessResult
+    /// Runs luagate against the fake, from `directory` when given (so that files are named
+    /// relative to it), checking that the API token appears in no output.
+    static func run(_ api: APIHarness, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String] = [:]) async throws -> ProcessResult
     {
         var env = ["AI_GATEWAY_API_URL": api.server.baseURL, "AI_GATEWAY_API_KEY": api.token]
         env.merge(environment) { _, new in new }
