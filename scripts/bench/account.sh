@@ -60,6 +60,9 @@ trap finish EXIT
 trap 'exit 130' INT TERM
 # Private copies: a build running meanwhile cannot swap the binaries under the benchmark.
 cp "$LUAGATE" "$WORK/luagate"; cp "$FAKE" "$WORK/fake-ngrok-ai"
+# The tree the binaries were taken from (built from it unless BENCH_SKIP_BUILD named older ones).
+TREE="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes')"
+[ -z "${BENCH_SKIP_BUILD:-}" ] || TREE="$TREE (BENCH_SKIP_BUILD: binaries as found, built $(date -u -r "$LUAGATE" +%H:%M) UTC)"
 LUAGATE=$WORK/luagate FAKE=$WORK/fake-ngrok-ai
 : > "$WORK/results.txt"
 record() { echo "$*" | tee -a "$WORK/results.txt" >&2; }
@@ -254,7 +257,7 @@ cp "$WORK/results.txt" "$OUT"
 echo
 echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
   "$(awk '/MemTotal/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%d)"
-echo "luagate at git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)');" \
+echo "luagate from git $TREE;" \
   "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 python3 "$BENCH/account_table.py" "$OUT"
