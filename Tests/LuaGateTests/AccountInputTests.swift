@@ -367,6 +367,11 @@ import Testing
         let r = try await Accounts.run(api, ["--plan", file, "--out", file])
         #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("--out would overwrite the account file \(file)"), "\(r.stderr)")
+        // The same file by another spelling of its path.
+        let other = folder.path + "/./platform.lua"
+        let r2 = try await Accounts.run(api, ["--plan", file, "--out", other])
+        #expect(r2.status == 1, "\(r2.stdout)\(r2.stderr)")
+        #expect(r2.stderr.contains("--out would overwrite the account file"), "\(r2.stderr)")
         #expect(try folder.read("platform.lua") == text)
         #expect(Accounts.mutations(api).isEmpty)
     }

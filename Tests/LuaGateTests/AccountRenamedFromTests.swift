@@ -84,7 +84,7 @@ import Testing
               accessKeyConfigurations = { { name = "cfg-new", renamedFrom = "cfg-old" } },
               accessKeys = { { name = "ak", accessKeyConfiguration = "cfg-old" } },
             """, [
-                #"FILE:5: accessKeys "ak": accessKeyConfiguration names the access key configuration "cfg-old", which is neither in the file nor in the account"#,
+                #"FILE:5: accessKeys "ak": accessKeyConfiguration names the access key configuration "cfg-old", which this file renames to "cfg-new"#,
             ], api: api)
         #expect(api.server.account.get(.accessKeyConfigurations, id: cfg.id)?.name == "cfg-old")
         #expect(api.server.account.count(.accessKeys) == 0)

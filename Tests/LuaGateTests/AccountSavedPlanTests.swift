@@ -130,6 +130,26 @@ import TestSupport
         #expect(Accounts.marker(api.server.account.get(.providerKeys, id: rotated.id))?["secretVersion"] as? String == "1")
     }
 
+    /// The secret of a create is checked too (not only a rotation's) before anything is sent.
+    @Test func aSavedCreateWithoutItsSecretIsRefusedBeforeSending() async throws {
+        let api = try Accounts.emptyAPI()
+        let folder = try AccountFolder()
+        let file = try folder.account("""
+              providerKeys = {
+                { name = "fresh", providerId = "openai", value = account.env "FRESH_KEY" },
+              },
+              accessKeyConfigurations = { { name = "cfg", description = "made first" } },
+            """)
+        let saved = try await Accounts.run(api, ["--plan", file, "--out", folder.file("plan.json")],
+                                           environment: ["FRESH_KEY": Accounts.secret()])
+        #expect(saved.status == 0, "\(saved.stdout)\(saved.stderr)")
+        #expect(saved.stdout.contains("2 to create"), "\(saved.stdout)")
+        let r = try await Accounts.run(api, ["--apply", folder.file("plan.json")])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("providerKeys \"fresh\": environment variable FRESH_KEY is not set"), "\(r.stderr)")
+        #expect(Accounts.mutations(api).isEmpty, "sent: \(Accounts.sent(api))")
+    }
+
     /// Nothing in a saved plan is trusted: a plan edited by hand is refused before anything is
     /// sent (a delete of a record the stack does not own, a change without its basis, a field
     /// the collection lacks, `changes` not a list, a body over a field's limit); a `phase` it

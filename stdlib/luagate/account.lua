@@ -216,7 +216,9 @@ function M.saved(path)
     end
     local message = diff.check_body(c, ids)
     if message then problems[#problems + 1] = message end
-    for _, secret in ipairs { c.rotate and c.rotate.secret, c.set and c.set[model.secret_field(c.resource) or ""] } do
+    local secrets = { c.rotate and c.rotate.secret or false, c.set and c.set[model.secret_field(c.resource) or ""]
+      or false }
+    for _, secret in ipairs(secrets) do
       if source.is_secret(secret) then
         local _, why = source.resolve(secret)
         if why then problems[#problems + 1] = ("%s: %s"):format(who, why) end

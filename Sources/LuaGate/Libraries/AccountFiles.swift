@@ -54,6 +54,14 @@ enum AccountFiles {
         return .one
     }
 
+    /// `files.same_file(a, b)`: whether two paths name one existing file (device and inode).
+    static func sameFile(_ call: LuaCall) throws -> LuaReturn {
+        let a = try call.checkString(1), b = try call.checkString(2)
+        var x = stat(), y = stat()
+        call.stack.push(stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino)
+        return .one
+    }
+
     private static func write(_ bytes: [UInt8], to path: String) -> String? {
         let temporary = path + ".luagate-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)

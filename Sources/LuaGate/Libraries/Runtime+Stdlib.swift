@@ -44,7 +44,7 @@ extension Runtime {
             "luagate.catalogue": ["resources": catalogueResources, "check": catalogueCheck],
             "luagate.files": [
                 "sha256": AccountFiles.sha256, "write_private": AccountFiles.writePrivate,
-                "writable_folder": AccountFiles.writableFolder,
+                "writable_folder": AccountFiles.writableFolder, "same_file": AccountFiles.sameFile,
             ],
             "luagate.template": ["render": TemplateLibrary.render],
             "luagate.term": ["isatty": isatty, "status": StatusLine.status],

@@ -60,7 +60,9 @@ function M.main(args)
     return 0
   end
   if args.mode == "plan" then
-    if args.out and args.out == args.file then refuse("--out would overwrite the account file " .. args.file) end
+    if args.out and (args.out == args.file or require("luagate.files").same_file(args.out, args.file)) then
+      refuse("--out would overwrite the account file " .. args.file)
+    end
     local p, info = account.plan(args.file, opts)
     show(p, info, args.format)
     if args.out then

@@ -51,7 +51,7 @@ function M.changes(acct, live, opts)
 
   -- 1. Match the file's records with the account's (by name, or by `renamedFrom`), so that
   -- every rename is known before any record is compared.
-  local matches, skip, ids = {}, {}, {}
+  local matches, skip, ids, renamed_away = {}, {}, {}, {}
   for _, resource in ipairs(model.collections) do
     ids[resource] = {}
     local index = live[resource]
@@ -80,6 +80,8 @@ function M.changes(acct, live, opts)
         if by_old then
           live.renamed[resource][record.id] = rec.name
           ids[resource][rec.renamedFrom] = nil
+          renamed_away[resource] = renamed_away[resource] or {}
+          renamed_away[resource][rec.renamedFrom] = rec.name
         end
       end
     end
@@ -120,6 +122,9 @@ function M.changes(acct, live, opts)
             problem(where, ("%s: %s names the provider %q, which is neither a custom provider (in the file or the"
               .. " account) nor one of the model catalogue's"):format(what, path, name))
           end
+        elseif not known[ref.resource][name] and renamed_away[ref.resource] and renamed_away[ref.resource][name] then
+          problem(where, ("%s: %s names the %s %q, which this file renames to %q"):format(
+            what, path, kind, name, renamed_away[ref.resource][name]))
         elseif not known[ref.resource][name] then
           problem(where, ("%s: %s names the %s %q, which is neither in the file nor in the account"):format(
             what, path, kind, name))
