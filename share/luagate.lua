@@ -19,9 +19,11 @@
 ---@field uri string
 
 ---Options of every `update`: `expect` sends the update only if these fields still hold these values;
----a record that already holds the update's values is left alone (second result `"unchanged"`).
+---a record that already holds the update's values is left alone (second result `"unchanged"`);
+---`before` is the record as the caller read it, which `--journal` records without reading it again.
 ---@class luagate.updateOptions
 ---@field expect? table<string, any>
+---@field before? table
 
 ---Credentials the gateway uses to call an AI provider.
 ---@class luagate.providerKey

@@ -10,6 +10,7 @@
 -- A plan is a luagate.plan: show, json and apply work as for any plan; creates run in
 -- reference order, then updates, then deletes in reverse order.
 local json = require "json"
+local task = require "task"
 local plan = require "luagate.plan"
 local model = require "luagate.account.model"
 local source = require "luagate.account.source"
@@ -56,8 +57,15 @@ end
 --- (code "account", nothing sent) when the file or the plan has problems.
 function M.plan(file, opts)
   opts = opts or {}
-  local acct = type(file) == "string" and source.load(file) or file
-  local live = live_form.read(live_form.needed(acct, opts.prune or acct.prune == true), { providers = true })
+  -- The account is read while the file's records are checked: its pages come in meanwhile.
+  local reading
+  local function read(acct)
+    local needed = live_form.needed(acct, opts.prune or acct.prune == true)
+    reading = task.spawn(live_form.read, needed, { providers = true })
+  end
+  local acct = file
+  if type(file) == "string" then acct = source.load(file, { on_read = read }) else read(acct) end
+  local live = reading:await()
   local changes, problems, notes, ids = diff.changes(acct, live, opts)
   if #problems > 0 then
     plan._refuse {

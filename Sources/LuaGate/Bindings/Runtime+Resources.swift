@@ -75,13 +75,14 @@ extension Runtime {
         }
     }
 
-    /// `record = R.update(id, {fields} [, {expect = {field = value}}])`; for a singleton
+    /// `record = R.update(id, {fields} [, {expect = {field = value}, before = record}])`; for a singleton
     /// `gatewayConfig.update({fields} [, options])`: `json.null` clears a field, absent fields
     /// are left unchanged. With `expect`, the record is read first and the update is sent only
     /// if each named field still holds that value (`json.null`: absent); otherwise it raises
     /// an error with code `drift` and the record as it is now in `current`; a record that
     /// already holds every field of the update is left as it is, and the call returns
-    /// `record, "unchanged"`.
+    /// `record, "unchanged"`. `before`: the record as the caller read it, which `--journal`
+    /// records as the change's `before` instead of reading the record again.
     func update(_ resource: Resource, _ call: LuaCall) throws -> LuaReturn {
         let args = Arguments(call: call, operation: "\(resource.name).update")
         let id = resource.kind == .collection ? try args.id() : nil
@@ -89,7 +90,13 @@ extension Runtime {
         let given = try args.fields(n, allowed: resource.allowedNames("update"), id: id, lenient: resource.partlyPublished)
         let body = try args.checked(n, id: id) { () throws(Violation) in try resource.checked(given, for: .update) }
         UnknownFieldWarning.note(resource, body, operation: args.operation, dryRun: job.options.dryRun)
-        let options = try args.fields(n + 1, allowed: ["expect"], id: id, optional: true)
+        let options = try args.fields(n + 1, allowed: ["expect", "before"], id: id, optional: true)
+        var known: [String: JSONValue]?
+        switch options["before"] {
+        case nil: break
+        case .object(let fields)?: known = fields
+        default: throw args.error("field 'before': must be a record", argument: n + 1, id: id, field: "before")
+        }
         var expect: [String: JSONValue]?
         switch options["expect"] {
         case nil: break
@@ -100,7 +107,7 @@ extension Runtime {
         noteSecrets(Shape.secrets(in: .object(body), fields: resource.fields))
         let target = publicPart(resource, body)
         return try mutate(call, .update, resource, id: id, target: target, body: body, operation: args.operation,
-                          argument: { $0 == "id" ? 1 : n }, expect: expect,
+                          argument: { $0 == "id" ? 1 : n }, expect: expect, before: known,
                           targetIsWhole: target == body) { try await $0.update(resource, id: id, body) }
     }
 

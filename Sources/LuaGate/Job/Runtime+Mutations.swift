@@ -17,7 +17,7 @@ extension Runtime {
         _ call: LuaCall, _ kind: MutationKind, _ resource: Resource, id: String?, target: [String: JSONValue],
         body: [String: JSONValue]? = nil,
         operation: String, argument: @escaping (String?) -> Int32, expect: [String: JSONValue]? = nil,
-        targetIsWhole: Bool = false,
+        before known: [String: JSONValue]? = nil, targetIsWhole: Bool = false,
         send: @escaping @Sendable (NgrokAIClient) async throws -> [String: JSONValue]?
     ) throws -> LuaReturn {
         // With `expect`, a record that already holds every value of `target` (the whole
@@ -127,6 +127,8 @@ extension Runtime {
                 let current = try await Self.current(kind, resource, id: id, client: client, job: job)
                 before = current.map { .object($0) }
                 if try await drifted(current, before) { return current }
+            } else if let known {
+                before = Shape.withoutSecrets(.object(known), fields: resource.fields)  // the caller's own read
             } else if job.journal != nil {
                 before = try? await Self.current(kind, resource, id: id, client: client, job: job).map { .object($0) }
             }

@@ -102,12 +102,12 @@ function M.changes(acct, live, opts)
   end
   for _, resource in ipairs(model.collections) do
     local index = live[resource]
-    for _, record in ipairs(index and index.records or { index and index.record }) do
-      for _, f in pairs(model.fields(resource)) do
-        model.each_reference(record[f.api], f.desc, function(ref, value)
-          if ref.key ~= "id" and type(value) == "string" then provider_ids[value] = true end
-        end, f.api)
-      end
+    local fields = model.key_reference_fields(resource)
+    local function note(ref, value)
+      if ref.key ~= "id" and type(value) == "string" then provider_ids[value] = true end
+    end
+    for _, record in ipairs(#fields > 0 and index and index.records or {}) do
+      for _, f in ipairs(fields) do model.each_reference(record[f.api], f.desc, note, f.api) end
     end
   end
 
@@ -431,6 +431,7 @@ function M.update(resource, rec, record, live, stack, opts, changes, problem, no
   local c = {
     op = "update", resource = resource, id = record.id, name = rec.name, before = before, after = after,
     set = set, where = where, basis = { updatedAt = record.updatedAt, values = not record.updatedAt and before or nil },
+    record = record,
     kind = kind or (rec.renamedFrom and before.name and "rename") or nil, flagged = flagged or nil,
   }
   if model.has_metadata(resource) and set.metadata ~= nil then

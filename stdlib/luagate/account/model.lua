@@ -120,6 +120,27 @@ function M.fields(resource)
   return fields
 end
 
+--- The fields of a resource (as model.fields gives them) that hold, at any depth, a
+--- reference by a key other than the id (a provider's `providerId`).
+local key_ref_cache = {}
+function M.key_reference_fields(resource)
+  if key_ref_cache[resource] then return key_ref_cache[resource] end
+  local list = {}
+  local function has(desc, depth)
+    if not desc or depth > M.MAX_DEPTH then return false end
+    if desc.reference and desc.reference.key ~= "id" then return true end
+    for _, member in pairs(desc.fields or {}) do
+      if has(member, depth + 1) then return true end
+    end
+    return has(desc.item, depth + 1)
+  end
+  for _, f in pairs(M.fields(resource)) do
+    if has(f.desc, 1) then list[#list + 1] = f end
+  end
+  key_ref_cache[resource] = list
+  return list
+end
+
 --- The field holding a secret that is sent and never read back (`value`), or nil.
 function M.secret_field(resource)
   for name, f in pairs(M.resource(resource).fields) do
@@ -270,7 +291,15 @@ function M.canonical(v)
   return ok and text or tostring(v)
 end
 
-function M.same(a, b) return M.canonical(a) == M.canonical(b) end
+function M.same(a, b)
+  if type(a) ~= "table" and type(b) ~= "table" then -- strings, numbers, booleans: no JSON needed
+    if a == nil then a = null end
+    if b == nil then b = null end
+    if type(a) == "number" and type(b) == "number" then return a == b end
+    return a == b
+  end
+  return M.canonical(a) == M.canonical(b)
+end
 
 --- v = model.to_api(value, desc, ids): a value of the file in the API's form: names of
 --- records pointed at by id replaced by `ids(ref, name)` (which raises when unknown).

@@ -82,7 +82,9 @@ function M.change(c, ctx)
     body.name = nil
   end
   if next(body) ~= nil then
-    if model.is_singleton(c.resource) then lib.update(body) else lib.update(c.id, body) end
+    -- The record as the plan read it is the journal's `before`: no second read per change.
+    local options = c.record and { before = c.record } or nil
+    if model.is_singleton(c.resource) then lib.update(body, options) else lib.update(c.id, body, options) end
   end
   return "updated"
 end

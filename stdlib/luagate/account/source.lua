@@ -143,8 +143,9 @@ function Problems:add(where, message) self.list[#self.list + 1] = (where and whe
 --- The file's description of the account, read and checked: {stack =, prune =, file =,
 --- hash =, collections = {name = {records...}}, singletons = {name = record}, order = {name...}}.
 --- Each record carries `_where` ("file:line") for messages. Raises one error (code
---- "account") listing every problem.
-function M.load(path)
+--- "account") listing every problem. `opts.on_read(result)` is called once the file has run
+--- and before its records are checked (a plan starts reading the account then).
+function M.load(path, opts)
   local found = problems()
   local result = { file = path, collections = {}, singletons = {}, sources = {} }
   local texts = {}
@@ -285,6 +286,8 @@ function M.load(path)
     value = nil
   end
   if value then merge(path, value, nil, 0) end
+  -- What the caller can start while the records are checked (the plan's reads).
+  if value and #found.list == 0 and opts and opts.on_read then opts.on_read(result) end
   if value then
     if type(result.stack) ~= "string" or not result.stack:find("^[%w._-]+$") or #result.stack > 64 then
       found:add(path,
