@@ -250,4 +250,23 @@ import Testing
         #expect(!unnamed.stdout.contains("mode") && !unnamed.stdout.contains("maxInputTokens"), "\(unnamed.stdout)")
         #expect(Accounts.mutations(api).count == before)
     }
+    /// With `--journal`, an account apply still sends one request per changed record: the
+    /// record as the plan read it is the journal's `before` (no GET of the record first).
+    @Test func applyWithAJournalSendsOneRequestPerChange() async throws {
+        let api = try Accounts.emptyAPI()
+        for i in 1...5 { api.seed(name: "k\(i)", description: "old", metadata: Accounts.owned(by: "platform")) }
+        let folder = try AccountFolder()
+        let records = (1...5).map { #"{ name = "k\#($0)", providerId = "openai", description = "new" },"# }
+        let file = try folder.account("  providerKeys = {\n" + records.joined(separator: "\n") + "\n  },")
+        let journal = folder.file("journal.jsonl")
+        let r = try await Accounts.run(api, ["--apply", file, "--journal", journal])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let byID = api.requests("GET").filter { $0.path.hasPrefix("/provider-keys/") }
+        #expect(byID.isEmpty, "read again before the change: \(byID.map(\.path))")
+        #expect(api.requests("PATCH").count == 5)
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        let started = lines.filter { $0.contains(#""status":"started""#) }
+        #expect(started.count == 5)
+        #expect(started.allSatisfy { $0.contains(#""before":{"#) && $0.contains(#""description":"old""#) }, "\(started)")
+    }
 }
