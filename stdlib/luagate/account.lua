@@ -65,6 +65,7 @@ function M.plan(file, opts)
   end
   local acct = file
   if type(file) == "string" then acct = source.load(file, { on_read = read }) else read(acct) end
+  diff.prepare(acct)
   local live = reading:await()
   local changes, problems, notes, ids = diff.changes(acct, live, opts)
   if #problems > 0 then

@@ -33,6 +33,41 @@ local function desired_value(f, value)
   return model.normalise(value, f.desc)
 end
 
+-- The file's values in the form they are compared in, worked out while the account is read.
+local prepared = setmetatable({}, { __mode = "k" })
+local NONE = {}
+
+--- diff.prepare(acct): works out every record's values in the form they are compared in, so
+--- that the plan does it while the account's pages are still coming in.
+function M.prepare(acct)
+  local function each(resource, rec)
+    local values = {}
+    for file_name, f in pairs(model.fields(resource)) do
+      local value = rec[file_name]
+      if value ~= nil and not f.secret then
+        local want = desired_value(f, value)
+        if want == nil then want = NONE end
+        values[file_name] = want
+      end
+    end
+    prepared[rec] = values
+    source.label(resource, rec)
+  end
+  for resource, list in pairs(acct.collections) do
+    for _, rec in ipairs(list) do each(resource, rec) end
+  end
+  for resource, rec in pairs(acct.singletons) do each(resource, rec) end
+end
+
+-- The file's value of a field, as compared.
+local function wanted(rec, file_name, f, value)
+  local values = prepared[rec]
+  local want = values and values[file_name]
+  if want == nil then return desired_value(f, value) end
+  if want == NONE then return nil end
+  return want
+end
+
 -- How a value shows in a plan (secrets: "(secret)").
 local function shown(value)
   if source.is_secret(value) then return "(secret)" end
@@ -383,7 +418,7 @@ function M.update(resource, rec, record, live, stack, opts, changes, problem, no
   for file_name, f in pairs(model.fields(resource)) do
     local value = rec[file_name]
     if value ~= nil and not f.secret and file_name ~= "name" then
-      local want = desired_value(f, value)
+      local want = wanted(rec, file_name, f, value)
       current[file_name] = model.project(current[file_name], want, f.desc)
       if not model.same(want, current[file_name]) then
         if f.desc.update == "no" then

@@ -291,15 +291,27 @@ function M.canonical(v)
   return ok and text or tostring(v)
 end
 
-function M.same(a, b)
-  if type(a) ~= "table" and type(b) ~= "table" then -- strings, numbers, booleans: no JSON needed
-    if a == nil then a = null end
-    if b == nil then b = null end
-    if type(a) == "number" and type(b) == "number" then return a == b end
-    return a == b
+-- Deep equality of two values as JSON sees them (an empty list equals an empty object:
+-- the file cannot tell them apart).
+local function equal(a, b, depth)
+  if a == nil then a = null end
+  if b == nil then b = null end
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  if depth > M.MAX_DEPTH then return M.canonical(a) == M.canonical(b) end
+  local n = 0
+  for k, v in pairs(a) do
+    if b[k] == nil or not equal(v, b[k], depth + 1) then return false end
+    n = n + 1
   end
-  return M.canonical(a) == M.canonical(b)
+  for _ in pairs(b) do
+    n = n - 1
+    if n < 0 then return false end
+  end
+  return n == 0
 end
+
+--- Whether two values of the file's form are the same (as JSON: 2000.0 is 2000).
+function M.same(a, b) return equal(a, b, 1) end
 
 --- v = model.to_api(value, desc, ids): a value of the file in the API's form: names of
 --- records pointed at by id replaced by `ids(ref, name)` (which raises when unknown).

@@ -317,9 +317,15 @@ function M.load(path, opts)
 end
 
 -- How a record is named in messages: `file:line: providerKeys "name"`.
+local labels = setmetatable({}, { __mode = "k" })
 local function label(resource, record)
   if model.is_singleton(resource) then return record._where, resource end
-  return record._where, ("%s %q"):format(resource, tostring(record.name))
+  local what = labels[record]
+  if not what then
+    what = ("%s %q"):format(resource, tostring(record.name))
+    labels[record] = what
+  end
+  return record._where, what
 end
 M.label = label
 
