@@ -24,13 +24,18 @@ enum AccountFiles {
         guard let bytes = call.stack.bytes(at: 2), call.stack.type(at: 2) == .string else {
             throw LuaArgumentError(argument: 2, "string expected")
         }
-        if let problem = write(bytes, to: path) {
-            call.stack.pushNil()
-            call.stack.push("\(path): \(problem)")
-            return .results(2)
+        return outcome(call, write(bytes, to: path).map { "\(path): \($0)" })
+    }
+
+    /// `true`, or `nil, problem`: how these functions answer.
+    private static func outcome(_ call: LuaCall, _ problem: String?) -> LuaReturn {
+        guard let problem else {
+            call.stack.push(true)
+            return .one
         }
-        call.stack.push(true)
-        return .one
+        call.stack.pushNil()
+        call.stack.push(problem)
+        return .results(2)
     }
 
     /// `ok | nil, why = files.writable_folder(path)`: whether a file can be written at `path`
@@ -41,17 +46,12 @@ enum AccountFiles {
         let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         var status = stat()
         if stat(folder, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
-            call.stack.pushNil()
-            call.stack.push("the folder \(folder) does not exist")
-            return .results(2)
+            return outcome(call, "the folder \(folder) does not exist")
         }
         if access(folder, W_OK) != 0 {
-            call.stack.pushNil()
-            call.stack.push("the folder \(folder) is not writable: \(String(cString: strerror(errno)))")
-            return .results(2)
+            return outcome(call, "the folder \(folder) is not writable: \(String(cString: strerror(errno)))")
         }
-        call.stack.push(true)
-        return .one
+        return outcome(call, nil)
     }
 
     /// `files.same_file(a, b)`: whether two paths name one existing file (device and inode).
