@@ -39,11 +39,11 @@ struct TemplateStructure {
             var stop = start
             while stop < characters.count, !starts(end, at: stop) { stop += 1 }
             guard stop < characters.count else { break }  // unclosed: the parser reports it
-            let content = String(characters[start..<stop]).trimmingCharacters(in: .whitespaces)
+            let content = String(characters[start..<stop]).trimmingCharacters(in: .whitespacesAndNewlines)
             for c in characters[start..<stop] where c == "\n" { line += 1 }
             index = stop + end.count
             guard let kind = content.first else { continue }
-            let name = content.dropFirst().trimmingCharacters(in: .whitespaces)
+            let name = content.dropFirst().trimmingCharacters(in: .whitespacesAndNewlines)
             switch kind {
             case "#", "^", "$", "<":
                 depth += 1
@@ -58,7 +58,7 @@ struct TemplateStructure {
                 if depth == 0 { unconditionalPartials.append(name) }
                 allPartials.append(name)
             case "=":
-                let inner = content.dropFirst().dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" })
+                let inner = content.dropFirst().dropLast().split(whereSeparator: { $0.isWhitespace })
                 if content.last == "=", inner.count == 2 {
                     open = Array(inner[0])
                     close = Array(inner[1])

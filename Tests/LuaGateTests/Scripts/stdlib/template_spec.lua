@@ -111,6 +111,8 @@ describe("luagate.template", function()
     raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "sections nested more than 100 deep")
     raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, "partial 'p' includes itself with no section in between to end it (p → p)")
     raises(function() template.render("{{>a}}", {}, { partials = { a = "x{{>b}}", b = "{{>a}}" } }) end, "(a → b → a)")
+    -- Mustache trims newlines around a tag's name too: `{{>\n\np}}` includes p.
+    raises(function() template.render("{{>\n\np}}", {}, { partials = { p = "{{>\np\n}}" } }) end, "(p → p)")
     eq(template.render(("{{#a}}"):rep(100) .. ("{{/a}}"):rep(100), { a = true }), "")
   end)
 
