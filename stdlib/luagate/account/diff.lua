@@ -412,7 +412,7 @@ end
 --- A record the file names that the account holds: an update of the fields that differ.
 function M.update(resource, rec, record, live, stack, opts, changes, problem, notes)
   local where, what = source.label(resource, rec)
-  local current, marker = live_form.file_form(resource, record, live)
+  local current, marker = live_form.file_form(resource, record, live, rec)
   local before, after, set = {}, {}, {}
   local changed, flagged = false, false
   for file_name, f in pairs(model.fields(resource)) do

@@ -110,15 +110,17 @@ local function namer(live)
   end
 end
 
---- file, marker = live.file_form(resource, record, live): a live record in the file's form:
+--- file, marker = live.file_form(resource, record, live [, only]): a live record in the file's form
+--- (only the fields named in the set `only`, and the metadata, when given):
 --- writable fields, references by the name the record pointed at will have after the
 --- plan, metadata without the ownership marker (a table when a JSON object), no secrets,
 --- and a field the API leaves out holding its default. Also returns the marker.
-function M.file_form(resource, record, live)
+function M.file_form(resource, record, live, only)
   local out = {}
   local names = namer(live)
   local marker
   for file_name, f in pairs(model.fields(resource)) do
+    if only and not only[file_name] and f.api ~= "metadata" then goto next_field end
     local value = record[f.api]
     if f.reference and f.reference.shownAs then
       local shown = record[f.reference.shownAs]
@@ -137,6 +139,7 @@ function M.file_form(resource, record, live)
     end
     if value == nil and f.desc.default ~= nil then value = model.normalise(f.desc.default, f.desc) end
     out[file_name] = value
+    ::next_field::
   end
   return out, marker
 end
