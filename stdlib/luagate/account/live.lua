@@ -68,13 +68,7 @@ end
 --- live.each_reference_field(resource, fn): fn(ref) for every reference a resource's
 --- records may hold, at any depth.
 function M.each_reference_field(resource, fn)
-  local function nested(desc, depth)
-    if not desc or depth > model.MAX_DEPTH then return end
-    if desc.reference and model.resource(desc.reference.resource) then fn(desc.reference) end
-    for _, member in pairs(desc.fields or {}) do nested(member, depth + 1) end
-    nested(desc.item, depth + 1)
-  end
-  for _, f in pairs(model.resource(resource).fields) do nested(f, 1) end
+  for _, f in pairs(model.resource(resource).fields) do model.references_in(f, fn) end
 end
 
 --- needed = live.needed(acct, prune): the resources a plan reads: the collections the account

@@ -120,22 +120,26 @@ function M.fields(resource)
   return fields
 end
 
+--- model.references_in(desc, fn): fn(ref) for every reference a field's description holds,
+--- at any depth (a router step's keys, a configuration's allowed providers, …).
+function M.references_in(desc, fn, depth)
+  depth = depth or 1
+  if not desc or depth > M.MAX_DEPTH then return end
+  if desc.reference and M.resource(desc.reference.resource) then fn(desc.reference) end
+  for _, member in pairs(desc.fields or {}) do M.references_in(member, fn, depth + 1) end
+  M.references_in(desc.item, fn, depth + 1)
+end
+
 --- The fields of a resource (as model.fields gives them) that hold, at any depth, a
 --- reference by a key other than the id (a provider's `providerId`).
 local key_ref_cache = {}
 function M.key_reference_fields(resource)
   if key_ref_cache[resource] then return key_ref_cache[resource] end
   local list = {}
-  local function has(desc, depth)
-    if not desc or depth > M.MAX_DEPTH then return false end
-    if desc.reference and desc.reference.key ~= "id" then return true end
-    for _, member in pairs(desc.fields or {}) do
-      if has(member, depth + 1) then return true end
-    end
-    return has(desc.item, depth + 1)
-  end
   for _, f in pairs(M.fields(resource)) do
-    if has(f.desc, 1) then list[#list + 1] = f end
+    local by_key = false
+    M.references_in(f.desc, function(ref) by_key = by_key or ref.key ~= "id" end)
+    if by_key then list[#list + 1] = f end
   end
   key_ref_cache[resource] = list
   return list

@@ -181,8 +181,8 @@ function M.markdown(p, info, out)
   else
     out:write(("**%s** · `%s` (sha256 %s)\n"):format(M.summary(counts), cell(info.file), info.hash:sub(1, 12)))
   end
-  local deletes = {}
-  for _, c in ipairs(M.sorted(p)) do
+  local deletes, sorted = {}, M.sorted(p)
+  for _, c in ipairs(sorted) do
     if c.op == "delete" then deletes[#deletes + 1] = c end
   end
   if #deletes > 0 then
@@ -192,7 +192,7 @@ function M.markdown(p, info, out)
     end
   end
   local current
-  for _, c in ipairs(M.sorted(p)) do
+  for _, c in ipairs(sorted) do
     if c.op ~= "delete" then
       if c.resource ~= current then
         current = c.resource

@@ -15,19 +15,6 @@ M.Account, M.Secret = Account, Secret
 
 local READ_ONLY = { usage = true, credits = true, models = true }
 
--- "file:line: " of the innermost caller outside the stdlib, or "".
-local function caller_where()
-  local level = 3
-  while true do
-    local info = debug.getinfo(level, "Sl")
-    if not info then return "" end
-    if info.what ~= "C" and not info.source:find("^=%[luagate%]") then
-      return info.currentline > 0 and ("%s:%d"):format(info.short_src, info.currentline) or info.short_src
-    end
-    level = level + 1
-  end
-end
-
 --- path = source.beside(file, name): `name` relative to the folder of `file` (as given when
 --- absolute). Includes, secret files and token files are found beside the account file.
 function M.beside(file, name)
@@ -45,7 +32,7 @@ function M.secret(kind, where)
       where == "" and "an empty string" or type(where)))
   end
   if kind == "file" then where = M.beside(M.reading or "", where) end
-  return setmetatable({ kind = kind, [kind == "env" and "name" or "path"] = where, at = caller_where() }, Secret)
+  return setmetatable({ kind = kind, [kind == "env" and "name" or "path"] = where }, Secret)
 end
 
 function M.is_secret(v) return getmetatable(v) == Secret end
