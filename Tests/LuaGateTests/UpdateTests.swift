@@ -14,6 +14,28 @@ import Testing
         #expect(api.server.account.get(.providerKeys, id: key.id)?.name == "x")
     }
 
+    /// `before = record` hands the journal the record as the script read it: no GET of the
+    /// record first, and the journal's `before` is that record; anything but a table is refused.
+    @Test func beforeSavesTheJournalsRead() async throws {
+        let api = try APIHarness()
+        let key = api.seed(name: "old")
+        let journal = BatchJobTests.tempPath("before.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let r = try await api.luagate(["--journal", journal, "-e", """
+            local key = providerKeys.list()[1]
+            providerKeys.update(key.id, {name = "new"}, {before = key})
+            print(pcall(providerKeys.update, key.id, {name = "x"}, {before = 5}))
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("field 'before': must be a record"), "\(r.stdout)")
+        #expect(api.requests("GET").filter { $0.path == "/provider-keys/\(key.id)" }.isEmpty)
+        #expect(api.requests("PATCH").count == 1)
+        let started = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains(#""status":"started""#) }
+        #expect(started.count == 1)
+        #expect(started.first?.contains(#""before":{"#) == true && started.first?.contains(#""name":"old""#) == true, "\(started)")
+    }
+
     @Test func sendsExactlyTheGivenFieldsWithHeaders() async throws {
         let api = try APIHarness()
         let key = api.seed(name: "old", description: "desc", metadata: "{}")
