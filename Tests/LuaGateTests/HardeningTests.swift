@@ -71,9 +71,13 @@ extension HardeningTests {
 extension HardeningTests {
     /// Deep section nesting and a partial that includes itself used to overflow the stack.
     @Test(arguments: [
-        (#"require("luagate.template").render(("{{#a}}"):rep(3000), {})"#, "sections nested more than 100 deep"),
+        (#"require("luagate.template").render(("{{#a}}"):rep(300000), {})"#,
+         "template: a template this size may nest sections 300000 deep"),
         (#"require("luagate.template").render("{{>p}}", {}, {partials = {p = "{{>p}}"}})"#,
-         "partial 'p' includes itself with no section in between to end it (p → p)"),
+         "template: rendering nested too deeply: partial 'p' includes itself (p → p)"),
+        // Found by the fuzzer: `{{` before a newline is no tag, so the include after it is.
+        (#"require("luagate.template").render("{{>p}}", {}, {partials = {p = "1{{\n{{>p}}"}})"#,
+         "template: rendering nested too deeply: partial 'p' includes itself (p → p)"),
         // Recursion that the data was to end, but the name is found again further down the
         // context stack (as Mustache looks names up), so it never ends.
         (#"require("luagate.template").render("{{>p}}", {a = true}, {partials = {p = "{{#a}}x{{>p}}{{/a}}"}})"#,

@@ -56,6 +56,7 @@ struct TemplateOptions {
                 guard let name = name.stringValue, let text = text.stringValue else {
                     throw options.error("partials", "must be a table of name = template")
                 }
+                guard !name.utf8.contains(0) else { throw options.error("partials", "names cannot hold a NUL byte") }
                 renderer.partials[name] = text
             }
         default: throw options.error("partials", "must be a table of name = template")
@@ -90,26 +91,36 @@ struct TemplateRenderer {
 
     func render(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         _ = JSONStringContentType.registered
-        // Nesting and partial cycles are checked before parsing: either would exhaust the stack.
-        let main = try TemplateStructure(source, partial: nil)
-        var structures: [String: TemplateStructure] = [:]
-        for (name, text) in partials { structures[name] = try TemplateStructure(text, partial: name) }
-        try TemplateStructure.checkCycles(main: main, partials: structures)
+        let levels = ([source] + partials.values).map(TemplateStack.nestingBound).max() ?? 0
+        return try TemplateStack.run(levels: levels) { () -> Result<String, TemplateError> in
+            do throws(TemplateError) {
+                return .success(try renderHere(source, context))
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+
+    /// Parses and renders on this thread, which has the stack for it (``TemplateStack``).
+    private func renderHere(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         let template = try parse(source, partial: nil)
+        let names = partials.keys.sorted()
         var library = MustacheLibrary()
-        for (name, text) in partials { library.register(try parse(text, partial: name), named: name) }
-        let render = TemplateRender(strict: strict)
+        for (index, name) in names.enumerated() {
+            library.register(try parse(partials[name]!, partial: name), named: PartialMarkers.bodyName(index))
+            library.register(try parse(PartialMarkers.wrapper(index), partial: name), named: name)
+        }
+        let render = TemplateRender(strict: strict, partials: names)
         let root: Any
-        if case .object(let members) = context {
-            root = ObjectNode(members: members, path: "", scope: false, render: render)
-        } else {
-            root = TemplateNode.scope(context, render: render)
+        switch context {
+        case .object(let members): root = ObjectNode(members: members, path: "", scope: false, render: render)
+        case .list: root = TemplateNode.scope(context, render: render)
+        case .text, .boolean, .null: root = ScalarRoot(value: context, render: render)
         }
         let output = template.render(root, library: library)
         if render.abandoned {
-            let cycle = TemplateStructure.cycle(main: main, partials: structures, through: \.allPartials)
             throw TemplateError(
-                message: "rendering nested too deeply" + (cycle.map {
+                message: "rendering nested too deeply" + (render.cycle.map {
                     ": partial '\($0[0])' includes itself (\($0.joined(separator: " → "))) and the data does not end it"
                 } ?? ""),
                 position: nil)

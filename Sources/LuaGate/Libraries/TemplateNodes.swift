@@ -14,8 +14,11 @@ import Mustache
 ///   falsey in sections;
 /// - values reached by name are one-element sequences of their scope form, so a section
 ///   over them pushes the scope form, never the one that answers `Missing`;
-/// - once the render is nested too deeply (``TemplateRender/tooDeep``), every name answers
-///   nil: each section then renders nothing and the render unwinds.
+/// - every lookup goes through ``TemplateRender/lookUp(_:_:)`` first, which answers the
+///   partials' markers (``PartialMarkers``) and, once the render is nested too deeply, answers
+///   nil for every name: each section and partial then renders nothing and the render unwinds;
+/// - the bottom of the stack is always one of these nodes (``ScalarRoot`` for a text, boolean
+///   or null context), so every lookup reaches one.
 enum TemplateNode {
     /// A value reached by name; `path` is the dotted name from the start of the tag.
     static func named(_ value: TemplateValue, path: String, render: TemplateRender) -> Any {
@@ -40,40 +43,6 @@ enum TemplateNode {
     }
 }
 
-/// One render's state: in strict mode, the names interpolated without a value and those
-/// whose value is a table, in render order; and whether the render ran out of depth.
-/// One render on one thread fills it.
-final class TemplateRender {
-    let strict: Bool
-    var missing: [String] = []
-    var tables: [String] = []
-    /// Set once the stack got too deep; from then on every lookup answers nil.
-    private(set) var abandoned = false
-
-    /// Stack a render leaves untouched: the frames of one nesting level, the unwinding and
-    /// the caller's own work fit in it many times over.
-    static let stackReserve = 1 << 20
-
-    init(strict: Bool) { self.strict = strict }
-
-    /// Whether the render must stop nesting. swift-mustache recurses once per section and
-    /// partial and each level looks a name up here first, so checking the stack left at each
-    /// lookup bounds any recursion, including partials that include themselves for as long
-    /// as the data lets them, or forever.
-    var tooDeep: Bool {
-        if !abandoned && lg_stack_remaining() < Self.stackReserve { abandoned = true }
-        return abandoned
-    }
-
-    /// A `Missing` value for `path` in strict mode; nil otherwise.
-    func miss(_ path: String) -> Any? { strict ? Missing(path: path, render: self) : nil }
-
-    /// Notes a table interpolated at `path` (strict mode).
-    func table(_ path: String) {
-        if strict { tables.append(path) }
-    }
-}
-
 struct ObjectNode: MustacheParent, MustacheSequence, MustacheCustomRenderable {
     let members: [String: TemplateValue]
     let path: String
@@ -81,10 +50,11 @@ struct ObjectNode: MustacheParent, MustacheSequence, MustacheCustomRenderable {
     let render: TemplateRender
 
     func child(named name: String) -> Any? {
-        if render.tooDeep { return nil }
-        let childPath = path.isEmpty ? name : "\(path).\(name)"
-        if let value = members[name] { return TemplateNode.named(value, path: childPath, render: render) }
-        return scope ? nil : render.miss(childPath)
+        render.lookUp(name) {
+            let childPath = path.isEmpty ? name : "\(path).\(name)"
+            if let value = members[name] { return TemplateNode.named(value, path: childPath, render: render) }
+            return scope ? nil : render.miss(childPath)
+        }
     }
 
     func makeIterator() -> CollectionOfOne<ObjectNode>.Iterator {
@@ -108,7 +78,7 @@ struct ListNode: MustacheParent, MustacheSequence, MustacheCustomRenderable, Mus
     /// Lists have no named children. Reached by name (`{{list.x}}`), that is a miss in strict
     /// mode; pushed on the stack (by `{{^list}}`), nil lets the lookup go on down the stack.
     func child(named name: String) -> Any? {
-        path == "." || render.tooDeep ? nil : render.miss("\(path).\(name)")
+        render.lookUp(name) { path == "." ? nil : render.miss("\(path).\(name)") }
     }
 
     func makeIterator() -> IndexingIterator<[Any]> { elements.makeIterator() }
@@ -130,7 +100,7 @@ struct TextNode: MustacheParent, MustacheSequence, MustacheCustomRenderable, Mus
     let path: String
     let render: TemplateRender
 
-    func child(named name: String) -> Any? { render.tooDeep ? nil : render.miss("\(path).\(name)") }
+    func child(named name: String) -> Any? { render.lookUp(name) { render.miss("\(path).\(name)") } }
 
     func makeIterator() -> CollectionOfOne<String>.Iterator { CollectionOfOne(text).makeIterator() }
 
@@ -148,7 +118,7 @@ struct Missing: MustacheParent, MustacheCustomRenderable, MustacheTransformable 
     let path: String
     let render: TemplateRender
 
-    func child(named name: String) -> Any? { render.tooDeep ? nil : Missing(path: "\(path).\(name)", render: render) }
+    func child(named name: String) -> Any? { render.lookUp(name) { Missing(path: "\(path).\(name)", render: render) } }
     func transform(_ name: String) -> Any? { self }
 
     var renderText: String {
@@ -156,4 +126,33 @@ struct Missing: MustacheParent, MustacheCustomRenderable, MustacheTransformable 
         return ""
     }
     var isNull: Bool { true }
+}
+
+/// A text, boolean or null as the whole context. It renders, tests and transforms as that
+/// value does (`{{.}}`, `{{#.}}`, `{{uppercased(.)}}`), and answers the names the stack
+/// lets through as the root does: a miss in strict mode.
+struct ScalarRoot: MustacheParent, MustacheCustomRenderable, MustacheTransformable {
+    let value: TemplateValue
+    let render: TemplateRender
+
+    func child(named name: String) -> Any? { render.lookUp(name) { render.miss(name) } }
+
+    func transform(_ name: String) -> Any? {
+        guard case .text(let text) = value else { return render.miss("\(name)(.)") }
+        return text.transform(name) ?? render.miss("\(name)(.)")
+    }
+
+    var renderText: String {
+        switch value {
+        case .text(let text): return text
+        case .boolean(let b): return String(b)
+        default: return ""
+        }
+    }
+    var isNull: Bool {
+        switch value {
+        case .null, .boolean(false): return true
+        default: return false
+        }
+    }
 }

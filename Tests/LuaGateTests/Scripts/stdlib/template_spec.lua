@@ -108,12 +108,47 @@ describe("luagate.template", function()
   end)
 
   it("runaway nesting and partials are errors, not crashes", function()
-    raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "sections nested more than 100 deep")
-    raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, "partial 'p' includes itself with no section in between to end it (p → p)")
+    local nested = "template: rendering nested too deeply: partial 'p' includes itself (p → p) and the data does not end it"
+    raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "section not closed at line 1, column 18001")
+    raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, nested)
     raises(function() template.render("{{>a}}", {}, { partials = { a = "x{{>b}}", b = "{{>a}}" } }) end, "(a → b → a)")
     -- Mustache trims newlines around a tag's name too: `{{>\n\np}}` includes p.
     raises(function() template.render("{{>\n\np}}", {}, { partials = { p = "{{>\np\n}}" } }) end, "(p → p)")
+    -- `{{` before a newline is no tag: the include after it is one (found by the fuzzer).
+    raises(function() template.render("{{>p}}", {}, { partials = { p = "1{{\n{{>p}}" } }) end, nested)
+    -- A section over the whole context when it is a text pushes it again, and again.
+    raises(function() template.render("{{#.}}{{>p}}{{/.}}", "x", { partials = { p = "{{#.}}{{>p}}{{/.}}" } }) end, nested)
+    -- The cycle named is the one being gone round, not a partial rendered on the way.
+    raises(function()
+      template.render("{{>p}}", { a = true }, { partials = { p = "{{>leaf}}{{#a}}{{>p}}{{/a}}", leaf = "x" } })
+    end, nested)
     eq(template.render(("{{#a}}"):rep(100) .. ("{{/a}}"):rep(100), { a = true }), "")
+  end)
+
+  it("sections nest as deep as the text does", function()
+    eq(template.render(("{{#a}}"):rep(3000) .. "x" .. ("{{/a}}"):rep(3000), { a = true }), "x")
+    eq(template.render(("{{#a}}"):rep(3000) .. "x" .. ("{{/a}}"):rep(3000), {}), "")
+    -- `{{` before a newline is text, so each `{{#a}}` after it opens a section.
+    eq(#template.render(("{{\n{{#a}}"):rep(2000) .. ("{{/a}}"):rep(2000), { a = true }), 2000)
+    eq(template.render("{{=<% %>=}}" .. ("<%#a%>"):rep(2000) .. "y" .. ("<%/a%>"):rep(2000), { a = true }), "y")
+    raises(function() template.render(("{{#a}}"):rep(300000), {}) end, "may nest sections 300000 deep")
+  end)
+
+  it("partials keep their indentation and whitespace", function()
+    eq(template.render("  {{>p}}\n", {}, { partials = { p = "a\nb\n" } }), "  a\n  b\n")
+    eq(template.render("[{{>p}}]", {}, { partials = { p = "x" } }), "[x]")
+    eq(template.render("{{>p}}", {}, { partials = { p = "{{#a}}\nin\n{{/a}}\nout" } }), "out")
+    eq(template.render("{{<p}}{{$b}}over{{/b}}{{/p}}", {}, { partials = { p = "[{{$b}}default{{/b}}]" } }), "[over]")
+    raises(function() template.render("x", {}, { partials = { ["a\0b"] = "x" } }) end, "names cannot hold a NUL byte")
+  end)
+
+  it("a text, boolean or null context answers names as the root does", function()
+    raises(function() template.render("{{name}}", "x") end, "missing variable 'name'")
+    eq(template.render("{{name}}", "x", { strict = false }), "")
+    eq(template.render("[{{.}}]{{#.}}yes{{/.}}{{^.}}no{{/.}}", false), "[false]no")
+    eq(template.render("[{{.}}]{{#.}}yes{{/.}}{{^.}}no{{/.}}", true), "[true]yes")
+    eq(template.render("[{{.}}]{{#.}}yes{{/.}}{{^.}}no{{/.}}", json.null), "[]no")
+    eq(template.render("{{uppercased(.)}}", "abc"), "ABC")
   end)
 
   it("records and their nested fields", function()

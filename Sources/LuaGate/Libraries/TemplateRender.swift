@@ -1,0 +1,112 @@
+import CLuaShim
+
+/// One render's state: in strict mode, the names interpolated without a value and those
+/// whose value is a table, in render order; the partials being rendered; and whether the
+/// render ran out of stack. One render on one thread fills it.
+final class TemplateRender {
+    let strict: Bool
+    /// The partials' names, by the number their markers carry.
+    let partials: [String]
+    var missing: [String] = []
+    var tables: [String] = []
+    /// Set once the stack got too deep; from then on every lookup answers nil.
+    private(set) var abandoned = false
+    /// The partials being rendered, outermost first, as numbers into `partials`.
+    private var active: [Int] = []
+    /// `active` when the render gave up.
+    private var activeWhenAbandoned: [Int] = []
+
+    /// Stack a render leaves untouched: the frames of one nesting level, the unwinding and
+    /// the caller's own work fit in it many times over.
+    static let stackReserve = 1 << 20
+
+    init(strict: Bool, partials: [String]) {
+        self.strict = strict
+        self.partials = partials
+    }
+
+    /// Whether the render must stop nesting. swift-mustache recurses once per section and
+    /// partial, and each level looks a name up first (a partial its marker), so checking the
+    /// stack left at each lookup bounds any recursion: partials that include themselves for as
+    /// long as the data lets them, or forever.
+    var tooDeep: Bool {
+        if !abandoned && lg_stack_remaining() < Self.stackReserve {
+            abandoned = true
+            activeWhenAbandoned = active
+        }
+        return abandoned
+    }
+
+    /// Every node's answer for `name`, asked before its own `members`: a partial's markers are
+    /// answered here (entering gives the body's name, or none once too deep, so the partial
+    /// renders nothing and the recursion ends); once too deep, every other name answers nil.
+    func lookUp(_ name: String, _ members: () -> Any?) -> Any? {
+        switch PartialMarkers.marker(name) {
+        case .enter(let index)? where partials.indices.contains(index):
+            active.append(index)
+            return tooDeep ? false : PartialMarkers.bodyName(index)
+        case .leave?:
+            if !active.isEmpty { active.removeLast() }
+            return false  // not nil: the lookup stops here, so it is answered once
+        default:
+            return tooDeep ? nil : members()
+        }
+    }
+
+    /// The partials the render was going round when it gave up: the first one to be rendered
+    /// again inside itself, back to itself (`p → q → p`); nil when none was.
+    var cycle: [String]? {
+        var firstSeen: [Int: Int] = [:]
+        for (position, index) in activeWhenAbandoned.enumerated() {
+            if let start = firstSeen[index] { return activeWhenAbandoned[start...position].map { partials[$0] } }
+            firstSeen[index] = position
+        }
+        return nil
+    }
+
+    /// A `Missing` value for `path` in strict mode; nil otherwise.
+    func miss(_ path: String) -> Any? { strict ? Missing(path: path, render: self) : nil }
+
+    /// Notes a table interpolated at `path` (strict mode).
+    func table(_ path: String) {
+        if strict { tables.append(path) }
+    }
+}
+
+/// How partials are registered so that a render always ends. Each partial's text is parsed as
+/// its body under a hidden name, and its own name holds a wrapper of two standalone tags:
+///
+///     {{>*__luagate_enter_3}}
+///     {{>*__luagate_leave}}
+///
+/// A dynamic partial's name is looked up in the context, so the first tag asks the render
+/// for the body's name (``TemplateRender/lookUp(_:_:)``). swift-mustache renders a partial
+/// whatever the data, so one that includes itself with no section in between would recurse
+/// until the stack ran out; once the render is too deep it answers no name and the recursion
+/// ends. The second tag tells the render the partial is done. Standalone tags render no text
+/// and a partial's indentation carries through them, so the output is the body's own.
+enum PartialMarkers {
+    enum Marker: Equatable {
+        case enter(Int)
+        case leave
+    }
+
+    private static let prefix = "__luagate_"
+    private static let enterPrefix = prefix + "enter_"
+    private static let leaveName = prefix + "leave"
+
+    /// The text registered under the name of partial number `index`.
+    static func wrapper(_ index: Int) -> String { "{{>*\(enterPrefix)\(index)}}\n{{>*\(leaveName)}}" }
+
+    /// The hidden name the body of partial number `index` is registered under (a NUL byte
+    /// first: no partial name may hold one).
+    static func bodyName(_ index: Int) -> String { "\u{0}\(index)" }
+
+    /// What `name` marks, or nil for a name of the template's own.
+    static func marker(_ name: String) -> Marker? {
+        guard name.utf8.first == UInt8(ascii: "_"), name.hasPrefix(prefix) else { return nil }
+        if name == leaveName { return .leave }
+        guard name.hasPrefix(enterPrefix), let index = Int(name.dropFirst(enterPrefix.count)) else { return nil }
+        return .enter(index)
+    }
+}
