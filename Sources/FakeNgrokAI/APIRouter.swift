@@ -24,7 +24,6 @@ struct APIRouter: Sendable {
             throw .badRequest("request path contains an invalid percent-encoding")
         }
         let path = String(request.target.rawPath)
-        let joined = "/" + segments.joined(separator: "/")
         if segments.starts(with: ["credits", "purchases"]) { return try purchases(request, segments: segments) }
         for resource in Catalogue.all where resource.kind == .readOnly {
             if let (query, argument) = Self.match(resource, segments) {

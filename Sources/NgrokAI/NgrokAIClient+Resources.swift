@@ -33,15 +33,44 @@ extension NgrokAIClient {
         return try await page(try nextPage(nextPageURI, operation: "\(resource.name).list"), envelope: envelope)
     }
 
-    /// Every record, following `nextPageUri` to the last page.
-    public func listAll(_ resource: Resource, parameters: [String: JSONValue] = [:]) async throws(NgrokAIError) -> [[String: JSONValue]] {
-        var page = try await list(resource, parameters: parameters)
-        var records = page.records
-        while let next = page.nextPageURI {
-            page = try await list(resource, nextPageURI: next)
+    /// Every record, following `nextPageUri` to the last page. Each next page is asked for as
+    /// soon as its URI shows in the response's text, while that response is decoded (a URI the
+    /// decoded page does not confirm is dropped and the right one asked for). `willSend` is
+    /// called before each request.
+    public func listAll(
+        _ resource: Resource, parameters: [String: JSONValue] = [:], willSend: @Sendable () -> Void = {}
+    ) async throws(NgrokAIError) -> [[String: JSONValue]] {
+        let (query, fields, envelope) = try Self.pagedQuery(resource)
+        let operation = "\(resource.name).list"
+        var endpoint = Endpoint(resource, "list", .GET, path: query?.path, query: try checkedQuery(parameters, fields, operation: operation))
+        willSend()
+        var response = try await perform(endpoint)
+        var records: [[String: JSONValue]] = []
+        while true {
+            let guessed = NextPageURI.peek(response.body)
+            let guess = guessed.flatMap { try? nextPage($0, operation: operation) }
+            if guess != nil { willSend() }
+            async let ahead = prefetch(guess)
+            let page = try decode(endpoint, response) { json in try Self.page(json, envelope: envelope) }
             records += page.records
+            guard let next = page.nextPageURI else { return records }  // leaving the scope cancels `ahead`
+            endpoint = try nextPage(next, operation: operation)
+            if guess != nil, guessed == next, let result = await ahead {
+                response = try result.get()
+            } else {
+                willSend()
+                response = try await perform(endpoint)
+            }
         }
-        return records
+    }
+
+    private func prefetch(_ endpoint: Endpoint?) async -> Result<SuccessResponse, NgrokAIError>? {
+        guard let endpoint else { return nil }
+        do {
+            return .success(try await perform(endpoint))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// One record (`id` nil for a singleton such as `gatewayConfig`).

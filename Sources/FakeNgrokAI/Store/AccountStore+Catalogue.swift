@@ -109,12 +109,16 @@ extension AccountStore {
 
     /// `fields` with the values the fake computes for `resource` (``Semantic/counts`` and
     /// ``Semantic/namedBy``).
-    static func computed(_ resource: Resource, _ stored: Stored, state: State, into out: inout [String: JSONValue]) {
+    /// `counts` holds the ``Semantic/counts`` tallies when the caller renders many records of
+    /// `resource` at once; without it they are counted for this record alone.
+    static func computed(
+        _ resource: Resource, _ stored: Stored, state: State, counts: ReferenceCounts? = nil, into out: inout [String: JSONValue]
+    ) {
+        let counts = counts ?? ReferenceCounts(resource, state: state, only: stored.id)
         for semantic in resource.semantics {
             switch semantic {
-            case .counts(let field, let other, let via):
-                let count = state.tables[other]?.records.values.filter { $0.fields[via]?.stringValue == stored.id }.count ?? 0
-                out[field] = .int(Int64(count))
+            case .counts(let field, _, _):
+                out[field] = .int(Int64(counts.count(field, of: stored.id)))
             case .namedBy(let field, let singleton, let via):
                 out[field] = .bool(state.singletons[singleton]?[via]?.stringValue == stored.id)
             default: break
@@ -205,4 +209,26 @@ extension AccountStore {
         }
         return known
     }
+}
+
+/// For each ``Semantic/counts`` of a resource, how many records of the other resource point at
+/// each id: one pass over the other table, for a whole page instead of once per record.
+struct ReferenceCounts {
+    private var tallies: [String: [String: Int]] = [:]
+
+    /// The tallies of `resource`'s counts, for every id or for `only` that one.
+    init(_ resource: Resource, state: AccountStore.State, only: String? = nil) {
+        for semantic in resource.semantics {
+            guard case .counts(let field, let other, let via) = semantic else { continue }
+            var tally: [String: Int] = [:]
+            for record in state.tables[other]?.records.values ?? [:].values {
+                guard let id = record.fields[via]?.stringValue, only == nil || id == only else { continue }
+                tally[id, default: 0] += 1
+            }
+            tallies[field] = tally
+        }
+    }
+
+    /// How many records point at `id` through the counted `field`.
+    func count(_ field: String, of id: String) -> Int { tallies[field]?[id] ?? 0 }
 }

@@ -4,7 +4,9 @@ import Foundation
 /// shown as the catalogue says (`accessKeyConfiguration = {id, uri, name}`, step keys as
 /// `{id, name, keyRedacted}`), absent optional fields as explicit `null`, never a secret.
 extension AccountStore {
-    static func render(_ resource: Resource, _ stored: Stored, state: State, baseURL: String) -> [String: JSONValue] {
+    static func render(
+        _ resource: Resource, _ stored: Stored, state: State, baseURL: String, counts: ReferenceCounts? = nil
+    ) -> [String: JSONValue] {
         var out = stored.fields
         out["uri"] = .string(baseURL + resource.path + "/" + PercentEncoding.encodePathSegment(stored.id))
         for name in ["createdBy", "lastUpdatedBy"] {
@@ -28,7 +30,7 @@ extension AccountStore {
                 out[field.name] = .null
             }
         }
-        computed(resource, stored, state: state, into: &out)
+        computed(resource, stored, state: state, counts: counts, into: &out)
         if resource.semantics.contains(.routerStepKeys), let router = out["router"] {
             out["router"] = mapStepKeys(router) { key, _, _ in
                 guard let id = key["id"]?.stringValue, let stored = state.tables["providerKeys"]?.records[id] else {
@@ -80,11 +82,11 @@ extension AccountStore {
     }
 
     /// The rendered JSON of one record (cached for resources whose rendering reads no other record).
-    static func json(_ resource: Resource, id: String, state: inout State, baseURL: String) -> Data? {
+    static func json(_ resource: Resource, id: String, state: inout State, baseURL: String, counts: ReferenceCounts? = nil) -> Data? {
         guard let stored = state.tables[resource.name]?.records[id] else { return nil }
         let cacheable = resource.semantics.isEmpty && !resource.fields.contains { $0.reference?.shownAs != nil }
         if cacheable, let cached = state.tables[resource.name]?.rendered[id], cached.baseURL == baseURL { return cached.json }
-        let json = encode(.object(render(resource, stored, state: state, baseURL: baseURL)))
+        let json = encode(.object(render(resource, stored, state: state, baseURL: baseURL, counts: counts)))
         if cacheable { state.tables[resource.name]!.rendered[id] = (baseURL, json) }
         return json
     }

@@ -136,6 +136,7 @@ extension AccountStore {
             var records: [Data] = []
             records.reserveCapacity(min(limit, index + 1))
             var lastID: String?
+            let counts = ReferenceCounts(resource, state: state)
             while index >= 0 {
                 let id = table.orderedIDs[index]
                 index -= 1
@@ -145,7 +146,7 @@ extension AccountStore {
                     continue
                 }
                 if records.count == limit { return (records, lastID, true) }
-                records.append(Self.json(resource, id: id, state: &state, baseURL: baseURL)!)
+                records.append(Self.json(resource, id: id, state: &state, baseURL: baseURL, counts: counts)!)
                 lastID = id
             }
             return (records, lastID, false)

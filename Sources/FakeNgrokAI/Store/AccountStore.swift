@@ -106,8 +106,9 @@ public final class AccountStore: Sendable {
     public func records(_ resource: Resource, baseURL: String = AccountStore.snapshotBaseURL) -> [[String: JSONValue]] {
         state.withLockedValue { state in
             guard let table = state.tables[resource.name] else { return [] }
+            let counts = ReferenceCounts(resource, state: state)
             return table.orderedIDs.reversed().compactMap { id in
-                table.records[id].map { Self.render(resource, $0, state: state, baseURL: baseURL) }
+                table.records[id].map { Self.render(resource, $0, state: state, baseURL: baseURL, counts: counts) }
             }
         }
     }

@@ -139,15 +139,7 @@ extension Runtime {
         let parameters = try listParameters(resource, call, operation: "list")
         let job = self.job
         return try request(call, argument: { _ in 1 }, { client in
-            job.countRead()
-            var page = try await client.list(resource, parameters: parameters)
-            var records = page.records
-            while let next = page.nextPageURI {
-                job.countRead()
-                page = try await client.list(resource, nextPageURI: next)
-                records += page.records
-            }
-            return records
+            try await client.listAll(resource, parameters: parameters, willSend: { job.countRead() })
         }, push: { stack, records in
             Record.push(resource, records, onto: stack)
             return 1

@@ -182,6 +182,7 @@ function M.load(path, opts)
   end
 
   local seen_files, occurrences, located = {}, {}, {}
+  local unplaced = {} -- {record, collection, index, nth} whose line is found once the reads started
   local function locate(file)
     if not located[file] and texts[file] then located[file] = where_in(texts[file]) end
     return located[file]
@@ -253,11 +254,8 @@ function M.load(path, opts)
             else
               local seen_key = file .. "\0" .. key .. "\0" .. tostring(record.name)
               occurrences[seen_key] = (occurrences[seen_key] or 0) + 1
-              local place = locate(file)
-              local line = place and place.name(record.name, place.after("[^%w_]" .. key .. "%s*="),
-                occurrences[seen_key])
-              record._where = line and ("%s:%d"):format(file, line) or ("%s: %s[%d]"):format(file, key, i)
               record._file = file
+              unplaced[#unplaced + 1] = { record, key, i, occurrences[seen_key] }
               list[#list + 1] = record
             end
           end
@@ -275,6 +273,12 @@ function M.load(path, opts)
   if value then merge(path, value, nil, 0) end
   -- What the caller can start while the records are checked (the plan's reads).
   if value and #found.list == 0 and opts and opts.on_read then opts.on_read(result) end
+  for _, u in ipairs(unplaced) do
+    local record, key, i, nth = u[1], u[2], u[3], u[4]
+    local file, place = record._file, locate(record._file)
+    local line = place and place.name(record.name, place.after("[^%w_]" .. key .. "%s*="), nth)
+    record._where = line and ("%s:%d"):format(file, line) or ("%s: %s[%d]"):format(file, key, i)
+  end
   if value then
     if type(result.stack) ~= "string" or not result.stack:find("^[%w._-]+$") or #result.stack > 64 then
       found:add(path,
