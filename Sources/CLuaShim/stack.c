@@ -24,7 +24,7 @@ size_t lg_stack_remaining(void) {
             pthread_attr_destroy(&attr);
         }
     }
-    if (stack_known != 1) return SIZE_MAX;
+    if (stack_known != 1) return (size_t)PTRDIFF_MAX; /* unknown: plenty (and positive as a Swift Int) */
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     return here > stack_low ? (size_t)(here - stack_low) : 0;
 }

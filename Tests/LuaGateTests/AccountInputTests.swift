@@ -365,14 +365,31 @@ import Testing
         let file = try folder.account("  apiKeys = {},")
         let text = try folder.read("platform.lua")
         let r = try await Accounts.run(api, ["--plan", file, "--out", file])
-        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("--out would overwrite the account file \(file)"), "\(r.stderr)")
         // The same file by another spelling of its path.
         let other = folder.path + "/./platform.lua"
         let r2 = try await Accounts.run(api, ["--plan", file, "--out", other])
-        #expect(r2.status == 1, "\(r2.stdout)\(r2.stderr)")
+        #expect(r2.status == 2, "\(r2.stdout)\(r2.stderr)")
         #expect(r2.stderr.contains("--out would overwrite the account file"), "\(r2.stderr)")
         #expect(try folder.read("platform.lua") == text)
+        #expect(Accounts.mutations(api).isEmpty)
+    }
+
+    /// A saved plan given to `--apply` under any name, with an option that shapes a plan: a
+    /// misuse (2), as the same options with a `.json` plan are; nothing is sent.
+    @Test func planShapingOptionsWithASavedPlanAreAMisuse() async throws {
+        let api = try Accounts.emptyAPI()
+        let folder = try AccountFolder()
+        let file = try folder.account("  apiKeys = { { name = \"robot\" } },")
+        let saved = folder.path + "/saved.plan"
+        let planned = try await Accounts.run(api, ["--plan", file, "--out", saved])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        for option in [["--prune"], ["--adopt"], ["--max-deletes", "1"]] {
+            let r = try await Accounts.run(api, ["--apply", saved] + option)
+            #expect(r.status == 2, "\(option): \(r.stdout)\(r.stderr)")
+            #expect(r.stderr.contains("shape a plan: give them to --plan"), "\(r.stderr)")
+        }
         #expect(Accounts.mutations(api).isEmpty)
     }
 }

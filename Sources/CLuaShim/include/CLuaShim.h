@@ -135,7 +135,7 @@ void lg_watch_termination(lua_State *L);
 
 /* Bytes of stack left below the caller's frame on this thread (its bounds from
    pthread_getattr_np, read once per thread). For walkers whose depth the data or
-   a library decides: they stop while plenty is left. SIZE_MAX when unknown. */
+   a library decides: they stop while plenty is left. PTRDIFF_MAX when unknown. */
 size_t lg_stack_remaining(void);
 
 /* Lua version string from the linked library (LUA_COPYRIGHT). */

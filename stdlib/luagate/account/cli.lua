@@ -1,5 +1,6 @@
 -- luagate.account.cli: what `luagate --plan`, `--apply` and `--export` run. Returns the
--- exit status (refusals are raised: the runner prints them and exits 1).
+-- exit status (2 for a misuse of the options; refusals are raised: the runner prints them and
+-- exits 1).
 local json = require "json"
 local account = require "luagate.account"
 local render = require "luagate.account.render"
@@ -8,6 +9,12 @@ local plan = require "luagate.plan"
 local M = {}
 
 local function refuse(message) plan._refuse { code = "argument", operation = "luagate", message = message } end
+
+-- A misuse of the command line: said on stderr, exit status 2 (as the option parser's are).
+local function misuse(message)
+  io.stderr:write("luagate: ", message, "\nTry 'luagate --help' for more information.\n")
+  return 2
+end
 
 -- Writes `text` to `path` whole (through a temporary file renamed into place).
 local function write_file(path, text)
@@ -61,7 +68,7 @@ function M.main(args)
   end
   if args.mode == "plan" then
     if args.out and (args.out == args.file or require("luagate.files").same_file(args.out, args.file)) then
-      refuse("--out would overwrite the account file " .. args.file)
+      return misuse("--out would overwrite the account file " .. args.file)
     end
     local p, info = account.plan(args.file, opts)
     show(p, info, args.format)
@@ -76,7 +83,8 @@ function M.main(args)
   local p, info
   if is_saved_plan(args.file) then
     if args.prune or args.adopt or args.max_deletes then
-      refuse("--prune, --adopt and --max-deletes shape a plan: give them to --plan, not to --apply of a saved plan")
+      return misuse("--prune, --adopt and --max-deletes shape a plan: give them to --plan, "
+        .. "not to --apply of a saved plan")
     end
     p, info = account.saved(args.file)
   else
