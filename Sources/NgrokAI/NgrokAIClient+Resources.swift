@@ -50,13 +50,19 @@ extension NgrokAIClient {
             let guessed = NextPageURI.peek(response.body)
             let guess = guessed.flatMap { try? nextPage($0, operation: operation) }
             if guess != nil { willSend() }
-            async let ahead = prefetch(guess)
-            let page = try decode(endpoint, response) { json in try Self.page(json, envelope: envelope) }
-            records += page.records
-            guard let next = page.nextPageURI else { return records }  // leaving the scope cancels `ahead`
-            endpoint = try nextPage(next, operation: operation)
-            if guess != nil, guessed == next, let result = await ahead {
-                response = try result.get()
+            let confirmed: SuccessResponse?
+            do {
+                // Leaving this scope cancels `ahead` and waits for it: a guess the page does not
+                // confirm is stopped before the right page is asked for.
+                async let ahead = prefetch(guess)
+                let page = try decode(endpoint, response) { json in try Self.page(json, envelope: envelope) }
+                records += page.records
+                guard let next = page.nextPageURI else { return records }
+                endpoint = try nextPage(next, operation: operation)
+                confirmed = guess != nil && guessed == next ? try await ahead?.get() : nil
+            }
+            if let confirmed {
+                response = confirmed
             } else {
                 willSend()
                 response = try await perform(endpoint)

@@ -40,7 +40,7 @@ struct AccountOptions: ParsableArguments {
         valueName: "text|json|markdown"))
     var planFormat: String = "text"
 
-    @Flag(name: .customLong("detailed-exitcode"), help: "With --plan, exit 0 when nothing would change, 2 when changes are pending, 1 on error.")
+    @Flag(name: .customLong("detailed-exitcode"), help: "With --plan, exit 0 when nothing would change, 2 when changes are pending, 1 on error (a misuse included).")
     var detailedExitcode = false
 
     @Flag(name: .customLong("prune"), help: "Delete records this file's stack created that the file no longer names.")

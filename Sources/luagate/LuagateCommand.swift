@@ -46,7 +46,7 @@ struct LuagateCommand: ParsableCommand {
             it so; --export FILE writes the account as such a file. Only records created by \
             the file's stack are ever deleted, and only with --prune. With \
             --detailed-exitcode, --plan exits 0 when nothing would change, 2 when changes are \
-            pending, 1 on error.
+            pending, 1 on error (a misuse of the options included).
 
             Examples:
               luagate --sandbox --export account.lua

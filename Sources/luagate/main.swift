@@ -17,11 +17,13 @@ let argv = CommandLine.arguments
 /// when run by a path, `luagate: …` when found on PATH), `luagate` when argv[0] is empty.
 let progname = argv.first.flatMap { $0.isEmpty ? nil : $0 } ?? "luagate"
 
+/// A misuse of the command line: status 2, or 1 under `--detailed-exitcode`, where 2 means
+/// changes are pending (a CI job must not read a misuse as that).
 func usageError(_ message: String) -> Never {
     Output.error("\(progname): \(message)\n")
     Output.error("Usage: " + LuagateCommand.usageString() + "\n")
     Output.error("Try '\(progname) --help' for more information.\n")
-    exit(2)
+    exit(argv.contains("--detailed-exitcode") ? 1 : 2)
 }
 
 func fail(_ status: Int32, _ message: String) -> Never {

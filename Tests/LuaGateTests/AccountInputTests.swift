@@ -216,7 +216,8 @@ import Testing
         ]
         for (arguments, message) in cases {
             let r = try await api.luagate(arguments)
-            #expect(r.status == 2, "\(arguments): \(r.stdout)\(r.stderr)")
+            // Under --detailed-exitcode, 2 means changes are pending: a misuse is 1 there.
+            #expect(r.status == (arguments.contains("--detailed-exitcode") ? 1 : 2), "\(arguments): \(r.stdout)\(r.stderr)")
             #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
             #expect(r.stdout.isEmpty)
         }
@@ -391,5 +392,14 @@ import Testing
             #expect(r.stderr.contains("shape a plan: give them to --plan"), "\(r.stderr)")
         }
         #expect(Accounts.mutations(api).isEmpty)
+        // Under --detailed-exitcode, 2 means changes are pending: a misuse is 1 there, from the
+        // option parser and from the account runner alike.
+        let detailed = try await Accounts.run(api, ["--plan", file, "--out", file, "--detailed-exitcode"])
+        #expect(detailed.status == 1, "\(detailed.stderr)")
+        #expect(detailed.stderr.contains("--out would overwrite the account file"), "\(detailed.stderr)")
+        let parser = try await Accounts.run(api, ["--plan", file, "--detailed-exitcode", "--max-deletes", "x"])
+        #expect(parser.status == 1, "\(parser.stderr)")
+        let plain = try await Accounts.run(api, ["--plan", file, "--max-deletes", "x"])
+        #expect(plain.status == 2, "\(plain.stderr)")
     }
 }

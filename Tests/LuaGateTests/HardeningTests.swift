@@ -72,7 +72,15 @@ extension HardeningTests {
     /// Deep section nesting and a partial that includes itself used to overflow the stack.
     @Test(arguments: [
         (#"require("luagate.template").render(("{{#a}}"):rep(300000), {})"#,
-         "template: a template this size may nest sections 300000 deep"),
+         "template: too many sections: 300000 section tags"),
+        // Found by review: a block override that expands its own block, and a tag of transforms
+        // nested 20,000 deep (6 GB for the parser's copies).
+        (#"require("luagate.template").render("{{<p}}{{$b}}{{$b}}{{/b}}{{/b}}{{/p}}", {}, {partials = {p = "{{$b}}{{/b}}"}})"#,
+         "template: block 'b' expands itself through its own override (b → b)"),
+        (#"require("luagate.template").render("{{x" .. ("a("):rep(20000) .. "b" .. (")"):rep(20000) .. "}}", {})"#,
+         "template: transforms nested more than 64 deep in one tag"),
+        (#"require("luagate.template").render("{{#l}}{{>*.}}{{/l}}", {l = {string.char(0) .. "0", string.char(0) .. "luagate/0"}}, {partials = {p = "{{>*.}}"}}) error("rendered")"#,
+         "rendered"),
         (#"require("luagate.template").render("{{>p}}", {}, {partials = {p = "{{>p}}"}})"#,
          "template: rendering nested too deeply: partial 'p' includes itself (p → p)"),
         // Found by the fuzzer: `{{` before a newline is no tag, so the include after it is.

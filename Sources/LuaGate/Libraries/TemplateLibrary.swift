@@ -56,7 +56,6 @@ struct TemplateOptions {
                 guard let name = name.stringValue, let text = text.stringValue else {
                     throw options.error("partials", "must be a table of name = template")
                 }
-                guard !name.utf8.contains(0) else { throw options.error("partials", "names cannot hold a NUL byte") }
                 renderer.partials[name] = text
             }
         default: throw options.error("partials", "must be a table of name = template")
@@ -91,7 +90,7 @@ struct TemplateRenderer {
 
     func render(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         _ = JSONStringContentType.registered
-        let levels = ([source] + partials.values).map(TemplateStack.nestingBound).max() ?? 0
+        let levels = try TemplateStack.levels([source] + partials.values)
         return try TemplateStack.run(levels: levels) { () -> Result<String, TemplateError> in
             do throws(TemplateError) {
                 return .success(try renderHere(source, context))
@@ -105,12 +104,17 @@ struct TemplateRenderer {
     private func renderHere(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         let template = try parse(source, partial: nil)
         let names = partials.keys.sorted()
+        let markers = PartialMarkers()
         var library = MustacheLibrary()
+        var bodies: [(String?, MustacheTemplate)] = [(nil, template)]
         for (index, name) in names.enumerated() {
-            library.register(try parse(partials[name]!, partial: name), named: PartialMarkers.bodyName(index))
+            let body = try parse(partials[name]!, partial: name)
+            bodies.append((name, body))
+            library.register(body, named: markers.bodyName(index))
             library.register(try parse(PartialMarkers.wrapper(index), partial: name), named: name)
         }
-        let render = TemplateRender(strict: strict, partials: names)
+        try TemplateBlocks.checkOverrides(bodies)
+        let render = TemplateRender(strict: strict, partials: names, markers: markers)
         let root: Any
         switch context {
         case .object(let members): root = ObjectNode(members: members, path: "", scope: false, render: render)

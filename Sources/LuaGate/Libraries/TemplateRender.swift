@@ -7,6 +7,8 @@ final class TemplateRender {
     let strict: Bool
     /// The partials' names, by the number their markers carry.
     let partials: [String]
+    /// The names the partials' bodies are registered under in this render.
+    let markers: PartialMarkers
     var missing: [String] = []
     var tables: [String] = []
     /// Set once the stack got too deep; from then on every lookup answers nil.
@@ -20,9 +22,10 @@ final class TemplateRender {
     /// the caller's own work fit in it many times over.
     static let stackReserve = 1 << 20
 
-    init(strict: Bool, partials: [String]) {
+    init(strict: Bool, partials: [String], markers: PartialMarkers) {
         self.strict = strict
         self.partials = partials
+        self.markers = markers
     }
 
     /// Whether the render must stop nesting. swift-mustache recurses once per section and
@@ -44,7 +47,7 @@ final class TemplateRender {
         switch PartialMarkers.marker(name) {
         case .enter(let index)? where partials.indices.contains(index):
             active.append(index)
-            return tooDeep ? false : PartialMarkers.bodyName(index)
+            return tooDeep ? false : markers.bodyName(index)
         case .leave?:
             if !active.isEmpty { active.removeLast() }
             return false  // not nil: the lookup stops here, so it is answered once
@@ -76,8 +79,8 @@ final class TemplateRender {
 /// How partials are registered so that a render always ends. Each partial's text is parsed as
 /// its body under a hidden name, and its own name holds a wrapper of two standalone tags:
 ///
-///     {{>*__luagate_enter_3}}
-///     {{>*__luagate_leave}}
+///     {{>*__luagate/enter/3}}
+///     {{>*__luagate/leave}}
 ///
 /// A dynamic partial's name is looked up in the context, so the first tag asks the render
 /// for the body's name (``TemplateRender/lookUp(_:_:)``). swift-mustache renders a partial
@@ -85,22 +88,27 @@ final class TemplateRender {
 /// until the stack ran out; once the render is too deep it answers no name and the recursion
 /// ends. The second tag tells the render the partial is done. Standalone tags render no text
 /// and a partial's indentation carries through them, so the output is the body's own.
-enum PartialMarkers {
+/// The markers hold `/`, which a variable or section name cannot, so no template's own name
+/// is taken for one; the bodies' names are new for every render, so no data can name one
+/// (a `{{>*name}}` reaching a body directly would skip the guard).
+struct PartialMarkers {
     enum Marker: Equatable {
         case enter(Int)
         case leave
     }
 
-    private static let prefix = "__luagate_"
-    private static let enterPrefix = prefix + "enter_"
+    private static let prefix = "__luagate/"
+    private static let enterPrefix = prefix + "enter/"
     private static let leaveName = prefix + "leave"
+
+    /// Hidden names' start, unique to one render.
+    private let hidden = "\u{0}luagate/\(UInt64.random(in: 0...UInt64.max))/"
 
     /// The text registered under the name of partial number `index`.
     static func wrapper(_ index: Int) -> String { "{{>*\(enterPrefix)\(index)}}\n{{>*\(leaveName)}}" }
 
-    /// The hidden name the body of partial number `index` is registered under (a NUL byte
-    /// first: no partial name may hold one).
-    static func bodyName(_ index: Int) -> String { "\u{0}\(index)" }
+    /// The hidden name the body of partial number `index` is registered under.
+    func bodyName(_ index: Int) -> String { hidden + String(index) }
 
     /// What `name` marks, or nil for a name of the template's own.
     static func marker(_ name: String) -> Marker? {

@@ -16,8 +16,32 @@ enum TemplateStack {
     #endif
     /// Stack kept beyond the nesting: the render's own reserve and the frames around it.
     static let reserve = TemplateRender.stackReserve + (1 << 20)
-    /// The largest stack a template may ask for.
-    static let largest = 1 << 30
+    /// The most section tags (`{{#`, `{{^`, `{{$`, `{{<`) a template may have: nested that deep,
+    /// parsing keeps each level's text and rendering copies the context stack at each level,
+    /// both growing with the square of the depth (2,000: tens of MB, under a second).
+    static let maxLevels = 2000
+    /// The most transforms one tag may nest (`{{a(b(c(x)))}}`): the parser recurses into each
+    /// and copies the list of those it read so far.
+    static let maxTransforms = 64
+
+    /// How deep the parser may nest for `texts` (a template and its partials), checked against
+    /// ``maxLevels`` and ``maxTransforms``.
+    static func levels(_ texts: [String]) throws(TemplateError) -> Int {
+        var levels = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let bound = nestingBound(bytes)
+            if bound > maxLevels {
+                throw TemplateError(
+                    message: "too many sections: \(bound) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)", position: nil)
+            }
+            if transformBound(bytes) > maxTransforms {
+                throw TemplateError(message: "transforms nested more than \(maxTransforms) deep in one tag", position: nil)
+            }
+            levels = max(levels, bound)
+        }
+        return levels
+    }
 
     /// `body`'s result, run on this thread when `levels` of nesting fit in the stack left,
     /// on a thread with a stack for them otherwise.
@@ -25,10 +49,6 @@ enum TemplateStack {
         let (bytes, overflow) = levels.multipliedReportingOverflow(by: bytesPerLevel)
         let size = overflow ? Int.max : bytes.addingReportingOverflow(reserve).partialValue
         if size <= lg_stack_remaining() { return body() }
-        guard size <= largest else {
-            throw TemplateError(message: "a template this size may nest sections \(levels) deep, more than can be parsed; "
-                                    + "at most \((largest - reserve) / bytesPerLevel)", position: nil)
-        }
         let result = StackResult<T>()
         guard onThread(stackSize: size, { result.value = body() }), let value = result.value else {
             throw TemplateError(message: "no thread with a \(size >> 20) MB stack to parse the template on", position: nil)
@@ -40,8 +60,7 @@ enum TemplateStack {
     /// with a tag whose first character is `#`, `^`, `$` or `<`: with the default delimiters
     /// that is `{{` and one of them; once a set-delimiter tag (`{{=`) may change the
     /// delimiters, each of those characters counts.
-    static func nestingBound(_ text: String) -> Int {
-        let bytes = Array(text.utf8)
+    static func nestingBound(_ bytes: [UInt8]) -> Int {
         func opens(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: "#") || byte == UInt8(ascii: "^") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "<")
         }
@@ -57,6 +76,24 @@ enum TemplateStack {
             index += 1
         }
         return delimitersMayChange ? bytes.reduce(0) { opens($1) ? $0 + 1 : $0 } : count
+    }
+
+    /// At least as many transforms as the parser can nest in one tag: a tag's name is a run of
+    /// letters, digits and `.-_?()*`, and each `(` in it may open one.
+    static func transformBound(_ bytes: [UInt8]) -> Int {
+        var most = 0
+        var run = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "("): run += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "*"):
+                break
+            default: run = 0
+            }
+            most = max(most, run)
+        }
+        return most
     }
 
     /// Runs `body` on a new thread with `stackSize` bytes of stack; false when there is none.

@@ -10,10 +10,11 @@ local M = {}
 
 local function refuse(message) plan._refuse { code = "argument", operation = "luagate", message = message } end
 
--- A misuse of the command line: said on stderr, exit status 2 (as the option parser's are).
-local function misuse(message)
+-- A misuse of the command line: said on stderr, exit status 2 as the option parser's are (1
+-- under --detailed-exitcode, where 2 means changes are pending).
+local function misuse(args, message)
   io.stderr:write("luagate: ", message, "\nTry 'luagate --help' for more information.\n")
-  return 2
+  return args.detailed and 1 or 2
 end
 
 -- Writes `text` to `path` whole (through a temporary file renamed into place).
@@ -68,7 +69,7 @@ function M.main(args)
   end
   if args.mode == "plan" then
     if args.out and (args.out == args.file or require("luagate.files").same_file(args.out, args.file)) then
-      return misuse("--out would overwrite the account file " .. args.file)
+      return misuse(args, "--out would overwrite the account file " .. args.file)
     end
     local p, info = account.plan(args.file, opts)
     show(p, info, args.format)
@@ -83,7 +84,7 @@ function M.main(args)
   local p, info
   if is_saved_plan(args.file) then
     if args.prune or args.adopt or args.max_deletes then
-      return misuse("--prune, --adopt and --max-deletes shape a plan: give them to --plan, "
+      return misuse(args, "--prune, --adopt and --max-deletes shape a plan: give them to --plan, "
         .. "not to --apply of a saved plan")
     end
     p, info = account.saved(args.file)

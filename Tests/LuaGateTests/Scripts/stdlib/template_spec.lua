@@ -109,7 +109,7 @@ describe("luagate.template", function()
 
   it("runaway nesting and partials are errors, not crashes", function()
     local nested = "template: rendering nested too deeply: partial 'p' includes itself (p → p) and the data does not end it"
-    raises(function() template.render(("{{#a}}"):rep(3000), {}) end, "section not closed at line 1, column 18001")
+    raises(function() template.render(("{{#a}}"):rep(1500), {}) end, "section not closed at line 1, column 9001")
     raises(function() template.render("{{>p}}", {}, { partials = { p = "{{>p}}" } }) end, nested)
     raises(function() template.render("{{>a}}", {}, { partials = { a = "x{{>b}}", b = "{{>a}}" } }) end, "(a → b → a)")
     -- Mustache trims newlines around a tag's name too: `{{>\n\np}}` includes p.
@@ -126,12 +126,40 @@ describe("luagate.template", function()
   end)
 
   it("sections nest as deep as the text does", function()
-    eq(template.render(("{{#a}}"):rep(3000) .. "x" .. ("{{/a}}"):rep(3000), { a = true }), "x")
-    eq(template.render(("{{#a}}"):rep(3000) .. "x" .. ("{{/a}}"):rep(3000), {}), "")
+    eq(template.render(("{{#a}}"):rep(2000) .. "x" .. ("{{/a}}"):rep(2000), { a = true }), "x")
+    eq(template.render(("{{#a}}"):rep(2000) .. "x" .. ("{{/a}}"):rep(2000), {}), "")
     -- `{{` before a newline is text, so each `{{#a}}` after it opens a section.
     eq(#template.render(("{{\n{{#a}}"):rep(2000) .. ("{{/a}}"):rep(2000), { a = true }), 2000)
-    eq(template.render("{{=<% %>=}}" .. ("<%#a%>"):rep(2000) .. "y" .. ("<%/a%>"):rep(2000), { a = true }), "y")
-    raises(function() template.render(("{{#a}}"):rep(300000), {}) end, "may nest sections 300000 deep")
+    -- Once delimiters may change, every # ^ $ < counts: here 2 per opening tag, 1 per closing one.
+    eq(template.render("{{=<% %>=}}" .. ("<%#a%>"):rep(600) .. "y" .. ("<%/a%>"):rep(600), { a = true }), "y")
+    raises(function() template.render(("{{#a}}"):rep(2001), {}) end,
+      "too many sections: 2001 section tags ({{#, {{^, {{$, {{<), at most 2000")
+    raises(function() template.render("{{x" .. ("a("):rep(65) .. "b" .. (")"):rep(65) .. "}}", {}) end,
+      "transforms nested more than 64 deep in one tag")
+    -- Text in parentheses is not a transform: only a run of name characters counts.
+    eq(template.render(("(a) "):rep(100) .. "{{x}}", { x = 1 }), ("(a) "):rep(100) .. "1")
+  end)
+
+  it("a block override that expands its own block is refused, not rendered forever", function()
+    raises(function()
+      template.render("{{<p}}{{$b}}{{$b}}{{/b}}{{/b}}{{/p}}", {}, { partials = { p = "{{$b}}{{/b}}" } })
+    end, "block 'b' expands itself through its own override (b → b): the render would never end")
+    raises(function()
+      template.render("{{<p}}{{$a}}{{$b}}{{/b}}{{/a}}{{$b}}{{$a}}{{/a}}{{/b}}{{/p}}", {}, { partials = { p = "{{$a}}{{/a}}" } })
+    end, "(a → b → a)")
+    -- Behind a section, the name looked up at each level lets the render's guard end it.
+    raises(function()
+      template.render("{{<p}}{{$b}}{{#s}}{{$b}}{{/b}}{{/s}}{{/b}}{{/p}}", { s = true }, { partials = { p = "{{$b}}{{/b}}" } })
+    end, "rendering nested too deeply")
+    eq(template.render("{{<p}}{{$b}}x{{/b}}{{/p}}", {}, { partials = { p = "[{{$b}}d{{/b}}]" } }), "[x]")
+    eq(template.render("{{$b}}{{$b}}x{{/b}}{{/b}}", {}), "x") -- a block in its own default ends
+  end)
+
+  it("data cannot name a partial's body or the render's markers", function()
+    -- Bodies are registered under names new to each render: a dynamic partial cannot reach one.
+    eq(template.render("{{#l}}{{>*.}}{{/l}}", { l = { "\0" .. "0", "\0luagate/0" } }, { partials = { p = "{{>*.}}" } }), "")
+    raises(function() template.render("{{__luagate_leave}}", {}) end, "missing variable '__luagate_leave'")
+    eq(template.render("{{x}}", { x = "y", ["__luagate/leave"] = 1 }), "y")
   end)
 
   it("partials keep their indentation and whitespace", function()
@@ -139,7 +167,7 @@ describe("luagate.template", function()
     eq(template.render("[{{>p}}]", {}, { partials = { p = "x" } }), "[x]")
     eq(template.render("{{>p}}", {}, { partials = { p = "{{#a}}\nin\n{{/a}}\nout" } }), "out")
     eq(template.render("{{<p}}{{$b}}over{{/b}}{{/p}}", {}, { partials = { p = "[{{$b}}default{{/b}}]" } }), "[over]")
-    raises(function() template.render("x", {}, { partials = { ["a\0b"] = "x" } }) end, "names cannot hold a NUL byte")
+    eq(template.render("{{#l}}{{>*.}}{{/l}}", { l = { "a\0b" } }, { partials = { ["a\0b"] = "nul" } }), "nul")
   end)
 
   it("a text, boolean or null context answers names as the root does", function()
