@@ -50,12 +50,15 @@ enum TemplateBlocks {
                         add(TemplateBlocks.tokens(of: inner), within: name, overriding: true, depth: depth + 1)
                     }
                 case "section", "invertedSection":
-                    // Its name is looked up at each level: the render's guard ends a recursion there.
-                    if let inner = fields["template"] as? MustacheTemplate {
-                        var guarded = Graph()
-                        guarded.add(TemplateBlocks.tokens(of: inner), within: nil, overriding: false, depth: depth + 1)
-                        for (from, list) in guarded.edges { edges[from, default: []] += list }
-                    }
+                    guard let inner = fields["template"] as? MustacheTemplate else { continue }
+                    // A name looked up on the stack: the render's guard can end a recursion there.
+                    // `.`, `.x` and a transform of `.` look nothing up on the stack: no guard.
+                    let name = fields["name"] as? String ?? ""
+                    let guarded = !name.isEmpty && !name.hasPrefix(".")
+                    var inside = Graph()
+                    inside.add(TemplateBlocks.tokens(of: inner), within: guarded ? nil : within, overriding: overriding,
+                               depth: depth + 1)
+                    for (from, list) in inside.edges { edges[from, default: []] += list }
                 default:
                     break
                 }

@@ -78,28 +78,39 @@ enum TagLocator {
     private static let setDelimiters = try! NSRegularExpression(pattern: #"\{\{=\s*(\S+)\s+(\S+?)\s*=\}\}"#)
 
     private static func locate(_ name: String, in text: String) -> (Int, Int)? {
+        guard !name.isEmpty else { return nil }
         let whole = NSRange(text.startIndex..., in: text)
         var delimiters = [("{{", "}}")]
-        for match in setDelimiters.matches(in: text, range: whole) {
+        for match in setDelimiters.matches(in: text, range: whole) where delimiters.count < 16 {
             if let open = Range(match.range(at: 1), in: text), let close = Range(match.range(at: 2), in: text) {
-                delimiters.append((String(text[open]), String(text[close])))
+                let pair = (String(text[open]), String(text[close]))
+                if !delimiters.contains(where: { $0 == pair }) { delimiters.append(pair) }
             }
         }
-        var first: String.Index?
-        for (open, close) in delimiters {
-            let e = NSRegularExpression.escapedPattern(for:)
-            // {{name}}, {{{name}}}, {{& name}}, {{lowercased(name)}}
-            let pattern = e(open) + #"\s*[&{]?\s*(?:[\w.?*-]+\()*"# + e(name) + #"\)*\s*\}?"# + e(close)
-            guard let regex = try? NSRegularExpression(pattern: pattern),
-                let match = regex.firstMatch(in: text, range: whole),
-                let range = Range(match.range, in: text)
-            else { continue }
-            if first.map({ range.lowerBound < $0 }) ?? true { first = range.lowerBound }
+        let e = NSRegularExpression.escapedPattern(for:)
+        // {{name}}, {{{name}}}, {{& name}}, {{lowercased(name)}}
+        let regexes = delimiters.compactMap { open, close in
+            try? NSRegularExpression(pattern: e(open) + #"\s*[&{]?\s*(?:[\w.?*-]++\()*+"# + e(name) + #"\)*+\s*\}?"# + e(close))
         }
-        guard let at = first else { return nil }
-        let before = text[..<at]
-        let line = before.reduce(1) { $1.isNewline ? $0 + 1 : $0 }
-        let lineStart = before.lastIndex(where: \.isNewline).map { text.index(after: $0) } ?? text.startIndex
-        return (line, text.distance(from: lineStart, to: at) + 1)
+        // Only the text around each place the name is written is searched: a tag holds it, and
+        // searching the whole text at every character could take quadratic time.
+        var from = text.startIndex
+        var tried = 0
+        while tried < 1000, let found = text.range(of: name, range: from..<text.endIndex) {
+            tried += 1
+            let start = text.index(found.lowerBound, offsetBy: -256, limitedBy: text.startIndex) ?? text.startIndex
+            let end = text.index(found.upperBound, offsetBy: 256, limitedBy: text.endIndex) ?? text.endIndex
+            let window = NSRange(start..<end, in: text)
+            let matches = regexes.flatMap { $0.matches(in: text, range: window).compactMap { Range($0.range, in: text) } }
+                .filter { $0.contains(found.lowerBound) }
+            if let at = matches.map(\.lowerBound).min() {
+                let before = text[..<at]
+                let line = before.reduce(1) { $1.isNewline ? $0 + 1 : $0 }
+                let lineStart = before.lastIndex(where: \.isNewline).map { text.index(after: $0) } ?? text.startIndex
+                return (line, text.distance(from: lineStart, to: at) + 1)
+            }
+            from = found.upperBound
+        }
+        return nil
     }
 }

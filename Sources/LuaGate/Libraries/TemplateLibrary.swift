@@ -91,9 +91,9 @@ struct TemplateRenderer {
     func render(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         _ = JSONStringContentType.registered
         let levels = try TemplateStack.levels([source] + partials.values)
-        return try TemplateStack.run(levels: levels) { () -> Result<String, TemplateError> in
+        return try TemplateStack.run(levels: levels) { reserve -> Result<String, TemplateError> in
             do throws(TemplateError) {
-                return .success(try renderHere(source, context))
+                return .success(try renderHere(source, context, reserve: reserve, sectionTags: levels))
             } catch {
                 return .failure(error)
             }
@@ -101,7 +101,9 @@ struct TemplateRenderer {
     }
 
     /// Parses and renders on this thread, which has the stack for it (``TemplateStack``).
-    private func renderHere(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
+    private func renderHere(_ source: String, _ context: TemplateValue, reserve: Int, sectionTags: Int) throws(TemplateError)
+        -> String
+    {
         let template = try parse(source, partial: nil)
         let names = partials.keys.sorted()
         let markers = PartialMarkers()
@@ -114,7 +116,8 @@ struct TemplateRenderer {
             library.register(try parse(PartialMarkers.wrapper(index), partial: name), named: name)
         }
         try TemplateBlocks.checkOverrides(bodies)
-        let render = TemplateRender(strict: strict, partials: names, markers: markers)
+        let render = TemplateRender(strict: strict, partials: names, markers: markers, reserve: reserve,
+                                    sectionTags: sectionTags, indentation: ([source] + partials.values).map(Self.longestIndentation).max() ?? 0)
         let root: Any
         switch context {
         case .object(let members): root = ObjectNode(members: members, path: "", scope: false, render: render)
@@ -122,6 +125,10 @@ struct TemplateRenderer {
         case .text, .boolean, .null: root = ScalarRoot(value: context, render: render)
         }
         let output = template.render(root, library: library)
+        if render.abandoned && render.work > TemplateRender.maxWork {
+            throw TemplateError(message: "rendering took more than \(TemplateRender.maxWork) steps (lookups and list "
+                                    + "elements): sections over lists nested in each other multiply the work", position: nil)
+        }
         if render.abandoned {
             throw TemplateError(
                 message: "rendering nested too deeply" + (render.cycle.map {
@@ -131,6 +138,17 @@ struct TemplateRenderer {
         }
         if strict, let error = TemplateError(render, source: source, partials: partials) { throw error }
         return output
+    }
+
+    /// The longest run of spaces and tabs in `text`.
+    private static func longestIndentation(_ text: String) -> Int {
+        var longest = 0
+        var run = 0
+        for byte in text.utf8 {
+            run = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
     }
 
     /// Parses with the escaping pragma on a standalone first line, which renders nothing.

@@ -81,11 +81,22 @@ struct ListNode: MustacheParent, MustacheSequence, MustacheCustomRenderable, Mus
         render.lookUp(name) { path == "." ? nil : render.miss("\(path).\(name)") }
     }
 
-    func makeIterator() -> IndexingIterator<[Any]> { elements.makeIterator() }
+    func makeIterator() -> IndexingIterator<[Any]> {
+        render.iterating(items.count)
+        // Past the render's budget a list renders as empty, and the render unwinds.
+        return (render.tooDeep ? [] : elements).makeIterator()
+    }
 
-    /// swift-mustache's list transforms: `{{count(tags)}}`, `first`, `last`, `reversed`, `empty`.
+    /// swift-mustache's list transforms: `{{count(tags)}}`, `first`, `last`, `reversed`, `empty`
+    /// (all but `reversed` answered without building the list's elements).
     func transform(_ name: String) -> Any? {
-        elements.transform(name) ?? render.miss("\(name)(\(path))")
+        switch name {
+        case "count": return items.count
+        case "empty": return items.isEmpty
+        case "first": return items.first.map { TemplateNode.scope($0, render: render) } ?? render.miss("\(name)(\(path))")
+        case "last": return items.last.map { TemplateNode.scope($0, render: render) } ?? render.miss("\(name)(\(path))")
+        default: return elements.transform(name) ?? render.miss("\(name)(\(path))")
+        }
     }
 
     var renderText: String {

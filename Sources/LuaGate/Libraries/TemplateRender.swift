@@ -17,15 +17,35 @@ final class TemplateRender {
     private var active: [Int] = []
     /// `active` when the render gave up.
     private var activeWhenAbandoned: [Int] = []
+    /// Lookups and list elements so far: each section, partial and value looks a name up and
+    /// each element of a list renders a section once, so this counts the render's work
+    /// (sections over lists nested in each other multiply it).
+    private(set) var work = 0
+    /// The most lookups and list elements a render may go through (about a second).
+    static let maxWork = 1_000_000
 
-    /// Stack a render leaves untouched: the frames of one nesting level, the unwinding and
-    /// the caller's own work fit in it many times over.
-    static let stackReserve = 1 << 20
+    /// Counts the `count` elements a section is about to render.
+    func iterating(_ count: Int) { work += count }
 
-    init(strict: Bool, partials: [String], markers: PartialMarkers) {
+    /// Stack a render leaves untouched: what nesting with no lookup may take (``TemplateStack``),
+    /// the unwinding and the caller's own work.
+    let reserve: Int
+    /// The deepest partials may include each other. Each level may nest the template's
+    /// sections once more, and swift-mustache copies the context stack at each section, so
+    /// memory grows with the square of the nesting: partials × section tags is kept under
+    /// 4,000 (a partial with up to 15 section tags renders trees 256 deep, deeper than a
+    /// context may nest). A partial's indentation also grows with each level.
+    let maxPartialDepth: Int
+
+    /// `sectionTags`: those of the template and its partials; `indentation`: the longest run of
+    /// spaces or tabs in their texts (a standalone partial tag's indentation adds up level by
+    /// level, and each level's output is measured again with it).
+    init(strict: Bool, partials: [String], markers: PartialMarkers, reserve: Int, sectionTags: Int, indentation: Int) {
         self.strict = strict
         self.partials = partials
         self.markers = markers
+        self.reserve = reserve
+        maxPartialDepth = max(4, min(256, 4000 / max(1, sectionTags), 2000 / max(1, indentation)))
     }
 
     /// Whether the render must stop nesting. swift-mustache recurses once per section and
@@ -33,7 +53,7 @@ final class TemplateRender {
     /// stack left at each lookup bounds any recursion: partials that include themselves for as
     /// long as the data lets them, or forever.
     var tooDeep: Bool {
-        if !abandoned && lg_stack_remaining() < Self.stackReserve {
+        if !abandoned && (lg_stack_remaining() < reserve || active.count > maxPartialDepth || work > Self.maxWork) {
             abandoned = true
             activeWhenAbandoned = active
         }
@@ -44,6 +64,7 @@ final class TemplateRender {
     /// answered here (entering gives the body's name, or none once too deep, so the partial
     /// renders nothing and the recursion ends); once too deep, every other name answers nil.
     func lookUp(_ name: String, _ members: () -> Any?) -> Any? {
+        work += 1
         switch PartialMarkers.marker(name) {
         case .enter(let index)? where partials.indices.contains(index):
             active.append(index)

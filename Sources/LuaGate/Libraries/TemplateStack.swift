@@ -1,81 +1,105 @@
 import CLuaShim
 import Foundation
 
-/// Runs a template's parse and render where its nesting cannot exhaust the stack.
+/// Runs a template's parse and render where its nesting cannot exhaust the stack, after
+/// checking that their cost stays bounded.
 ///
 /// swift-mustache's parser recurses once per nested section, and a parsed template is torn
 /// down the same way: a few KB a level in release builds, tens of KB in debug and sanitizer
-/// builds. Rendering checks the stack itself (``TemplateRender/tooDeep``); parsing cannot, so
-/// the work is sized before it starts. A template that could nest deeper than the calling
-/// thread's stack allows is parsed, rendered and released on a thread with a stack made for it.
+/// builds. Rendering checks the stack at each lookup (``TemplateRender/tooDeep``), but `{{#.}}`
+/// sections and block expansions nest with no lookup: the stack kept in reserve covers every
+/// section tag of the template and its partials nested at once (without a cycle, which
+/// ``TemplateBlocks`` refuses, no tag repeats between two lookups). A template whose needs
+/// exceed the calling thread's stack is parsed, rendered and released on a thread with a
+/// stack made for it.
 enum TemplateStack {
     #if DEBUG
     static let bytesPerLevel = 64 << 10
     #else
     static let bytesPerLevel = 16 << 10
     #endif
-    /// Stack kept beyond the nesting: the render's own reserve and the frames around it.
-    static let reserve = TemplateRender.stackReserve + (1 << 20)
-    /// The most section tags (`{{#`, `{{^`, `{{$`, `{{<`) a template may have: nested that deep,
-    /// parsing keeps each level's text and rendering copies the context stack at each level,
-    /// both growing with the square of the depth (2,000: tens of MB, under a second).
+    /// The most section tags (`{{#`, `{{^`, `{{$`, `{{<`) a template and its partials may have:
+    /// nested that deep, parsing keeps each level's text and rendering copies the context
+    /// stack at each level, both growing with the square of the depth.
     static let maxLevels = 2000
     /// The most transforms one tag may nest (`{{a(b(c(x)))}}`): the parser recurses into each
     /// and copies the list of those it read so far.
     static let maxTransforms = 64
+    /// The most text the parser may keep for nested sections: each section keeps its own copy
+    /// of the text it spans (the sum, over opening tags, of the bytes after each).
+    static let maxKeptBytes = 256 << 20
+    /// A bound on the parser's work: it measures the rest of the text at each `{` (at each
+    /// character once `{{=` may change the delimiters), so braces × length is kept under this.
+    static let maxScanSteps = 2_000_000_000
 
-    /// How deep the parser may nest for `texts` (a template and its partials), checked against
-    /// ``maxLevels`` and ``maxTransforms``.
+    /// How many section tags `texts` (a template and its partials) hold, after checking each
+    /// limit above.
     static func levels(_ texts: [String]) throws(TemplateError) -> Int {
         var levels = 0
         for text in texts {
             let bytes = Array(text.utf8)
-            let bound = nestingBound(bytes)
-            if bound > maxLevels {
+            let (bound, kept, starts) = scan(bytes)
+            levels += bound
+            if levels > maxLevels {
                 throw TemplateError(
-                    message: "too many sections: \(bound) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)", position: nil)
+                    message: "too many sections: \(levels) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)"
+                        + " in a template and its partials", position: nil)
             }
             if transformBound(bytes) > maxTransforms {
                 throw TemplateError(message: "transforms nested more than \(maxTransforms) deep in one tag", position: nil)
             }
-            levels = max(levels, bound)
+            if kept > maxKeptBytes || starts > maxScanSteps / max(1, bytes.count) {
+                throw TemplateError(message: "template too large to parse: \(bytes.count) bytes with \(starts) places a tag may start"
+                                        + (kept > maxKeptBytes ? " and sections spanning \(kept >> 20) MB" : ""), position: nil)
+            }
         }
         return levels
     }
 
-    /// `body`'s result, run on this thread when `levels` of nesting fit in the stack left,
-    /// on a thread with a stack for them otherwise.
-    static func run<T>(levels: Int, _ body: @escaping () -> T) throws(TemplateError) -> T {
-        let (bytes, overflow) = levels.multipliedReportingOverflow(by: bytesPerLevel)
-        let size = overflow ? Int.max : bytes.addingReportingOverflow(reserve).partialValue
-        if size <= lg_stack_remaining() { return body() }
+    /// `body`'s result, given the stack the render must keep in reserve for `levels` of nesting
+    /// with no lookup; run on this thread when that and room to work fit in the stack left, on
+    /// a thread with a stack for them otherwise.
+    static func run<T>(levels: Int, _ body: @escaping (_ reserve: Int) -> T) throws(TemplateError) -> T {
+        let reserve = (1 << 20) + levels * bytesPerLevel
+        let size = 2 * reserve + (1 << 20)
+        if size <= lg_stack_remaining() { return body(reserve) }
         let result = StackResult<T>()
-        guard onThread(stackSize: size, { result.value = body() }), let value = result.value else {
+        guard onThread(stackSize: size, { result.value = body(reserve) }), let value = result.value else {
             throw TemplateError(message: "no thread with a \(size >> 20) MB stack to parse the template on", position: nil)
         }
         return value
     }
 
-    /// At least as many levels as swift-mustache's parser can nest in `text`. Each level opens
-    /// with a tag whose first character is `#`, `^`, `$` or `<`: with the default delimiters
-    /// that is `{{` and one of them; once a set-delimiter tag (`{{=`) may change the
-    /// delimiters, each of those characters counts.
-    static func nestingBound(_ bytes: [UInt8]) -> Int {
-        func opens(_ byte: UInt8) -> Bool {
-            byte == UInt8(ascii: "#") || byte == UInt8(ascii: "^") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "<")
-        }
+    /// For `bytes`: at least as many levels as swift-mustache's parser can nest, the bytes it
+    /// may keep for them, and the places a tag may start. Each level opens with a tag whose
+    /// first character is `#`, `^`, `$` or `<`: with the default delimiters that is `{{` and
+    /// one of them; once a set-delimiter tag (`{{=`) may change the delimiters, each of those
+    /// characters counts, and any character may start a tag.
+    static func scan(_ bytes: [UInt8]) -> (levels: Int, kept: Int, starts: Int) {
         let brace = UInt8(ascii: "{")
-        var count = 0
-        var delimitersMayChange = false
-        var index = 0
-        while index + 2 < bytes.count {
-            if bytes[index] == brace, bytes[index + 1] == brace {
-                if bytes[index + 2] == UInt8(ascii: "=") { delimitersMayChange = true }
-                if opens(bytes[index + 2]) { count += 1 }
+        let delimitersMayChange = contains(bytes, [brace, brace, UInt8(ascii: "=")])
+        var levels = 0
+        var kept = 0
+        var braces = 0
+        for (index, byte) in bytes.enumerated() {
+            if byte == brace { braces += 1 }
+            let opensLevel = opens(byte)
+                && (delimitersMayChange || (index >= 2 && bytes[index - 2] == brace && bytes[index - 1] == brace))
+            if opensLevel {
+                levels += 1
+                kept += bytes.count - index
             }
-            index += 1
         }
-        return delimitersMayChange ? bytes.reduce(0) { opens($1) ? $0 + 1 : $0 } : count
+        return (levels, kept, delimitersMayChange ? bytes.count : braces)
+    }
+
+    private static func opens(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "#") || byte == UInt8(ascii: "^") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "<")
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in needle.indices.allSatisfy { bytes[start + $0] == needle[$0] } }
     }
 
     /// At least as many transforms as the parser can nest in one tag: a tag's name is a run of

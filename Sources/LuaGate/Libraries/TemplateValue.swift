@@ -27,14 +27,23 @@ struct TemplateContextError: Error, CustomStringConvertible {
 struct TemplateContextReader {
     let stack: LuaStack
     private var visiting = Set<UnsafeRawPointer>()
+    /// Values read so far (a table reached twice is read twice).
+    private var read = 0
     /// The deepest nesting of tables a context may have.
     static let maxDepth = 200
+    /// The most values a context may hold, counting a table each time it is reached (shared
+    /// subtables would otherwise grow the copy exponentially).
+    static let maxValues = 1_000_000
 
     init(stack: LuaStack) { self.stack = stack }
 
     mutating func value(at index: Int32, path: String = "") throws(TemplateContextError) -> TemplateValue {
         let index = stack.absolute(index)
         let L = stack.L
+        read += 1
+        guard read <= Self.maxValues else {
+            throw TemplateContextError(path: path, reason: "more than \(Self.maxValues) values (a table reached many times counts each time)")
+        }
         switch stack.type(at: index) {
         case .none, .nil: return .null
         case .boolean: return .boolean(lua_toboolean(L, index) != 0)

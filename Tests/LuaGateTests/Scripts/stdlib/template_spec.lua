@@ -153,6 +153,47 @@ describe("luagate.template", function()
     end, "rendering nested too deeply")
     eq(template.render("{{<p}}{{$b}}x{{/b}}{{/p}}", {}, { partials = { p = "[{{$b}}d{{/b}}]" } }), "[x]")
     eq(template.render("{{$b}}{{$b}}x{{/b}}{{/b}}", {}), "x") -- a block in its own default ends
+    -- `{{#.}}` looks nothing up: no guard behind it (found by review).
+    raises(function()
+      template.render("{{<p}}{{$b}}{{#.}}{{$b}}{{/b}}{{/.}}{{/b}}{{/p}}", {}, { partials = { p = "{{$b}}{{/b}}" } })
+    end, "block 'b' expands itself through its own override (b → b)")
+  end)
+
+  it("the work of one render is bounded", function()
+    -- Section tags count across the template and its partials.
+    raises(function()
+      template.render(("{{#a}}{{/a}}"):rep(1500), {}, { partials = { p = ("{{#a}}{{/a}}"):rep(600) } })
+    end, "too many sections: 2100 section tags ({{#, {{^, {{$, {{<), at most 2000 in a template and its partials")
+    -- Sections over lists nested in each other: 2^30 renders are stopped.
+    raises(function() template.render(("{{#l}}"):rep(30) .. "x" .. ("{{/l}}"):rep(30), { l = { 1, 2 } }) end,
+      "rendering took more than 1000000 steps (lookups and list elements)")
+    -- A partial nesting many sections with no lookup recurses only a few levels.
+    raises(function()
+      template.render("{{>p}}", { a = 1 }, { partials = { p = ("{{#.}}"):rep(1000) .. "{{>p}}" .. ("{{/.}}"):rep(1000) } })
+    end, "rendering nested too deeply: partial 'p' includes itself (p → p)")
+    -- Indentation adds up level by level.
+    raises(function() template.render("{{>p}}", {}, { partials = { p = "x\n" .. (" "):rep(10000) .. "{{>p}}\n" } }) end,
+      "rendering nested too deeply")
+    -- A table reached many times is read each time: the copy is bounded.
+    local x = {}
+    for _ = 1, 40 do x = { a = x, b = x } end
+    raises(function() template.render("hi", x) end, "more than 1000000 values")
+    -- The parser's own costs: text kept per nested section, and its scans at each brace.
+    raises(function() template.render(("{{#a}}"):rep(1999) .. ("x"):rep(1e6) .. ("{{/a}}"):rep(1999), {}) end,
+      "template too large to parse")
+    raises(function() template.render(("{x"):rep(100000), {}) end, "template too large to parse: 200000 bytes")
+    -- count, first, last and empty of a list do not build its elements each time.
+    local list = {}
+    for i = 1, 20000 do list[i] = i end
+    eq(#template.render("{{#l}}{{count(l)}}{{/l}}", { l = list }), 100000)
+    eq(template.render("{{#first(l)}}{{.}}{{/first(l)}} {{#last(l)}}{{.}}{{/last(l)}} {{empty(l)}}", { l = list }),
+      "1 20000 false")
+  end)
+
+  it("a missing variable is located in linear time, also past set-delimiter tags", function()
+    raises(function() template.render("{{! {{=a b=}} }}" .. ("a"):rep(40000) .. "{{nope}}", {}) end,
+      "missing variable 'nope' at line 1, column 40017")
+    raises(function() template.render("x\n{{=<% %>=}}\n  <%nope%>", {}) end, "missing variable 'nope' at line 3, column 3")
   end)
 
   it("data cannot name a partial's body or the render's markers", function()
