@@ -45,6 +45,10 @@ enum TemplateStack {
                     message: "too many sections: \(levels) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)"
                         + " in a template and its partials", position: nil)
             }
+            if mayHoldEmptySectionWithShortDelimiter(text, bytes) {
+                throw TemplateError(message: "an empty section under a 1-character opening delimiter cannot be parsed "
+                                        + "(swift-mustache traps on it): put something inside it or use 2 characters", position: nil)
+            }
             if transformBound(bytes) > maxTransforms {
                 throw TemplateError(message: "transforms nested more than \(maxTransforms) deep in one tag", position: nil)
             }
@@ -91,6 +95,42 @@ enum TemplateStack {
             }
         }
         return (levels, kept, delimitersMayChange ? bytes.count : braces)
+    }
+
+    /// Whether the text may hold an empty section under a 1-character opening delimiter:
+    /// swift-mustache's parser steps back 2 characters from a closing tag to end the section's
+    /// text, and traps when the section is empty (`{{=| |=}}|#a||/a|`). Sound: every
+    /// set-delimiter tag holds `=`, maybe spaces, the opening delimiter, spaces and the closing
+    /// one; for each such pair with a 1-character opening (as Swift counts characters), an
+    /// opening tag followed, maybe after its line's end, right by a closing tag is looked for.
+    static func mayHoldEmptySectionWithShortDelimiter(_ text: String, _ bytes: [UInt8]) -> Bool {
+        guard contains(bytes, [UInt8(ascii: "{"), UInt8(ascii: "{"), UInt8(ascii: "=")]) else { return false }
+        let characters = Array(text)
+        var pairs = Set<[String]>()
+        var index = 0
+        while index < characters.count, pairs.count < 64 {
+            defer { index += 1 }
+            guard characters[index] == "=" else { continue }
+            var next = index + 1
+            while next < characters.count, characters[next].isWhitespace { next += 1 }
+            guard next + 1 < characters.count, !characters[next].isWhitespace, characters[next + 1].isWhitespace else { continue }
+            var close = next + 1
+            while close < characters.count, characters[close].isWhitespace { close += 1 }
+            var end = close
+            while end < characters.count, characters[end] != "=", !characters[end].isWhitespace { end += 1 }
+            if end > close { pairs.insert([String(characters[next]), String(characters[close..<end])]) }
+        }
+        if pairs.count >= 64 { return true }
+        let e = NSRegularExpression.escapedPattern(for:)
+        for pair in pairs {
+            let (open, close) = (e(pair[0]), e(pair[1]))
+            let pattern = open + #"[#^$<][^\n]*?"# + close + #"(?:[ \t]*\r?\n)?"# + open + "/"
+            if let regex = try? NSRegularExpression(pattern: pattern),
+               regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                return true
+            }
+        }
+        return false
     }
 
     private static func opens(_ byte: UInt8) -> Bool {

@@ -102,6 +102,11 @@ struct TemplateContextReader {
             stack.pop()
         }
         guard isMarkedArray(index) || entries == count else { return .object(members) }
+        // A marked array's length may far exceed its entries (t[2^50] = 1): each position is a value.
+        read += max(0, count - entries)
+        guard read <= Self.maxValues else {
+            throw TemplateContextError(path: path, reason: "a list of \(count) elements: more than \(Self.maxValues) values")
+        }
         return .list((0..<count).map { members[String($0 + 1)] ?? .null })
     }
 

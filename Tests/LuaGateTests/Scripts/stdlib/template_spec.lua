@@ -190,6 +190,20 @@ describe("luagate.template", function()
       "1 20000 false")
   end)
 
+  it("inputs swift-mustache's parser or the context reader would trap on are refused", function()
+    local empty = "an empty section under a 1-character opening delimiter cannot be parsed"
+    raises(function() template.render("{{=| |=}}|#a||/a|", { a = true }) end, empty)
+    raises(function() template.render("{{=| |=}}|^a|\n|/a|", {}) end, empty)
+    -- Every partial is parsed, used or not.
+    raises(function() template.render("x", {}, { partials = { p = "{{=< >=}}<^a><$b></b>" } }) end, empty)
+    eq(template.render("{{=| |=}}|#a|x|/a|", { a = true }), "x")
+    eq(template.render("{{=<% %>=}}<%#a%><%/a%>y", { a = true }), "y")
+    -- A list's length is each of its positions: t[2^50] would ask for petabytes.
+    local t = json.array({})
+    for k = 0, 50 do t[1 << k], t[(1 << k) + 1] = 1, 1 end
+    raises(function() template.render("{{#t}}x{{/t}}", { t = t }) end, "more than 1000000 values")
+  end)
+
   it("a missing variable is located in linear time, also past set-delimiter tags", function()
     raises(function() template.render("{{! {{=a b=}} }}" .. ("a"):rep(40000) .. "{{nope}}", {}) end,
       "missing variable 'nope' at line 1, column 40017")
