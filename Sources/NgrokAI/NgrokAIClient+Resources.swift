@@ -19,11 +19,16 @@ extension NgrokAIClient {
     /// The first page of a collection (`parameters`: `limit`, `beforeId`, the resource's
     /// filters) or of a read-only resource's paged query (e.g. `usage`: `startTime`, …).
     public func list(_ resource: Resource, parameters: [String: JSONValue] = [:]) async throws(NgrokAIError) -> RecordPage {
-        let (query, fields, envelope) = try Self.pagedQuery(resource)
-        let operation = "\(resource.name).list"
-        let items = try checkedQuery(parameters, fields, operation: operation)
-        let endpoint = Endpoint(resource, "list", .GET, path: query?.path, query: items)
+        let (endpoint, envelope) = try firstPage(resource, parameters)
         return try await page(endpoint, envelope: envelope)
+    }
+
+    /// The request for the first page of `resource` with `parameters` (checked), and the
+    /// member its records come in.
+    private func firstPage(_ resource: Resource, _ parameters: [String: JSONValue]) throws(NgrokAIError) -> (Endpoint, String) {
+        let (query, fields, envelope) = try Self.pagedQuery(resource)
+        let items = try checkedQuery(parameters, fields, operation: "\(resource.name).list")
+        return (Endpoint(resource, "list", .GET, path: query?.path, query: items), envelope)
     }
 
     /// The page at a ``RecordPage/nextPageURI`` of `resource`. The URI must be on the base URL's
@@ -40,9 +45,8 @@ extension NgrokAIClient {
     public func listAll(
         _ resource: Resource, parameters: [String: JSONValue] = [:], willSend: @Sendable () -> Void = {}
     ) async throws(NgrokAIError) -> [[String: JSONValue]] {
-        let (query, fields, envelope) = try Self.pagedQuery(resource)
-        let operation = "\(resource.name).list"
-        var endpoint = Endpoint(resource, "list", .GET, path: query?.path, query: try checkedQuery(parameters, fields, operation: operation))
+        var (endpoint, envelope) = try firstPage(resource, parameters)
+        let operation = endpoint.operation
         willSend()
         var response = try await perform(endpoint)
         var records: [[String: JSONValue]] = []

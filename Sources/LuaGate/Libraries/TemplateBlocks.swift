@@ -9,14 +9,14 @@ import Mustache
 /// swift-mustache keeps its parsed tokens to itself, so they are read through `Mirror`; a
 /// test renders the recursion this guards against, so a change in that library shows.
 enum TemplateBlocks {
-    /// Fails when, among `templates` (the template and its partials' bodies, with their
-    /// names), some block's override can expand that block again without a section between.
-    static func checkOverrides(_ templates: [(String?, MustacheTemplate)]) throws(TemplateError) {
+    /// Fails when, among `templates` (the template and its partials' bodies), some block's
+    /// override can expand that block again without a section between.
+    static func checkOverrides(_ templates: [MustacheTemplate]) throws(TemplateError) {
         // A block is a tag whose first character is `$`: without one in any text there is none
         // (and reading the tokens through Mirror would double the cost of a small render).
-        guard templates.contains(where: { $0.1.description.utf8.contains(UInt8(ascii: "$")) }) else { return }
+        guard templates.contains(where: { $0.description.utf8.contains(UInt8(ascii: "$")) }) else { return }
         var graph = Graph()
-        for (_, template) in templates { graph.add(tokens(of: template), within: nil, overriding: false) }
+        for template in templates { graph.add(tokens(of: template), within: nil, overriding: false) }
         guard let (block, path) = graph.overrideCycle() else { return }
         throw TemplateError(
             message: "block '\(block)' expands itself through its own override (\(path.joined(separator: " → "))): "

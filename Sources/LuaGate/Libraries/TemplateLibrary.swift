@@ -90,10 +90,10 @@ struct TemplateRenderer {
 
     func render(_ source: String, _ context: TemplateValue) throws(TemplateError) -> String {
         _ = JSONStringContentType.registered
-        let levels = try TemplateStack.levels([source] + partials.values)
-        return try TemplateStack.run(levels: levels) { reserve -> Result<String, TemplateError> in
+        let measure = try TemplateStack.measure([source] + partials.values)
+        return try TemplateStack.run(levels: measure.levels) { reserve -> Result<String, TemplateError> in
             do throws(TemplateError) {
-                return .success(try renderHere(source, context, reserve: reserve, sectionTags: levels))
+                return .success(try renderHere(source, context, reserve: reserve, measure: measure))
             } catch {
                 return .failure(error)
             }
@@ -101,23 +101,23 @@ struct TemplateRenderer {
     }
 
     /// Parses and renders on this thread, which has the stack for it (``TemplateStack``).
-    private func renderHere(_ source: String, _ context: TemplateValue, reserve: Int, sectionTags: Int) throws(TemplateError)
-        -> String
+    private func renderHere(_ source: String, _ context: TemplateValue, reserve: Int, measure: TemplateStack.Measure)
+        throws(TemplateError) -> String
     {
         let template = try parse(source, partial: nil)
         let names = partials.keys.sorted()
         let markers = PartialMarkers()
         var library = MustacheLibrary()
-        var bodies: [(String?, MustacheTemplate)] = [(nil, template)]
+        var bodies = [template]
         for (index, name) in names.enumerated() {
             let body = try parse(partials[name]!, partial: name)
-            bodies.append((name, body))
+            bodies.append(body)
             library.register(body, named: markers.bodyName(index))
             library.register(try parse(PartialMarkers.wrapper(index), partial: name), named: name)
         }
         try TemplateBlocks.checkOverrides(bodies)
         let render = TemplateRender(strict: strict, partials: names, markers: markers, reserve: reserve,
-                                    sectionTags: sectionTags, indentation: ([source] + partials.values).map(Self.longestIndentation).max() ?? 0)
+                                    sectionTags: measure.levels, indentation: measure.indentation)
         let root: Any
         switch context {
         case .object(let members): root = ObjectNode(members: members, path: "", scope: false, render: render)
@@ -138,17 +138,6 @@ struct TemplateRenderer {
         }
         if strict, let error = TemplateError(render, source: source, partials: partials) { throw error }
         return output
-    }
-
-    /// The longest run of spaces and tabs in `text`.
-    private static func longestIndentation(_ text: String) -> Int {
-        var longest = 0
-        var run = 0
-        for byte in text.utf8 {
-            run = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        return longest
     }
 
     /// Parses with the escaping pragma on a standalone first line, which renders nothing.

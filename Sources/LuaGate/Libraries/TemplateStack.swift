@@ -32,32 +32,40 @@ enum TemplateStack {
     /// character once `{{=` may change the delimiters), so braces × length is kept under this.
     static let maxScanSteps = 2_000_000_000
 
-    /// How many section tags `texts` (a template and its partials) hold, after checking each
-    /// limit above.
-    static func levels(_ texts: [String]) throws(TemplateError) -> Int {
+    /// What one pass over a template's texts found: the section tags of all of them (the
+    /// nesting with no lookup the render must keep stack for) and the longest run of spaces or
+    /// tabs (a partial's indentation adds up level by level).
+    struct Measure {
         var levels = 0
+        var indentation = 0
+    }
+
+    /// Measures `texts` (a template and its partials), checking each limit above.
+    static func measure(_ texts: [String]) throws(TemplateError) -> Measure {
+        var measure = Measure()
         for text in texts {
             let bytes = Array(text.utf8)
-            let (bound, kept, starts) = scan(bytes)
-            levels += bound
-            if levels > maxLevels {
+            let found = scan(bytes)
+            measure.levels += found.levels
+            measure.indentation = max(measure.indentation, found.indentation)
+            if measure.levels > maxLevels {
                 throw TemplateError(
-                    message: "too many sections: \(levels) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)"
+                    message: "too many sections: \(measure.levels) section tags ({{#, {{^, {{$, {{<), at most \(maxLevels)"
                         + " in a template and its partials", position: nil)
             }
-            if mayHoldEmptySectionWithShortDelimiter(text, bytes) {
+            if found.delimitersMayChange && mayHoldEmptySectionWithShortDelimiter(text) {
                 throw TemplateError(message: "an empty section under a 1-character opening delimiter cannot be parsed "
                                         + "(swift-mustache traps on it): put something inside it or use 2 characters", position: nil)
             }
-            if transformBound(bytes) > maxTransforms {
+            if found.transforms > maxTransforms {
                 throw TemplateError(message: "transforms nested more than \(maxTransforms) deep in one tag", position: nil)
             }
-            if kept > maxKeptBytes || starts > maxScanSteps / max(1, bytes.count) {
-                throw TemplateError(message: "template too large to parse: \(bytes.count) bytes with \(starts) places a tag may start"
-                                        + (kept > maxKeptBytes ? " and sections spanning \(kept >> 20) MB" : ""), position: nil)
+            if found.kept > maxKeptBytes || found.starts > maxScanSteps / max(1, bytes.count) {
+                throw TemplateError(message: "template too large to parse: \(bytes.count) bytes with \(found.starts) places a tag may start"
+                                        + (found.kept > maxKeptBytes ? " and sections spanning \(found.kept >> 20) MB" : ""), position: nil)
             }
         }
-        return levels
+        return measure
     }
 
     /// `body`'s result, given the stack the render must keep in reserve for `levels` of nesting
@@ -74,27 +82,38 @@ enum TemplateStack {
         return value
     }
 
-    /// For `bytes`: at least as many levels as swift-mustache's parser can nest, the bytes it
-    /// may keep for them, and the places a tag may start. Each level opens with a tag whose
-    /// first character is `#`, `^`, `$` or `<`: with the default delimiters that is `{{` and
-    /// one of them; once a set-delimiter tag (`{{=`) may change the delimiters, each of those
-    /// characters counts, and any character may start a tag.
-    static func scan(_ bytes: [UInt8]) -> (levels: Int, kept: Int, starts: Int) {
+    /// For `bytes`, in one pass: at least as many levels as swift-mustache's parser can nest,
+    /// the bytes it may keep for them, the places a tag may start, at least as many transforms
+    /// as one tag can nest, and the longest run of spaces or tabs. Each level opens with a tag
+    /// whose first character is `#`, `^`, `$` or `<`: with the default delimiters that is `{{`
+    /// and one of them; once a set-delimiter tag (`{{=`) may change the delimiters, each of
+    /// those characters counts, and any character may start a tag. A tag's name is a run of
+    /// letters, digits and `.-_?()*`, and each `(` in it may open a transform.
+    static func scan(_ bytes: [UInt8])
+        -> (levels: Int, kept: Int, starts: Int, transforms: Int, indentation: Int, delimitersMayChange: Bool)
+    {
         let brace = UInt8(ascii: "{")
         let delimitersMayChange = contains(bytes, [brace, brace, UInt8(ascii: "=")])
-        var levels = 0
-        var kept = 0
-        var braces = 0
+        var (levels, kept, braces, transforms, indentation) = (0, 0, 0, 0, 0)
+        var (parentheses, spaces) = (0, 0)
         for (index, byte) in bytes.enumerated() {
             if byte == brace { braces += 1 }
-            let opensLevel = opens(byte)
-                && (delimitersMayChange || (index >= 2 && bytes[index - 2] == brace && bytes[index - 1] == brace))
-            if opensLevel {
+            if opens(byte) && (delimitersMayChange || (index >= 2 && bytes[index - 2] == brace && bytes[index - 1] == brace)) {
                 levels += 1
                 kept += bytes.count - index
             }
+            switch byte {
+            case UInt8(ascii: "("): parentheses += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "*"):
+                break
+            default: parentheses = 0
+            }
+            transforms = max(transforms, parentheses)
+            spaces = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") ? spaces + 1 : 0
+            indentation = max(indentation, spaces)
         }
-        return (levels, kept, delimitersMayChange ? bytes.count : braces)
+        return (levels, kept, delimitersMayChange ? bytes.count : braces, transforms, indentation, delimitersMayChange)
     }
 
     /// Whether the text may hold an empty section under a 1-character opening delimiter:
@@ -103,8 +122,8 @@ enum TemplateStack {
     /// set-delimiter tag holds `=`, maybe spaces, the opening delimiter, spaces and the closing
     /// one; for each such pair with a 1-character opening (as Swift counts characters), an
     /// opening tag followed, maybe after its line's end, right by a closing tag is looked for.
-    static func mayHoldEmptySectionWithShortDelimiter(_ text: String, _ bytes: [UInt8]) -> Bool {
-        guard contains(bytes, [UInt8(ascii: "{"), UInt8(ascii: "{"), UInt8(ascii: "=")]) else { return false }
+    /// Called only when a set-delimiter tag may be in the text.
+    static func mayHoldEmptySectionWithShortDelimiter(_ text: String) -> Bool {
         let characters = Array(text)
         var pairs = Set<[String]>()
         var index = 0
@@ -140,24 +159,6 @@ enum TemplateStack {
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
         guard bytes.count >= needle.count else { return false }
         return (0...(bytes.count - needle.count)).contains { start in needle.indices.allSatisfy { bytes[start + $0] == needle[$0] } }
-    }
-
-    /// At least as many transforms as the parser can nest in one tag: a tag's name is a run of
-    /// letters, digits and `.-_?()*`, and each `(` in it may open one.
-    static func transformBound(_ bytes: [UInt8]) -> Int {
-        var most = 0
-        var run = 0
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "("): run += 1
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "*"):
-                break
-            default: run = 0
-            }
-            most = max(most, run)
-        }
-        return most
     }
 
     /// Runs `body` on a new thread with `stackSize` bytes of stack; false when there is none.
